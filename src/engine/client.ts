@@ -1,0 +1,35 @@
+import { createEngineApi, type EngineApi } from './api.ts';
+import type { EngineEndpoint } from './docker-host.ts';
+import { createTransport, type EngineCall } from './transport.ts';
+
+export interface EngineClientOptions {
+  /** Appears in every global id and loader key, so several engines can sit behind one Wharf. */
+  name: string;
+  endpoint: EngineEndpoint;
+  timeoutMs: number;
+  maxConnections: number;
+  /** DOCKER_API_VERSION: skip negotiation and use this version. */
+  apiVersion?: string | undefined;
+  onCall?: ((call: EngineCall) => void) | undefined;
+}
+
+export interface EngineClient {
+  readonly name: string;
+  readonly api: EngineApi;
+  close(): Promise<void>;
+}
+
+export function createEngineClient(options: EngineClientOptions): EngineClient {
+  const transport = createTransport({
+    engine: options.name,
+    endpoint: options.endpoint,
+    timeoutMs: options.timeoutMs,
+    maxConnections: options.maxConnections,
+    onCall: options.onCall,
+  });
+  return {
+    name: options.name,
+    api: createEngineApi(transport, options.apiVersion),
+    close: () => transport.close(),
+  };
+}

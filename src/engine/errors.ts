@@ -1,0 +1,116 @@
+/**
+ * Every failure Wharf reports carries a stable `code`; the GraphQL layer copies it into
+ * `extensions.code` and never forwards anything else from the error (no stack, no socket path).
+ */
+export class WharfError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Input rejected before or by the engine (engine 400, malformed filter, bad cursor). */
+export class BadUserInputError extends WharfError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BAD_USER_INPUT', message, options);
+  }
+}
+
+/** A ref (id prefix) matches several objects; the client must be more specific. */
+export class AmbiguousRefError extends WharfError {
+  readonly ref: string;
+
+  constructor(kind: string, ref: string, options?: ErrorOptions) {
+    super(
+      'AMBIGUOUS_REF',
+      `"${ref}" matches more than one ${kind}; use a longer id or the name`,
+      options,
+    );
+    this.ref = ref;
+  }
+}
+
+/** The engine could not be reached, refused the connection or missed the deadline. */
+export class EngineUnavailableError extends WharfError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ENGINE_UNAVAILABLE', message, options);
+  }
+}
+
+/** An engine answer with an HTTP error status. `statusCode` and the engine's own message are kept. */
+export class EngineError extends WharfError {
+  readonly statusCode: number;
+
+  constructor(code: string, statusCode: number, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.statusCode = statusCode;
+  }
+}
+
+export class EngineBadRequestError extends EngineError {
+  constructor(message: string) {
+    super('BAD_USER_INPUT', 400, message);
+  }
+}
+
+export class EngineNotFoundError extends EngineError {
+  constructor(message: string) {
+    super('NOT_FOUND', 404, message);
+  }
+}
+
+export class EngineConflictError extends EngineError {
+  constructor(message: string) {
+    super('CONFLICT', 409, message);
+  }
+}
+
+/** Daemon answers the engine gives when an id prefix matches several objects (500 on 20.10, 400 later). */
+const AMBIGUOUS_MESSAGE = /multiple ids found with provided prefix|ambiguous/i;
+
+export function engineErrorFromStatus(statusCode: number, message: string): EngineError {
+  if (AMBIGUOUS_MESSAGE.test(message)) return new EngineError('AMBIGUOUS_REF', statusCode, message);
+  switch (statusCode) {
+    case 400:
+      return new EngineBadRequestError(message);
+    case 404:
+      return new EngineNotFoundError(message);
+    case 409:
+      return new EngineConflictError(message);
+    default:
+      return new EngineError('ENGINE_ERROR', statusCode, message);
+  }
+}
+
+/** Socket-level failures that mean "no engine there", as opposed to a bug in Wharf. */
+const UNAVAILABLE_CODES = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EACCES',
+  'EPIPE',
+  'ENOTSOCK',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+
+export function isUnavailableCause(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (e.name === 'TimeoutError') return true;
+  }
+  return false;
+}

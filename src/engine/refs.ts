@@ -1,0 +1,37 @@
+import { BadUserInputError } from './errors.ts';
+
+/**
+ * Refs become path segments of engine URLs, so they are checked before any call: a ref with `/`,
+ * `..`, `?` or control characters could address another endpoint. A well-formed ref that names
+ * nothing is not an error here; the engine answers 404 for it.
+ */
+const OBJECT_REF = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
+const IMAGE_REF = /^[a-zA-Z0-9][a-zA-Z0-9_.:@/-]{0,511}$/;
+
+function check(kind: string, pattern: RegExp, ref: string): string {
+  if (
+    !pattern.test(ref) ||
+    ref.split('/').some((part) => part === '..' || part === '.' || part === '')
+  ) {
+    throw new BadUserInputError(`"${ref.slice(0, 80)}" is not a valid ${kind} reference`);
+  }
+  return ref;
+}
+
+/** Container full id, unique id prefix or name (a leading `/`, as the engine prints names, is allowed). */
+export function containerRef(ref: string): string {
+  return check('container', OBJECT_REF, ref.startsWith('/') ? ref.slice(1) : ref);
+}
+
+export function networkRef(ref: string): string {
+  return check('network', OBJECT_REF, ref);
+}
+
+export function volumeName(name: string): string {
+  return check('volume', OBJECT_REF, name);
+}
+
+/** Image id (`sha256:…`), id prefix, `repo:tag` or `repo@digest`; registries and paths keep their `/`. */
+export function imageRef(ref: string): string {
+  return check('image', IMAGE_REF, ref);
+}

@@ -1,0 +1,255 @@
+/** Engine wire types, PascalCase as the engine sends them, limited to what Wharf reads. */
+
+export type Labels = Record<string, string> | null;
+
+export interface PortSummary {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type: string;
+}
+
+export interface EndpointSettings {
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+  Aliases?: string[] | null;
+  NetworkID: string;
+  EndpointID?: string;
+  Gateway?: string;
+  IPAddress?: string;
+  IPPrefixLen?: number;
+  IPv6Gateway?: string;
+  GlobalIPv6Address?: string;
+  GlobalIPv6PrefixLen?: number;
+  MacAddress?: string;
+}
+
+export interface MountPoint {
+  Type: string;
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+}
+
+/** `GET /containers/json` */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  Created: number;
+  Ports: PortSummary[];
+  Labels: Labels;
+  State: string;
+  Status: string;
+  SizeRw?: number;
+  SizeRootFs?: number;
+  HostConfig: { NetworkMode?: string };
+  NetworkSettings: { Networks: Record<string, EndpointSettings> | null } | null;
+  Mounts: MountPoint[];
+}
+
+export interface HealthLogEntry {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+export interface ContainerStateDetails {
+  Status: string;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+  Health?: { Status: string; FailingStreak: number; Log: HealthLogEntry[] | null };
+}
+
+export interface PortBinding {
+  HostIp?: string;
+  HostPort?: string;
+}
+
+/** `GET /containers/{id}/json` */
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Path: string;
+  Args: string[] | null;
+  Image: string;
+  RestartCount: number;
+  SizeRw?: number;
+  SizeRootFs?: number;
+  State: ContainerStateDetails;
+  Mounts: MountPoint[];
+  Config: {
+    Hostname: string;
+    User: string;
+    Tty: boolean;
+    OpenStdin: boolean;
+    Env: string[] | null;
+    Cmd: string[] | null;
+    Entrypoint: string[] | null;
+    Image: string;
+    WorkingDir: string;
+    Labels: Labels;
+    ExposedPorts?: Record<string, object> | null;
+    StopSignal?: string;
+  };
+  HostConfig: {
+    NetworkMode?: string;
+    RestartPolicy?: { Name: string; MaximumRetryCount: number };
+    AutoRemove?: boolean;
+    Privileged?: boolean;
+    Memory?: number;
+    NanoCpus?: number;
+    CpuShares?: number;
+    PidsLimit?: number | null;
+    ReadonlyRootfs?: boolean;
+  };
+  NetworkSettings: {
+    Ports: Record<string, PortBinding[] | null> | null;
+    Networks: Record<string, EndpointSettings> | null;
+  };
+}
+
+/** `GET /containers/{id}/top` */
+export interface ContainerTop {
+  Titles: string[];
+  Processes: string[][];
+}
+
+/** `GET /images/json` */
+export interface ImageSummary {
+  Id: string;
+  ParentId: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created: number;
+  Size: number;
+  SharedSize: number;
+  Labels: Labels;
+  Containers: number;
+}
+
+/** `GET /images/{name}/json` */
+export interface ImageInspect {
+  Id: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created: string;
+  Size: number;
+  Architecture: string;
+  Variant?: string;
+  Os: string;
+  Author: string;
+  Comment: string;
+  Config: {
+    Labels: Labels;
+    Cmd: string[] | null;
+    Entrypoint: string[] | null;
+    Env: string[] | null;
+  } | null;
+}
+
+/** `GET /images/{name}/history` */
+export interface ImageHistoryItem {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+export interface IpamConfig {
+  Subnet?: string;
+  IPRange?: string;
+  Gateway?: string;
+}
+
+/** `GET /networks` and `GET /networks/{id}` */
+export interface NetworkResource {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: string;
+  Driver: string;
+  EnableIPv6: boolean;
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  IPAM: {
+    Driver: string;
+    Config: IpamConfig[] | null;
+    Options: Record<string, string> | null;
+  } | null;
+  Options: Record<string, string> | null;
+  Labels: Labels;
+  Containers?: Record<string, unknown> | null;
+}
+
+/** `GET /volumes` entries and `GET /volumes/{name}` */
+export interface Volume {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt?: string;
+  Labels: Labels;
+  Scope: string;
+  Options: Record<string, string> | null;
+  UsageData?: { Size: number; RefCount: number } | null;
+}
+
+export interface VolumeList {
+  Volumes: Volume[] | null;
+  Warnings: string[] | null;
+}
+
+/** `GET /system/df` (only the part Wharf reads) */
+export interface SystemDataUsage {
+  Volumes: Volume[] | null;
+}
+
+/** `GET /version` */
+export interface SystemVersion {
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion: string;
+  Os: string;
+  Arch: string;
+  KernelVersion: string;
+  GitCommit?: string;
+  GoVersion?: string;
+}
+
+/** `GET /info` */
+export interface SystemInfo {
+  ID: string;
+  Name: string;
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+  Images: number;
+  Driver: string;
+  NCPU: number;
+  MemTotal: number;
+  OperatingSystem: string;
+  OSType: string;
+  Architecture: string;
+  KernelVersion: string;
+  ServerVersion: string;
+  Swarm: { LocalNodeState: string; NodeID: string; ControlAvailable: boolean };
+}
