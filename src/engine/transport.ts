@@ -70,7 +70,7 @@ function pathWithQuery(path: string, query: Record<string, QueryValue> | undefin
   return search ? `${path}?${search}` : path;
 }
 
-function createPool(endpoint: EngineEndpoint, connections: number, timeoutMs: number): Pool {
+function createPool(endpoint: EngineEndpoint, connections: number | null, timeoutMs: number): Pool {
   const connect =
     endpoint.kind === 'unix'
       ? { socketPath: endpoint.socketPath, timeout: timeoutMs }
@@ -106,7 +106,7 @@ async function readErrorMessage(body: Readable, statusCode: number): Promise<str
 export function createTransport(options: TransportOptions): Transport {
   const { engine, endpoint, timeoutMs, onCall } = options;
   const callPool = createPool(endpoint, options.maxConnections, timeoutMs);
-  const streamPool = createPool(endpoint, Number.POSITIVE_INFINITY, timeoutMs);
+  const streamPool = createPool(endpoint, null, timeoutMs);
 
   function toWharfError(error: unknown, signal: AbortSignal | undefined): unknown {
     if (error instanceof WharfError) return error;

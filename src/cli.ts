@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { loadConfig } from './config.ts';
+import { createEngineClient } from './engine/client.ts';
+import { describeEndpoint } from './engine/docker-host.ts';
+import { WharfError } from './engine/errors.ts';
+import { schema } from './graphql/index.ts';
+import { createEngineRegistry } from './loaders/engines.ts';
+import { createLogger } from './log.ts';
+import { createGateway } from './server.ts';
+
+const HELP = `wharf: a GraphQL gateway for the Docker Engine
+
+Usage:
+  wharf serve [--listen HOST:PORT]     serve /graphql, /healthz and /readyz (default 127.0.0.1:4000)
+  wharf print-schema [--out FILE]      print the GraphQL schema (SDL) to stdout or FILE
+  wharf --help                         this text
+
+Environment:
+  DOCKER_HOST               unix:///var/run/docker.sock (default) or tcp://HOST:PORT
+  DOCKER_TLS_VERIFY         set to verify the engine's TLS certificate (tcp only)
+  DOCKER_CERT_PATH          directory with ca.pem, cert.pem, key.pem (default ~/.docker)
+  DOCKER_API_VERSION        pin the Engine API version instead of negotiating it
+  WHARF_LISTEN              listen address, like --listen
+  WHARF_ENGINE_TIMEOUT_MS   deadline for each non-streaming engine call (default 30000)
+  WHARF_ENGINE_CONNECTIONS  connections to the engine for non-streaming calls (default 16)
+  WHARF_LOG_LEVEL           debug, info, warn or error (default info)
+  NODE_ENV                  development shows error details to clients; anything else hides them
+`;
+
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
+
+async function serve(listen: string | undefined): Promise<void> {
+  const config = loadConfig(process.env, { listen });
+  const logger = createLogger(config.logLevel);
+  const engine = createEngineClient({
+    name: config.engine.name,
+    endpoint: config.engine.endpoint,
+    timeoutMs: config.engine.timeoutMs,
+    maxConnections: config.engine.maxConnections,
+    apiVersion: config.engine.apiVersion,
+  });
+  const engines = createEngineRegistry([engine]);
+  const gateway = createGateway({ engines, logger, production: config.production });
+  const address = await gateway.start(config.listen.host, config.listen.port);
+  logger.info('wharf listening', {
+    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/graphql`,
+    engine: describeEndpoint(config.engine.endpoint),
+  });
+  engine.api.version().then(
+    (version) => logger.info('engine reachable', { engine: engine.name, ...version }),
+    (error) => logger.warn('engine not reachable yet; /readyz answers 503', { error }),
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    gateway
+      .stop()
+      .then(() => engine.close())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      listen: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || command === 'help' || command === undefined) {
+    process.stdout.write(HELP);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return serve(values.listen);
+    case 'print-schema':
+      if (values.out) writeFileSync(values.out, printedSchema());
+      else process.stdout.write(printedSchema());
+      return;
+    default:
+      throw new WharfError('BAD_USER_INPUT', `unknown command "${command}"; see wharf --help`);
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`wharf: ${message}\n`);
+    process.exit(error instanceof WharfError && error.code === 'BAD_USER_INPUT' ? 2 : 1);
+  });
+}

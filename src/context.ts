@@ -1,0 +1,72 @@
+import DataLoader from 'dataloader';
+import type {
+  ContainerInspect,
+  ContainerSummary,
+  ImageHistoryItem,
+  ImageInspect,
+  NetworkResource,
+  SystemInfo,
+  SystemVersion,
+} from './engine/types.ts';
+import {
+  loadContainerDetails,
+  loadContainerSummaries,
+  loadContainersByImage,
+  loadContainersByNetwork,
+  loadContainersByVolume,
+} from './loaders/containers.ts';
+import type { EngineRegistry } from './loaders/engines.ts';
+import { loadImageDetails, loadImageHistories } from './loaders/images.ts';
+import type { EngineKey } from './loaders/keys.ts';
+import { loadNetworkDetails } from './loaders/networks.ts';
+import { loadEngineInfos, loadEngineVersions } from './loaders/system.ts';
+import { loadVolumeSizes } from './loaders/volumes.ts';
+
+/**
+ * Who is asking. The one place a request's identity lives; every transport (HTTP, WebSocket, SSE)
+ * fills it when the context is built. Until authentication lands everyone is anonymous.
+ */
+export type Principal = { kind: 'anonymous' };
+
+/** Per-request loaders for what is not a node of its own: inspect details and relations. */
+export interface Loaders {
+  containerSummaries: DataLoader<EngineKey, ContainerSummary | null>;
+  containerDetails: DataLoader<EngineKey, ContainerInspect | null>;
+  containerSizes: DataLoader<EngineKey, ContainerSummary | null>;
+  containersByImage: DataLoader<EngineKey, ContainerSummary[]>;
+  containersByNetwork: DataLoader<EngineKey, ContainerSummary[]>;
+  containersByVolume: DataLoader<EngineKey, ContainerSummary[]>;
+  imageDetails: DataLoader<EngineKey, ImageInspect | null>;
+  imageHistory: DataLoader<EngineKey, ImageHistoryItem[] | null>;
+  networkDetails: DataLoader<EngineKey, NetworkResource | null>;
+  volumeSizes: DataLoader<EngineKey, number | null>;
+  engineVersion: DataLoader<string, SystemVersion>;
+  engineInfo: DataLoader<string, SystemInfo>;
+}
+
+export interface Context {
+  engines: EngineRegistry;
+  principal: Principal;
+  loaders: Loaders;
+}
+
+export function createLoaders(engines: EngineRegistry): Loaders {
+  return {
+    containerSummaries: new DataLoader((keys) => loadContainerSummaries(engines, keys)),
+    containerDetails: new DataLoader((keys) => loadContainerDetails(engines, keys)),
+    containerSizes: new DataLoader((keys) => loadContainerSummaries(engines, keys, { size: true })),
+    containersByImage: new DataLoader((keys) => loadContainersByImage(engines, keys)),
+    containersByNetwork: new DataLoader((keys) => loadContainersByNetwork(engines, keys)),
+    containersByVolume: new DataLoader((keys) => loadContainersByVolume(engines, keys)),
+    imageDetails: new DataLoader((keys) => loadImageDetails(engines, keys)),
+    imageHistory: new DataLoader((keys) => loadImageHistories(engines, keys)),
+    networkDetails: new DataLoader((keys) => loadNetworkDetails(engines, keys)),
+    volumeSizes: new DataLoader((keys) => loadVolumeSizes(engines, keys)),
+    engineVersion: new DataLoader((names) => loadEngineVersions(engines, names)),
+    engineInfo: new DataLoader((names) => loadEngineInfos(engines, names)),
+  };
+}
+
+export function createContext(engines: EngineRegistry, principal: Principal): Context {
+  return { engines, principal, loaders: createLoaders(engines) };
+}

@@ -1,0 +1,53 @@
+import type { Labels } from '../engine/types.ts';
+import { builder } from './builder.ts';
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export const Label = builder.objectRef<KeyValue>('Label').implement({
+  description: 'A key and its value: a label, or a driver option.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    value: t.exposeString('value'),
+  }),
+});
+
+/** Sorted by key so answers are stable (the engine's maps have no order). */
+export function keyValues(map: Labels | undefined): KeyValue[] {
+  return Object.entries(map ?? {})
+    .map(([key, value]) => ({ key, value }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+type Ctx = Types['Context'];
+
+/** `labels` and `label(key)` for any type that can produce its engine labels. */
+export function labelFields<Parent>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
+  labelsOf: (parent: Parent, ctx: Ctx) => Labels | undefined | Promise<Labels | undefined>,
+) {
+  return {
+    labels: t.field({
+      type: [Label],
+      description: 'All labels, sorted by key.',
+      resolve: async (parent, _args, ctx) => keyValues(await labelsOf(parent, ctx)),
+    }),
+    label: t.string({
+      nullable: true,
+      description: 'The value of one label, or null when it is not set.',
+      args: { key: t.arg.string({ required: true }) },
+      resolve: async (parent, { key }, ctx) => (await labelsOf(parent, ctx))?.[key] ?? null,
+    }),
+  };
+}
+
+/**
+ * Loadable nodes answer null for a key that names nothing (a removed container, a bad global id);
+ * Pothos passes null through, but its load signature only admits values and errors.
+ */
+export function missingAsNull<T>(value: T | null): T {
+  return value as T;
+}

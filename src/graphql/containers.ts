@@ -1,0 +1,584 @@
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { Context } from '../context.ts';
+import { containerLogs, listContainers, topContainer } from '../engine/containers.ts';
+import { MultiplexedDecoder } from '../engine/decode/multiplexed.ts';
+import { BadUserInputError, EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
+import { type LogLine, LogLineAssembler } from '../engine/log-lines.ts';
+import { containerRef } from '../engine/refs.ts';
+import type {
+  ContainerInspect,
+  ContainerSummary,
+  EndpointSettings,
+  MountPoint,
+  PortSummary,
+} from '../engine/types.ts';
+import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
+import { builder } from './builder.ts';
+import { labelFields, missingAsNull } from './common.ts';
+import { containerFilters, defaultEngine } from './filters.ts';
+import { Image } from './images.ts';
+import { Network, networkNode } from './networks.ts';
+import { engineTime, unixTime } from './scalars.ts';
+import { Volume } from './volumes.ts';
+
+/**
+ * A container as Wharf holds it while resolving: whatever the engine already told us. Fields the
+ * list call answers read `summary`; fields only inspect knows read `details`; either is loaded
+ * (batched, once per operation) when missing.
+ */
+export interface ContainerNode {
+  key: EngineKey;
+  summary?: ContainerSummary;
+  details?: ContainerInspect;
+}
+
+export interface NetworkAttachmentNode {
+  container: ContainerNode;
+  networkName: string;
+  endpoint: EndpointSettings;
+}
+
+function gone(key: EngineKey): never {
+  throw new EngineNotFoundError(`container ${parseKey(key).id} no longer exists`);
+}
+
+export async function summaryOf(container: ContainerNode, ctx: Context): Promise<ContainerSummary> {
+  if (container.summary) return container.summary;
+  return (await ctx.loaders.containerSummaries.load(container.key)) ?? gone(container.key);
+}
+
+export async function detailsOf(container: ContainerNode, ctx: Context): Promise<ContainerInspect> {
+  if (container.details) return container.details;
+  return (await ctx.loaders.containerDetails.load(container.key)) ?? gone(container.key);
+}
+
+export function containerNodeFromSummary(
+  engine: string,
+  summary: ContainerSummary,
+  ctx: Context,
+): ContainerNode {
+  const key = toKey(engine, summary.Id);
+  ctx.loaders.containerSummaries.prime(key, summary);
+  return { key, summary };
+}
+
+export function attachmentsOf(container: ContainerNode, summary: ContainerSummary) {
+  return Object.entries(summary.NetworkSettings?.Networks ?? {}).map(
+    ([networkName, endpoint]): NetworkAttachmentNode => ({ container, networkName, endpoint }),
+  );
+}
+
+export const ContainerState = builder.enumType('ContainerState', {
+  description: 'Every state the engine reports; none is folded into another.',
+  values: {
+    CREATED: { value: 'created' },
+    RUNNING: { value: 'running' },
+    PAUSED: { value: 'paused' },
+    RESTARTING: { value: 'restarting' },
+    REMOVING: { value: 'removing' },
+    EXITED: { value: 'exited' },
+    DEAD: { value: 'dead' },
+  } as const,
+});
+
+export const HealthStatus = builder.enumType('HealthStatus', {
+  values: {
+    STARTING: { value: 'starting' },
+    HEALTHY: { value: 'healthy' },
+    UNHEALTHY: { value: 'unhealthy' },
+    NONE: { value: 'none' },
+  } as const,
+});
+
+const LogStream = builder.enumType('LogStream', {
+  values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,
+});
+
+export const LogLineRef = builder.objectRef<LogLine>('LogLine').implement({
+  description: 'One line a container wrote, without its newline, on the stream it was written to.',
+  fields: (t) => ({
+    stream: t.field({ type: LogStream, resolve: (line) => line.stream }),
+    text: t.exposeString('text'),
+    timestamp: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the engine received the line (RFC 3339, nanoseconds kept).',
+      resolve: (line) => line.timestamp,
+    }),
+  }),
+});
+
+type HealthDetails = NonNullable<ContainerInspect['State']['Health']>;
+type HealthLog = NonNullable<HealthDetails['Log']>[number];
+
+const HealthCheckResult = builder.objectRef<HealthLog>('HealthCheckResult').implement({
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', nullable: true, resolve: (r) => engineTime(r.Start) }),
+    end: t.field({ type: 'DateTime', nullable: true, resolve: (r) => engineTime(r.End) }),
+    exitCode: t.exposeInt('ExitCode'),
+    output: t.exposeString('Output'),
+  }),
+});
+
+const ContainerHealth = builder.objectRef<HealthDetails>('ContainerHealth').implement({
+  fields: (t) => ({
+    status: t.field({ type: HealthStatus, resolve: (h) => h.Status as 'healthy' }),
+    failingStreak: t.exposeInt('FailingStreak'),
+    log: t.field({
+      type: [HealthCheckResult],
+      description: 'The last checks the engine kept (at most 5), oldest first.',
+      resolve: (h) => h.Log ?? [],
+    }),
+    lastOutput: t.string({
+      nullable: true,
+      description: 'Output of the most recent check.',
+      resolve: (h) => h.Log?.at(-1)?.Output ?? null,
+    }),
+  }),
+});
+
+const Port = builder.objectRef<PortSummary>('Port').implement({
+  description: 'A port the container exposes, and where it is published on the host if it is.',
+  fields: (t) => ({
+    privatePort: t.exposeInt('PrivatePort'),
+    publicPort: t.int({ nullable: true, resolve: (p) => p.PublicPort ?? null }),
+    protocol: t.exposeString('Type', { description: 'tcp, udp or sctp.' }),
+    ip: t.string({ nullable: true, resolve: (p) => p.IP || null }),
+  }),
+});
+
+const MountType = builder.enumType('MountType', {
+  values: {
+    BIND: { value: 'bind' },
+    VOLUME: { value: 'volume' },
+    TMPFS: { value: 'tmpfs' },
+    NPIPE: { value: 'npipe' },
+    CLUSTER: { value: 'cluster' },
+  } as const,
+});
+
+const Mount = builder.objectRef<{ engine: string; mount: MountPoint }>('Mount').implement({
+  fields: (t) => ({
+    type: t.field({ type: MountType, resolve: ({ mount }) => mount.Type as 'bind' }),
+    name: t.string({ nullable: true, resolve: ({ mount }) => mount.Name || null }),
+    source: t.string({ resolve: ({ mount }) => mount.Source }),
+    destination: t.string({ resolve: ({ mount }) => mount.Destination }),
+    driver: t.string({ nullable: true, resolve: ({ mount }) => mount.Driver || null }),
+    mode: t.string({ resolve: ({ mount }) => mount.Mode }),
+    rw: t.boolean({ resolve: ({ mount }) => mount.RW }),
+    propagation: t.string({ resolve: ({ mount }) => mount.Propagation }),
+    volume: t.field({
+      type: Volume,
+      nullable: true,
+      description: 'The named volume mounted here; null for bind and tmpfs mounts.',
+      resolve: ({ engine, mount }) =>
+        mount.Type === 'volume' && mount.Name ? toKey(engine, mount.Name) : null,
+    }),
+  }),
+});
+
+type Config = ContainerInspect['Config'];
+const ContainerConfig = builder.objectRef<Config>('ContainerConfig').implement({
+  description: 'How the container was configured at create time.',
+  fields: (t) => ({
+    hostname: t.exposeString('Hostname'),
+    user: t.exposeString('User'),
+    workingDir: t.exposeString('WorkingDir'),
+    entrypoint: t.stringList({ nullable: true, resolve: (c) => c.Entrypoint }),
+    cmd: t.stringList({ nullable: true, resolve: (c) => c.Cmd }),
+    tty: t.exposeBoolean('Tty'),
+    openStdin: t.exposeBoolean('OpenStdin'),
+    stopSignal: t.string({ nullable: true, resolve: (c) => c.StopSignal || null }),
+    exposedPorts: t.stringList({
+      description: 'As the engine writes them, e.g. "80/tcp".',
+      resolve: (c) => Object.keys(c.ExposedPorts ?? {}).sort(),
+    }),
+  }),
+});
+
+type HostConfigShape = ContainerInspect['HostConfig'];
+const RestartPolicy = builder
+  .objectRef<NonNullable<HostConfigShape['RestartPolicy']>>('RestartPolicy')
+  .implement({
+    fields: (t) => ({
+      name: t.string({
+        description: 'no, always, unless-stopped or on-failure ("" means no).',
+        resolve: (p) => p.Name || 'no',
+      }),
+      maximumRetryCount: t.exposeInt('MaximumRetryCount'),
+    }),
+  });
+
+const HostConfig = builder.objectRef<HostConfigShape>('HostConfig').implement({
+  fields: (t) => ({
+    restartPolicy: t.field({
+      type: RestartPolicy,
+      resolve: (h) => h.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 },
+    }),
+    memory: t.field({
+      type: 'SafeInt',
+      description: 'Memory limit in bytes; 0 means unlimited.',
+      resolve: (h) => h.Memory ?? 0,
+    }),
+    nanoCpus: t.field({
+      type: 'SafeInt',
+      description: 'CPU quota in billionths of a CPU; 0 means unlimited.',
+      resolve: (h) => h.NanoCpus ?? 0,
+    }),
+    cpuShares: t.int({ resolve: (h) => h.CpuShares ?? 0 }),
+    pidsLimit: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Null or 0 means unlimited.',
+      resolve: (h) => h.PidsLimit ?? null,
+    }),
+    privileged: t.boolean({ resolve: (h) => h.Privileged ?? false }),
+    networkMode: t.string({ resolve: (h) => h.NetworkMode ?? '' }),
+    autoRemove: t.boolean({ resolve: (h) => h.AutoRemove ?? false }),
+    readonlyRootfs: t.boolean({ resolve: (h) => h.ReadonlyRootfs ?? false }),
+  }),
+});
+
+const ContainerProcesses = builder
+  .objectRef<{ Titles: string[]; Processes: string[][] }>('ContainerProcesses')
+  .implement({
+    description: 'What `docker top` shows: one row per process, cells in the order of `titles`.',
+    fields: (t) => ({
+      titles: t.exposeStringList('Titles'),
+      rows: t.field({ type: t.listRef(t.listRef('String')), resolve: (p) => p.Processes ?? [] }),
+    }),
+  });
+
+export const NetworkAttachment = builder
+  .objectRef<NetworkAttachmentNode>('NetworkAttachment')
+  .implement({
+    description:
+      'A container on a network: the same object whether reached from the container or the network.',
+    fields: (t) => ({
+      network: t.field({
+        type: Network,
+        resolve: async ({ container, endpoint, networkName }, _args, ctx) => {
+          const { engine } = parseKey(container.key);
+          if (endpoint.NetworkID) return toKey(engine, endpoint.NetworkID);
+          // Not started yet: the engine only knows the network by name.
+          const network = await ctx.loaders.networkDetails.load(toKey(engine, networkName));
+          if (!network) throw new EngineNotFoundError(`network ${networkName} no longer exists`);
+          return networkNode(engine, network);
+        },
+      }),
+      container: t.field({ type: Container, resolve: ({ container }) => container }),
+      networkName: t.exposeString('networkName'),
+      ipv4Address: t.string({
+        nullable: true,
+        resolve: ({ endpoint }) => endpoint.IPAddress || null,
+      }),
+      ipv4PrefixLength: t.int({
+        nullable: true,
+        resolve: ({ endpoint }) => endpoint.IPPrefixLen || null,
+      }),
+      ipv6Address: t.string({
+        nullable: true,
+        resolve: ({ endpoint }) => endpoint.GlobalIPv6Address || null,
+      }),
+      gateway: t.string({ nullable: true, resolve: ({ endpoint }) => endpoint.Gateway || null }),
+      macAddress: t.string({
+        nullable: true,
+        resolve: ({ endpoint }) => endpoint.MacAddress || null,
+      }),
+      endpointId: t.string({
+        nullable: true,
+        resolve: ({ endpoint }) => endpoint.EndpointID || null,
+      }),
+      aliases: t.stringList({
+        description:
+          'DNS aliases on this network (the list call lacks them: costs one batched inspect).',
+        resolve: async ({ container, networkName }, _args, ctx) =>
+          (await detailsOf(container, ctx)).NetworkSettings.Networks?.[networkName]?.Aliases ?? [],
+      }),
+    }),
+  });
+
+function seconds(date: Date | null | undefined): number | undefined {
+  return date ? date.getTime() / 1000 : undefined;
+}
+
+async function readLogs(
+  container: ContainerNode,
+  args: {
+    tail?: number | null;
+    since?: Date | null;
+    until?: Date | null;
+    timestamps: boolean;
+    stdout: boolean;
+    stderr: boolean;
+  },
+  ctx: Context,
+): Promise<LogLine[]> {
+  if (args.tail !== undefined && args.tail !== null && args.tail < 0) {
+    throw new BadUserInputError('tail must be 0 or more');
+  }
+  const { engine, id } = parseKey(container.key);
+  const api = ctx.engines.api(engine);
+  if (!api) gone(container.key);
+  const [details, response] = await Promise.all([
+    detailsOf(container, ctx),
+    containerLogs(api, id, {
+      stdout: args.stdout,
+      stderr: args.stderr,
+      timestamps: args.timestamps,
+      tail: args.tail ?? undefined,
+      since: seconds(args.since),
+      until: seconds(args.until),
+    }),
+  ]);
+  const assembler = new LogLineAssembler({ timestamps: args.timestamps });
+  if (details.Config.Tty) return [...assembler.raw(response.body), ...assembler.flush()];
+  const decoder = new MultiplexedDecoder();
+  const lines = decoder
+    .push(response.body)
+    .flatMap((frame) =>
+      frame.stream === 'stdin' ? [] : assembler.message(frame.stream, frame.data),
+    );
+  decoder.end();
+  return [...lines, ...assembler.flush()];
+}
+
+export const Container = builder.loadableNodeRef('Container', {
+  id: { resolve: (container: ContainerNode) => container.key },
+  load: async (keys: string[], ctx: Context) =>
+    (await ctx.loaders.containerSummaries.loadMany(keys)).map((summary, index) =>
+      summary instanceof Error
+        ? summary
+        : missingAsNull(summary && { key: keys[index] as string, summary }),
+    ),
+});
+
+Container.implement({
+  description: 'A container on one engine.',
+  fields: (t) => ({
+    dockerId: t.string({
+      description: "The engine's full container id.",
+      resolve: (c) => parseKey(c.key).id,
+    }),
+    shortId: t.string({ resolve: (c) => parseKey(c.key).id.slice(0, 12) }),
+    engine: t.string({
+      description: 'The name of the engine this container runs on.',
+      resolve: (c) => parseKey(c.key).engine,
+    }),
+    name: t.string({
+      description: 'The name without the leading slash the engine stores.',
+      resolve: async (c, _args, ctx) =>
+        ((await summaryOf(c, ctx)).Names[0] ?? '').replace(/^\//, ''),
+    }),
+    names: t.stringList({
+      description: 'Every name, including link aliases, as the engine lists them (with slashes).',
+      resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).Names,
+    }),
+    image: t.field({
+      type: Image,
+      nullable: true,
+      description: 'The image the container was created from; null if it has been removed since.',
+      resolve: async (c, _args, ctx) => {
+        const { ImageID } = await summaryOf(c, ctx);
+        return ImageID ? toKey(parseKey(c.key).engine, ImageID) : null;
+      },
+    }),
+    imageRef: t.string({
+      description: 'The image reference as given at create time (a tag, a digest or an id).',
+      resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).Image,
+    }),
+    command: t.string({ resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).Command }),
+    createdAt: t.field({
+      type: 'DateTime',
+      resolve: async (c, _args, ctx) => unixTime((await summaryOf(c, ctx)).Created),
+    }),
+    state: t.field({
+      type: ContainerState,
+      resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).State as 'running',
+    }),
+    status: t.string({
+      description: 'The engine\'s human-readable status, e.g. "Up 2 minutes (healthy)".',
+      resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).Status,
+    }),
+    health: t.field({
+      type: ContainerHealth,
+      nullable: true,
+      description: 'Null when the container has no health check.',
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).State.Health ?? null,
+    }),
+    exitCode: t.int({
+      nullable: true,
+      description: 'The exit code of the last run; null if it never ran.',
+      resolve: async (c, _args, ctx) => {
+        const { State } = await detailsOf(c, ctx);
+        return State.Status === 'created' && !engineTime(State.FinishedAt) ? null : State.ExitCode;
+      },
+    }),
+    oomKilled: t.boolean({
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).State.OOMKilled,
+    }),
+    error: t.string({
+      nullable: true,
+      description: 'Why the engine could not run the container, if it could not.',
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).State.Error || null,
+    }),
+    pid: t.int({
+      nullable: true,
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).State.Pid || null,
+    }),
+    startedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: async (c, _args, ctx) => engineTime((await detailsOf(c, ctx)).State.StartedAt),
+    }),
+    finishedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: async (c, _args, ctx) => engineTime((await detailsOf(c, ctx)).State.FinishedAt),
+    }),
+    restartCount: t.int({
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).RestartCount,
+    }),
+    ports: t.field({
+      type: [Port],
+      resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).Ports ?? [],
+    }),
+    ...labelFields(t, async (c, ctx) => (await summaryOf(c, ctx)).Labels),
+    mounts: t.field({
+      type: [Mount],
+      resolve: async (c, _args, ctx) =>
+        ((await summaryOf(c, ctx)).Mounts ?? []).map((mount) => ({
+          engine: parseKey(c.key).engine,
+          mount,
+        })),
+    }),
+    networks: t.field({
+      type: [NetworkAttachment],
+      resolve: async (c, _args, ctx) => attachmentsOf(c, await summaryOf(c, ctx)),
+    }),
+    config: t.field({
+      type: ContainerConfig,
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).Config,
+    }),
+    hostConfig: t.field({
+      type: HostConfig,
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).HostConfig,
+    }),
+    env: t.stringList({
+      description: 'The environment as the engine reports it, `KEY=value`.',
+      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).Config.Env ?? [],
+    }),
+    sizeRw: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description:
+        'Bytes written by the container. Costly for the engine: asked only when selected, batched.',
+      resolve: async (c, _args, ctx) =>
+        (await ctx.loaders.containerSizes.load(c.key))?.SizeRw ?? null,
+    }),
+    sizeRootFs: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description:
+        'Total size of all files in the container, image included. Asked only when selected.',
+      resolve: async (c, _args, ctx) =>
+        (await ctx.loaders.containerSizes.load(c.key))?.SizeRootFs ?? null,
+    }),
+    logs: t.field({
+      type: [LogLineRef],
+      description:
+        'Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined.',
+      args: {
+        tail: t.arg.int({ description: 'Only the last N lines.' }),
+        since: t.arg({ type: 'DateTime' }),
+        until: t.arg({ type: 'DateTime' }),
+        timestamps: t.arg.boolean({ defaultValue: true, required: true }),
+        stdout: t.arg.boolean({ defaultValue: true, required: true }),
+        stderr: t.arg.boolean({ defaultValue: true, required: true }),
+      },
+      resolve: (c, args, ctx) => readLogs(c, args, ctx),
+    }),
+    processes: t.field({
+      type: ContainerProcesses,
+      nullable: true,
+      description:
+        'The processes running in the container (`docker top`); null when it is not running.',
+      resolve: async (c, _args, ctx) => {
+        const { engine, id } = parseKey(c.key);
+        const api = ctx.engines.api(engine);
+        if (!api) return null;
+        try {
+          return await topContainer(api, id);
+        } catch (error) {
+          if (error instanceof EngineConflictError) return null;
+          throw error;
+        }
+      },
+    }),
+  }),
+});
+
+const ContainerFilter = builder.inputType('ContainerFilter', {
+  description:
+    "The engine's container filters. Values in one list match any; different fields must all match.",
+  fields: (t) => ({
+    label: t.stringList({ description: '`key` (label is set) or `key=value`.' }),
+    name: t.stringList({ description: 'Name or part of a name (the engine matches substrings).' }),
+    id: t.stringList({ description: 'Full id or id prefix.' }),
+    status: t.field({ type: [ContainerState] }),
+    health: t.field({ type: [HealthStatus] }),
+    ancestor: t.stringList({
+      description:
+        'Image (id, repo:tag or digest) the container was created from, or a descendant of it.',
+    }),
+    network: t.stringList({ description: 'Network id or name.' }),
+    volume: t.stringList({ description: 'Volume name or mount destination.' }),
+    exited: t.intList({ description: 'Exit code (only matches exited containers).' }),
+    before: t.string({ description: 'Created before this container (id or name).' }),
+    since: t.string({ description: 'Created after this container (id or name).' }),
+    publish: t.stringList({ description: 'Published port, e.g. `8080` or `8080/tcp`.' }),
+    expose: t.stringList({ description: 'Exposed port, e.g. `80/tcp`.' }),
+    isTask: t.boolean({ description: 'Only (or no) swarm task containers.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  containers: t.connection({
+    type: Container,
+    description: 'Containers, newest first. One engine call, whatever list fields are selected.',
+    args: {
+      all: t.arg.boolean({
+        defaultValue: false,
+        required: true,
+        description: 'Include containers that are not running.',
+      }),
+      filter: t.arg({ type: ContainerFilter }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const engine = defaultEngine(ctx);
+      const filters = containerFilters(args.filter);
+      const list = await listContainers(engine.api, { all: args.all, filters });
+      return resolveArrayConnection(
+        { args },
+        list.map((summary) => containerNodeFromSummary(engine.name, summary, ctx)),
+      );
+    },
+  }),
+  container: t.field({
+    type: Container,
+    nullable: true,
+    description:
+      'A container by full id, unique id prefix or name; null when none matches, AMBIGUOUS_REF when a prefix matches several.',
+    args: { ref: t.arg.string({ required: true }) },
+    resolve: async (_root, { ref }, ctx) => {
+      const engine = defaultEngine(ctx);
+      const details = await ctx.loaders.containerDetails.load(
+        toKey(engine.name, containerRef(ref)),
+      );
+      if (!details) return null;
+      const key = toKey(engine.name, details.Id);
+      ctx.loaders.containerDetails.prime(key, details);
+      return { key, details } satisfies ContainerNode;
+    },
+  }),
+}));

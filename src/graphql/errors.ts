@@ -1,0 +1,36 @@
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
+import { WharfError } from '../engine/errors.ts';
+
+function withCode(error: GraphQLError, message: string, code: string): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    extensions: { code },
+  });
+}
+
+/**
+ * Errors that Wharf raised on purpose reach the client with their message and `extensions.code`;
+ * the cause, the stack and anything the transport knew (socket path, request) stay on the server.
+ * Everything else is yoga's "Unexpected error." with code INTERNAL_SERVER_ERROR.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const graphqlError = error instanceof GraphQLError ? error : undefined;
+  const original = graphqlError?.originalError ?? error;
+  if (graphqlError && original instanceof WharfError) {
+    return withCode(graphqlError, original.message, original.code);
+  }
+  if (graphqlError && original instanceof PothosValidationError) {
+    return withCode(graphqlError, original.message, 'BAD_USER_INPUT');
+  }
+  if (original instanceof GraphQLError && typeof original.extensions.code === 'string') {
+    return graphqlError && graphqlError !== original
+      ? withCode(graphqlError, original.message, original.extensions.code)
+      : original;
+  }
+  return yogaMaskError(error, message, isDev);
+}

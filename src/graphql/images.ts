@@ -1,0 +1,208 @@
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { Context } from '../context.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
+import { listImages } from '../engine/images.ts';
+import { imageRef } from '../engine/refs.ts';
+import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
+import { loadImageSummaries } from '../loaders/images.ts';
+import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
+import { builder } from './builder.ts';
+import { labelFields, missingAsNull } from './common.ts';
+import { Container, containerNodeFromSummary } from './containers.ts';
+import { defaultEngine, engineFilters } from './filters.ts';
+import { unixTime } from './scalars.ts';
+
+/** An image as listed (`summary`) or inspected (`details`); both carry tags, size and labels. */
+export interface ImageNode {
+  key: EngineKey;
+  summary?: ImageSummary;
+  details?: ImageInspect;
+}
+
+const UNTAGGED = new Set(['<none>:<none>', '<none>@<none>']);
+
+async function detailsOf(image: ImageNode, ctx: Context): Promise<ImageInspect> {
+  if (image.details) return image.details;
+  const details = await ctx.loaders.imageDetails.load(image.key);
+  if (!details) throw new EngineNotFoundError(`image ${parseKey(image.key).id} no longer exists`);
+  return details;
+}
+
+function listed<T>(
+  image: ImageNode,
+  fromSummary: (s: ImageSummary) => T,
+  fromDetails: (d: ImageInspect) => T,
+): T {
+  return image.summary ? fromSummary(image.summary) : fromDetails(image.details as ImageInspect);
+}
+
+const ImageLayer = builder.objectRef<ImageHistoryItem>('ImageLayer').implement({
+  description: 'One step of the image history, newest first, as `docker history` shows it.',
+  fields: (t) => ({
+    layerId: t.string({
+      nullable: true,
+      description: 'The id of the image this step produced, when it is still known locally.',
+      resolve: (h) => (h.Id && h.Id !== '<missing>' ? h.Id : null),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (h) => unixTime(h.Created) }),
+    createdBy: t.exposeString('CreatedBy'),
+    tags: t.stringList({ resolve: (h) => h.Tags ?? [] }),
+    size: t.field({ type: 'SafeInt', resolve: (h) => h.Size }),
+    comment: t.exposeString('Comment'),
+  }),
+});
+
+export const Image = builder.loadableNodeRef('Image', {
+  id: { resolve: (image: ImageNode) => image.key },
+  load: async (keys: string[], ctx: Context) =>
+    (await loadImageSummaries(ctx.engines, keys)).map((summary, index) =>
+      summary instanceof Error
+        ? summary
+        : missingAsNull(summary && ({ key: keys[index] as string, summary } satisfies ImageNode)),
+    ),
+});
+
+Image.implement({
+  description: 'An image on one engine.',
+  fields: (t) => ({
+    dockerId: t.string({
+      description: 'The full image id, `sha256:…`.',
+      resolve: (image) => parseKey(image.key).id,
+    }),
+    shortId: t.string({
+      resolve: (image) =>
+        parseKey(image.key)
+          .id.replace(/^sha256:/, '')
+          .slice(0, 12),
+    }),
+    engine: t.string({ resolve: (image) => parseKey(image.key).engine }),
+    tags: t.stringList({
+      description: '`repo:tag` references; empty for an untagged image.',
+      resolve: (image) =>
+        listed(
+          image,
+          (s) => s.RepoTags,
+          (d) => d.RepoTags,
+        )?.filter((tag) => !UNTAGGED.has(tag)) ?? [],
+    }),
+    digests: t.stringList({
+      description: '`repo@sha256:…` references, known once the image was pulled or pushed.',
+      resolve: (image) =>
+        listed(
+          image,
+          (s) => s.RepoDigests,
+          (d) => d.RepoDigests,
+        )?.filter((d) => !UNTAGGED.has(d)) ?? [],
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      resolve: (image) =>
+        listed<Date | string>(
+          image,
+          (s) => unixTime(s.Created),
+          (d) => d.Created,
+        ),
+    }),
+    size: t.field({
+      type: 'SafeInt',
+      description: 'Bytes, all layers included.',
+      resolve: (image) =>
+        listed(
+          image,
+          (s) => s.Size,
+          (d) => d.Size,
+        ),
+    }),
+    ...labelFields(t, (image) =>
+      listed(
+        image,
+        (s) => s.Labels,
+        (d) => d.Config?.Labels ?? null,
+      ),
+    ),
+    architecture: t.string({
+      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Architecture,
+    }),
+    variant: t.string({
+      nullable: true,
+      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Variant || null,
+    }),
+    os: t.string({ resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Os }),
+    author: t.string({
+      nullable: true,
+      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Author || null,
+    }),
+    comment: t.string({
+      nullable: true,
+      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Comment || null,
+    }),
+    history: t.field({
+      type: [ImageLayer],
+      resolve: async (image, _args, ctx) => (await ctx.loaders.imageHistory.load(image.key)) ?? [],
+    }),
+    containers: t.field({
+      type: [Container],
+      description: 'Containers created from this image (not from images built on top of it).',
+      resolve: async (image, _args, ctx) => {
+        const { engine } = parseKey(image.key);
+        return (await ctx.loaders.containersByImage.load(image.key)).map((summary) =>
+          containerNodeFromSummary(engine, summary, ctx),
+        );
+      },
+    }),
+  }),
+});
+
+const ImageFilter = builder.inputType('ImageFilter', {
+  description: "The engine's image filters.",
+  fields: (t) => ({
+    reference: t.stringList({ description: '`repo` or `repo:tag`; `*` wildcards allowed.' }),
+    label: t.stringList({ description: '`key` or `key=value`.' }),
+    dangling: t.boolean({
+      description: 'Only untagged images (true) or only tagged ones (false).',
+    }),
+    before: t.string({ description: 'Created before this image (id or reference).' }),
+    since: t.string({ description: 'Created after this image (id or reference).' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  images: t.connection({
+    type: Image,
+    description: 'Images, as `docker images` lists them. One engine call.',
+    args: {
+      all: t.arg.boolean({
+        defaultValue: false,
+        required: true,
+        description: 'Include intermediate images.',
+      }),
+      filter: t.arg({ type: ImageFilter }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const engine = defaultEngine(ctx);
+      const list = await listImages(engine.api, {
+        all: args.all,
+        filters: engineFilters(args.filter),
+      });
+      return resolveArrayConnection(
+        { args },
+        list.map((summary): ImageNode => ({ key: toKey(engine.name, summary.Id), summary })),
+      );
+    },
+  }),
+  image: t.field({
+    type: Image,
+    nullable: true,
+    description:
+      'An image by id, unique id prefix, `repo:tag` or `repo@digest`; null when none matches.',
+    args: { ref: t.arg.string({ required: true }) },
+    resolve: async (_root, { ref }, ctx) => {
+      const engine = defaultEngine(ctx);
+      const details = await ctx.loaders.imageDetails.load(toKey(engine.name, imageRef(ref)));
+      if (!details) return null;
+      const key = toKey(engine.name, details.Id);
+      ctx.loaders.imageDetails.prime(key, details);
+      return { key, details } satisfies ImageNode;
+    },
+  }),
+}));

@@ -1,0 +1,10 @@
+import './scalars.ts';
+import './common.ts';
+import './containers.ts';
+import './images.ts';
+import './networks.ts';
+import './volumes.ts';
+import './system.ts';
+import { builder } from './builder.ts';
+
+export const schema = builder.toSchema();

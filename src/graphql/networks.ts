@@ -1,0 +1,131 @@
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { Context } from '../context.ts';
+import { listNetworks } from '../engine/networks.ts';
+import { networkRef } from '../engine/refs.ts';
+import type { IpamConfig, NetworkResource } from '../engine/types.ts';
+import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
+import { loadNetworks } from '../loaders/networks.ts';
+import { builder } from './builder.ts';
+import { keyValues, Label, labelFields, missingAsNull } from './common.ts';
+import { attachmentsOf, containerNodeFromSummary, NetworkAttachment } from './containers.ts';
+import { defaultEngine, engineFilters } from './filters.ts';
+
+export interface NetworkNode {
+  key: EngineKey;
+  network: NetworkResource;
+}
+
+export function networkNode(engine: string, network: NetworkResource): NetworkNode {
+  return { key: toKey(engine, network.Id), network };
+}
+
+const IpamPool = builder.objectRef<IpamConfig>('IpamPool').implement({
+  fields: (t) => ({
+    subnet: t.string({ nullable: true, resolve: (c) => c.Subnet || null }),
+    gateway: t.string({ nullable: true, resolve: (c) => c.Gateway || null }),
+    ipRange: t.string({ nullable: true, resolve: (c) => c.IPRange || null }),
+  }),
+});
+
+const Ipam = builder.objectRef<NonNullable<NetworkResource['IPAM']>>('Ipam').implement({
+  description: 'IP address management: the pools this network hands addresses out of.',
+  fields: (t) => ({
+    driver: t.exposeString('Driver'),
+    pools: t.field({ type: [IpamPool], resolve: (ipam) => ipam.Config ?? [] }),
+    subnets: t.stringList({
+      resolve: (ipam) => (ipam.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
+    }),
+    gateways: t.stringList({
+      resolve: (ipam) => (ipam.Config ?? []).flatMap((c) => (c.Gateway ? [c.Gateway] : [])),
+    }),
+    options: t.field({ type: [Label], resolve: (ipam) => keyValues(ipam.Options) }),
+  }),
+});
+
+export const Network = builder.loadableNodeRef('Network', {
+  id: { resolve: (network: NetworkNode) => network.key },
+  load: async (keys: string[], ctx: Context) =>
+    (await loadNetworks(ctx.engines, keys)).map((network, index) =>
+      network instanceof Error
+        ? network
+        : missingAsNull(network && ({ key: keys[index] as string, network } satisfies NetworkNode)),
+    ),
+});
+
+Network.implement({
+  description: 'A network on one engine.',
+  fields: (t) => ({
+    dockerId: t.string({ resolve: ({ key }) => parseKey(key).id }),
+    engine: t.string({ resolve: ({ key }) => parseKey(key).engine }),
+    name: t.string({ resolve: ({ network }) => network.Name }),
+    driver: t.string({ resolve: ({ network }) => network.Driver }),
+    scope: t.string({
+      description: 'local, global or swarm.',
+      resolve: ({ network }) => network.Scope,
+    }),
+    internal: t.boolean({ resolve: ({ network }) => network.Internal }),
+    attachable: t.boolean({ resolve: ({ network }) => network.Attachable }),
+    ingress: t.boolean({ resolve: ({ network }) => network.Ingress }),
+    enableIPv6: t.boolean({ resolve: ({ network }) => network.EnableIPv6 }),
+    ipam: t.field({
+      type: Ipam,
+      resolve: ({ network }) => network.IPAM ?? { Driver: 'default', Config: [], Options: null },
+    }),
+    options: t.field({ type: [Label], resolve: ({ network }) => keyValues(network.Options) }),
+    ...labelFields(t, ({ network }) => network.Labels),
+    createdAt: t.field({ type: 'DateTime', resolve: ({ network }) => network.Created }),
+    containers: t.field({
+      type: [NetworkAttachment],
+      description: 'Containers attached to this network, running or not. One batched engine call.',
+      resolve: async ({ key, network }, _args, ctx) => {
+        const { engine } = parseKey(key);
+        const containers = await ctx.loaders.containersByNetwork.load(toKey(engine, network.Name));
+        return containers.flatMap((summary) =>
+          attachmentsOf(containerNodeFromSummary(engine, summary, ctx), summary).filter(
+            (attachment) => attachment.networkName === network.Name,
+          ),
+        );
+      },
+    }),
+  }),
+});
+
+const NetworkFilter = builder.inputType('NetworkFilter', {
+  description: "The engine's network filters.",
+  fields: (t) => ({
+    name: t.stringList({ description: 'Name or part of a name.' }),
+    id: t.stringList({ description: 'Id or id prefix.' }),
+    label: t.stringList({ description: '`key` or `key=value`.' }),
+    driver: t.stringList(),
+    scope: t.stringList({ description: 'swarm, global or local.' }),
+    type: t.stringList({ description: 'custom or builtin.' }),
+    dangling: t.boolean({ description: 'Only networks no container uses.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  networks: t.connection({
+    type: Network,
+    description: 'Networks. One engine call.',
+    args: { filter: t.arg({ type: NetworkFilter }) },
+    resolve: async (_root, args, ctx) => {
+      const engine = defaultEngine(ctx);
+      const list = await listNetworks(engine.api, { filters: engineFilters(args.filter) });
+      return resolveArrayConnection(
+        { args },
+        list.map((network) => networkNode(engine.name, network)),
+      );
+    },
+  }),
+  network: t.field({
+    type: Network,
+    nullable: true,
+    description: 'A network by id, unique id prefix or name; null when none matches.',
+    args: { ref: t.arg.string({ required: true }) },
+    resolve: async (_root, { ref }, ctx) => {
+      const engine = defaultEngine(ctx);
+      const network = await ctx.loaders.networkDetails.load(toKey(engine.name, networkRef(ref)));
+      return network ? networkNode(engine.name, network) : null;
+    },
+  }),
+}));

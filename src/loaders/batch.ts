@@ -1,0 +1,62 @@
+import type { EngineApi } from '../engine/api.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
+import type { EngineRegistry } from './engines.ts';
+import { type EngineKey, parseKey } from './keys.ts';
+
+/**
+ * Runs one batch per engine and puts the answers back in key order, as DataLoader requires.
+ * `fetch` gets the docker ids of one engine and returns a lookup for them.
+ */
+export async function batchByEngine<T>(
+  keys: readonly EngineKey[],
+  fetch: (engine: string, ids: string[]) => Promise<(id: string) => T | Error>,
+): Promise<(T | Error)[]> {
+  const byEngine = new Map<string, string[]>();
+  for (const key of keys) {
+    const { engine, id } = parseKey(key);
+    const ids = byEngine.get(engine) ?? [];
+    ids.push(id);
+    byEngine.set(engine, ids);
+  }
+  const lookups = new Map<string, (id: string) => T | Error>();
+  await Promise.all(
+    [...byEngine].map(async ([engine, ids]) => {
+      try {
+        lookups.set(engine, await fetch(engine, ids));
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        lookups.set(engine, () => failure);
+      }
+    }),
+  );
+  return keys.map((key) => {
+    const { engine, id } = parseKey(key);
+    return (lookups.get(engine) as (id: string) => T | Error)(id);
+  });
+}
+
+/**
+ * For engine calls that take one object at a time (inspect, history): one call per distinct key,
+ * all in parallel. A 404 answers null for that key; other failures become that key's error only.
+ */
+export function batchEachRef<T>(
+  engines: EngineRegistry,
+  keys: readonly EngineKey[],
+  call: (api: EngineApi, ref: string) => Promise<T>,
+): Promise<(T | null | Error)[]> {
+  return batchByEngine<T | null>(keys, async (engine, refs) => {
+    const api = engines.api(engine);
+    if (!api) return () => null;
+    const results = new Map<string, T | null | Error>();
+    await Promise.all(
+      refs.map(async (ref) => {
+        try {
+          results.set(ref, await call(api, ref));
+        } catch (error) {
+          results.set(ref, error instanceof EngineNotFoundError ? null : (error as Error));
+        }
+      }),
+    );
+    return (ref) => results.get(ref) ?? null;
+  });
+}
