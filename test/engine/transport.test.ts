@@ -4,7 +4,11 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineApi } from '../../src/engine/api.ts';
-import { EngineError, EngineNotFoundError } from '../../src/engine/errors.ts';
+import {
+  EngineError,
+  EngineNotFoundError,
+  EngineUnavailableError,
+} from '../../src/engine/errors.ts';
 import { createTransport, type EngineCall, type Transport } from '../../src/engine/transport.ts';
 import {
   type FakeEngine,
@@ -27,8 +31,14 @@ function routes(table: Record<string, Route>): FakeHandler {
   };
 }
 
-const ping = (version: string | undefined): Route => (_req, res) => sendPing(res, version);
-const json = (value: unknown, status = 200): Route => (_req, res) => sendJson(res, status, value);
+const ping =
+  (version: string | undefined): Route =>
+  (_req, res) =>
+    sendPing(res, version);
+const json =
+  (value: unknown, status = 200): Route =>
+  (_req, res) =>
+    sendJson(res, status, value);
 const neverAnswer: Route = () => {};
 
 let engines: FakeEngine[] = [];
@@ -86,12 +96,10 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-// BUG (src/engine/transport.ts:109): the stream pool is created with
-// `connections: Number.POSITIVE_INFINITY`; undici 8's Pool rejects any non-finite value
-// (`invalid connections`, UND_ERR_INVALID_ARG), so createTransport() always throws and every
-// transport test below fails. `null`/`0`/omitted is undici's "unlimited".
+// Regression: the stream pool once asked undici for `connections: Number.POSITIVE_INFINITY`,
+// which undici 8's Pool rejects (`invalid connections`), so createTransport() always threw.
 describe('createTransport', () => {
-  it('BUG: constructs without throwing (stream pool with unlimited connections)', async () => {
+  it('constructs without throwing (stream pool with unlimited connections)', async () => {
     let transport: Transport | undefined;
     expect(() => {
       transport = transportFor('/nonexistent/wharf-test.sock');
@@ -413,9 +421,7 @@ describe('engine error mapping', () => {
   });
 
   it('uses the JSON text itself when it has no string message', async () => {
-    const { transport } = await setup(
-      routes({ 'GET /v1.45/info': json({ error: 'nope' }, 500) }),
-    );
+    const { transport } = await setup(routes({ 'GET /v1.45/info': json({ error: 'nope' }, 500) }));
     const error = await rejection(transport.request('GET', '/v1.45/info'));
     expect((error as Error).message).toBe('{"error":"nope"}');
   });
@@ -537,7 +543,7 @@ describe('unavailable engines and deadlines', () => {
     const started = performance.now();
     const error = await rejection(transport.request('GET', '/_ping'));
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(error).toBeInstanceOf(EngineError === undefined ? Error : Error);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
     expect((error as EngineError).code).toBe('ENGINE_UNAVAILABLE');
     expect((error as Error).message).not.toContain(socketPath);
     expect((error as Error).message).not.toContain(dirname(engine.socketPath));

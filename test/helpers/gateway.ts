@@ -1,0 +1,94 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type DocumentNode, type ExecutionResult, print } from 'graphql';
+import { createEngineClient } from '../../src/engine/client.ts';
+import { parseDockerHost } from '../../src/engine/docker-host.ts';
+import type { EngineCall } from '../../src/engine/transport.ts';
+import { createEngineRegistry } from '../../src/loaders/engines.ts';
+import { createLogger } from '../../src/log.ts';
+import { createGateway } from '../../src/server.ts';
+
+export interface GatewayOptions {
+  /** Defaults to the DOCKER_HOST the suite runs against. */
+  dockerHost?: string;
+  timeoutMs?: number;
+}
+
+export interface GraphQLError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+export type Result<T> = { data?: T | null; errors?: GraphQLError[] };
+
+/**
+ * A real Wharf (yoga, loaders, engine client) against the real engine, listening on a free port.
+ * Every engine call is recorded, so tests can count what an operation costs.
+ */
+export async function startGateway(options: GatewayOptions = {}) {
+  const calls: EngineCall[] = [];
+  const engine = createEngineClient({
+    name: 'local',
+    endpoint: parseDockerHost({
+      ...process.env,
+      DOCKER_HOST: options.dockerHost ?? process.env.DOCKER_HOST,
+    }),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxConnections: 16,
+    onCall: (call) => calls.push(call),
+  });
+  const gateway = createGateway({
+    engines: createEngineRegistry([engine]),
+    logger: createLogger('error', () => true),
+    production: true,
+  });
+  const address = await gateway.start('127.0.0.1', 0);
+  const url = `http://127.0.0.1:${address.port}`;
+
+  async function query<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
+    document: string | DocumentNode | TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+  ): Promise<Result<TData>> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({
+        query: typeof document === 'string' ? document : print(document),
+        variables,
+      }),
+    });
+    return (await response.json()) as ExecutionResult as Result<TData>;
+  }
+
+  /** Runs the operation and returns its data, failing the test on any GraphQL error. */
+  async function data<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
+    document: string | DocumentNode | TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+  ): Promise<TData> {
+    const result = await query(document, variables);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data as TData;
+  }
+
+  /** Engine calls made while `fn` ran, without the version negotiation. */
+  async function countCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: EngineCall[] }> {
+    await engine.api.version();
+    const start = calls.length;
+    const result = await fn();
+    return { result, calls: calls.slice(start).filter((call) => call.path !== '/_ping') };
+  }
+
+  return {
+    url,
+    calls,
+    query,
+    data,
+    countCalls,
+    async stop() {
+      await gateway.stop();
+      await engine.close();
+    },
+  };
+}
+
+export type TestGateway = Awaited<ReturnType<typeof startGateway>>;
