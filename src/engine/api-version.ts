@@ -24,19 +24,22 @@ export class UnsupportedEngineError extends EngineError {
   }
 }
 
+/** A pin (DOCKER_API_VERSION) wins over negotiation, but not over the floor. */
+export function checkPin(pin: string): string {
+  if (compareApiVersions(pin, MIN_API_VERSION) < 0) {
+    throw new UnsupportedEngineError(
+      `DOCKER_API_VERSION=${pin} is below ${MIN_API_VERSION}, the oldest Engine API Wharf supports`,
+    );
+  }
+  return pin;
+}
+
 /**
  * min(engine max, MAX_API_VERSION), refusing engines below MIN_API_VERSION, as the Go client's
- * negotiateAPIVersion does. A pin (DOCKER_API_VERSION) wins, but is still checked against the floor.
+ * negotiateAPIVersion does.
  */
 export function negotiateApiVersion(engineMax: string, pin?: string): string {
-  if (pin) {
-    if (compareApiVersions(pin, MIN_API_VERSION) < 0) {
-      throw new UnsupportedEngineError(
-        `DOCKER_API_VERSION=${pin} is below ${MIN_API_VERSION}, the oldest Engine API Wharf supports`,
-      );
-    }
-    return pin;
-  }
+  if (pin) return checkPin(pin);
   if (compareApiVersions(engineMax, MIN_API_VERSION) < 0) {
     throw new UnsupportedEngineError(
       `the engine speaks Engine API ${engineMax}; Wharf needs ${MIN_API_VERSION} (Docker Engine 20.10) or newer`,

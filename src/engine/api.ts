@@ -1,4 +1,4 @@
-import { negotiateApiVersion } from './api-version.ts';
+import { checkPin, negotiateApiVersion } from './api-version.ts';
 import { EngineError } from './errors.ts';
 import type {
   BufferedResponse,
@@ -16,13 +16,14 @@ export interface ApiVersionInfo {
 }
 
 /**
- * The versioned Engine API: every path is sent as `/v{version}{path}`. The version is negotiated on
- * first use and again after a failure, so an engine that starts (or is upgraded) after Wharf is
- * picked up without a restart.
+ * The versioned Engine API: every path is sent as `/v{version}{path}`. Without a pin the version is
+ * negotiated on first use; a failed negotiation is tried again on the next call, so an engine that
+ * starts after Wharf is picked up without a restart. With a pin no call waits for `/_ping`.
  */
 export interface EngineApi {
   readonly engine: string;
-  version(signal?: AbortSignal): Promise<ApiVersionInfo>;
+  /** The version in use and the engine's own maximum (this asks `/_ping` once, pinned or not). */
+  version(): Promise<ApiVersionInfo>;
   json<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
   /** For calls whose success has no body, or where 304 ("already so") must be told apart. */
   call(method: HttpMethod, path: string, options?: RequestOptions): Promise<BufferedResponse>;
@@ -31,26 +32,31 @@ export interface EngineApi {
   ping(signal?: AbortSignal): Promise<void>;
 }
 
+function announcedVersion(response: BufferedResponse): string {
+  const header = response.headers['api-version'];
+  const announced = Array.isArray(header) ? header[0] : header;
+  if (!announced || !/^1\.\d{1,3}$/.test(announced)) {
+    throw new EngineError(
+      'ENGINE_ERROR',
+      response.statusCode,
+      'the engine answered /_ping without a valid Api-Version header',
+    );
+  }
+  return announced;
+}
+
 export function createEngineApi(transport: Transport, pin?: string): EngineApi {
+  if (pin) checkPin(pin);
   let negotiated: Promise<ApiVersionInfo> | undefined;
 
-  async function negotiate(signal?: AbortSignal): Promise<ApiVersionInfo> {
-    const response = await transport.request('GET', '/_ping', signal ? { signal } : {});
-    const header = response.headers['api-version'];
-    const engineMax = Array.isArray(header) ? header[0] : header;
-    if (!engineMax) {
-      throw new EngineError(
-        'ENGINE_ERROR',
-        response.statusCode,
-        'engine /_ping sent no Api-Version',
-      );
-    }
-    return { engineMax, version: negotiateApiVersion(engineMax, pin) };
-  }
-
-  function version(signal?: AbortSignal): Promise<ApiVersionInfo> {
+  function version(): Promise<ApiVersionInfo> {
     if (!negotiated) {
-      negotiated = negotiate(signal);
+      // Shared by every waiting caller, so no caller's abort signal may cancel it; the
+      // transport's deadline bounds it.
+      negotiated = transport.request('GET', '/_ping').then((response) => {
+        const engineMax = announcedVersion(response);
+        return { engineMax, version: negotiateApiVersion(engineMax, pin) };
+      });
       negotiated.catch(() => {
         negotiated = undefined;
       });
@@ -58,8 +64,8 @@ export function createEngineApi(transport: Transport, pin?: string): EngineApi {
     return negotiated;
   }
 
-  async function versioned(path: string, signal?: AbortSignal): Promise<string> {
-    return `/v${(await version(signal)).version}${path}`;
+  async function versioned(path: string): Promise<string> {
+    return `/v${pin ?? (await version()).version}${path}`;
   }
 
   return {
@@ -67,21 +73,17 @@ export function createEngineApi(transport: Transport, pin?: string): EngineApi {
     version,
 
     async json<T>(method: HttpMethod, path: string, options: RequestOptions = {}) {
-      const response = await transport.request(
-        method,
-        await versioned(path, options.signal),
-        options,
-      );
+      const response = await transport.request(method, await versioned(path), options);
       if (response.body.length === 0) return undefined as T;
       return JSON.parse(response.body.toString('utf8')) as T;
     },
 
     async call(method, path, options = {}) {
-      return transport.request(method, await versioned(path, options.signal), options);
+      return transport.request(method, await versioned(path), options);
     },
 
     async stream(method, path, options = {}) {
-      return transport.stream(method, await versioned(path, options.signal), options);
+      return transport.stream(method, await versioned(path), options);
     },
 
     async ping(signal) {

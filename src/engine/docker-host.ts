@@ -25,8 +25,9 @@ export interface DockerHostEnv {
   DOCKER_CERT_PATH?: string | undefined;
 }
 
+/** As the docker CLI and docker-py read them: any non-empty value means set, even "0". */
 function isSet(value: string | undefined): boolean {
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+  return value !== undefined && value !== '';
 }
 
 /**
@@ -50,10 +51,12 @@ export function parseDockerHost(env: DockerHostEnv): EngineEndpoint {
     } catch {
       throw new BadUserInputError(`DOCKER_HOST ${host} is not a valid address`);
     }
+    // URL drops a port that is the scheme's default (80, 443), so read it from the text.
+    const explicitPort = /:(\d{1,5})\/?$/.exec(host)?.[1];
     const verify = isSet(env.DOCKER_TLS_VERIFY);
     const useTls =
-      verify || isSet(env.DOCKER_TLS) || host.startsWith('https://') || url.port === '2376';
-    const port = url.port || (useTls ? '2376' : '2375');
+      verify || isSet(env.DOCKER_TLS) || host.startsWith('https://') || explicitPort === '2376';
+    const port = explicitPort ?? (useTls ? '2376' : '2375');
     if (!useTls) return { kind: 'tcp', origin: `http://${url.hostname}:${port}` };
     return {
       kind: 'tcp',

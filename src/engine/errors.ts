@@ -69,10 +69,12 @@ export class EngineConflictError extends EngineError {
 }
 
 /** Daemon answers the engine gives when an id prefix matches several objects (500 on 20.10, 400 later). */
-const AMBIGUOUS_MESSAGE = /multiple ids found with provided prefix|ambiguous/i;
+const AMBIGUOUS_MESSAGE = /^multiple ids found with provided prefix: /i;
 
 export function engineErrorFromStatus(statusCode: number, message: string): EngineError {
-  if (AMBIGUOUS_MESSAGE.test(message)) return new EngineError('AMBIGUOUS_REF', statusCode, message);
+  if ((statusCode === 400 || statusCode === 500) && AMBIGUOUS_MESSAGE.test(message)) {
+    return new EngineError('AMBIGUOUS_REF', statusCode, message);
+  }
   switch (statusCode) {
     case 400:
       return new EngineBadRequestError(message);

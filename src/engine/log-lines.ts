@@ -27,6 +27,8 @@ const MAX_TIMESTAMP = 40;
  */
 export class LogLineAssembler {
   private readonly timestamps: boolean;
+  /** Raw (TTY) streams carry timestamps inside the text, at each line start. */
+  private rawStream = false;
   private readonly pending: Record<LogStream, PendingLine> = {
     stdout: { decoder: new StringDecoder('utf8'), text: '', timestamp: null },
     stderr: { decoder: new StringDecoder('utf8'), text: '', timestamp: null },
@@ -48,14 +50,15 @@ export class LogLineAssembler {
       }
     }
     line.text += line.decoder.write(body);
-    return this.takeLines(stream, false);
+    return this.takeLines(stream);
   }
 
   /** A chunk of a raw (TTY) stream: no message boundaries, so timestamps are read at line starts. */
   raw(chunk: Buffer): LogLine[] {
+    this.rawStream = true;
     const line = this.pending.stdout;
     line.text += line.decoder.write(chunk);
-    return this.takeLines('stdout', true);
+    return this.takeLines('stdout');
   }
 
   /** The stream ended: a last line without `\n` is still a line. */
@@ -71,29 +74,29 @@ export class LogLineAssembler {
     return lines;
   }
 
-  private takeLines(stream: LogStream, timestampsInText: boolean): LogLine[] {
+  private takeLines(stream: LogStream): LogLine[] {
     const line = this.pending[stream];
     const lines: LogLine[] = [];
+    let start = 0;
     let newline = line.text.indexOf('\n');
     while (newline !== -1) {
-      let text = line.text.slice(0, newline);
-      let timestamp = line.timestamp;
-      if (timestampsInText && this.timestamps) {
-        const space = text.indexOf(' ');
-        if (space > 0 && space < MAX_TIMESTAMP) {
-          timestamp = text.slice(0, space);
-          text = text.slice(space + 1);
-        }
-      }
-      lines.push(this.emit(stream, text, timestamp));
-      line.text = line.text.slice(newline + 1);
+      lines.push(this.emit(stream, line.text.slice(start, newline), line.timestamp));
       line.timestamp = null;
-      newline = line.text.indexOf('\n');
+      start = newline + 1;
+      newline = line.text.indexOf('\n', start);
     }
+    line.text = line.text.slice(start);
     return lines;
   }
 
-  private emit(stream: LogStream, text: string, timestamp: string | null): LogLine {
-    return { stream, text: text.endsWith('\r') ? text.slice(0, -1) : text, timestamp };
+  private emit(stream: LogStream, raw: string, timestamp: string | null): LogLine {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (this.rawStream && this.timestamps) {
+      const space = text.indexOf(' ');
+      if (space > 0 && space < MAX_TIMESTAMP) {
+        return { stream, text: text.slice(space + 1), timestamp: text.slice(0, space) };
+      }
+    }
+    return { stream, text, timestamp };
   }
 }

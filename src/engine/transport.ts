@@ -181,6 +181,7 @@ export function createTransport(options: TransportOptions): Transport {
 
     async stream(method, path, options = {}) {
       // Only the wait for response headers has a deadline; the body may stay quiet for hours.
+      options.signal?.throwIfAborted();
       const headersDeadline = AbortSignal.timeout(timeoutMs);
       const controller = new AbortController();
       const abort = () => controller.abort(options.signal?.reason);

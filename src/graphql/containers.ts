@@ -473,8 +473,11 @@ Container.implement({
       nullable: true,
       description:
         'Bytes written by the container. Costly for the engine: asked only when selected, batched.',
-      resolve: async (c, _args, ctx) =>
-        (await ctx.loaders.containerSizes.load(c.key))?.SizeRw ?? null,
+      resolve: async (c, _args, ctx) => {
+        const sized = await ctx.loaders.containerSizes.load(c.key);
+        // The engine leaves SizeRw out when it is 0.
+        return sized ? (sized.SizeRw ?? 0) : null;
+      },
     }),
     sizeRootFs: t.field({
       type: 'SafeInt',

@@ -89,11 +89,7 @@ describe('engineErrorFromStatus', () => {
     );
   });
 
-  // BUG (src/engine/errors.ts, engineErrorFromStatus): AMBIGUOUS_MESSAGE matches the bare word
-  // "ambiguous" anywhere and is tested before the status, so an engine message that merely quotes a
-  // user-chosen name containing it is misclassified: 404 "No such container: ambiguous-test" becomes
-  // AMBIGUOUS_REF instead of NOT_FOUND (same for 409 name conflicts).
-  it('BUG: a 404 for an object whose name contains "ambiguous" stays NOT_FOUND', () => {
+  it('a 404 for an object whose name contains "ambiguous" stays NOT_FOUND', () => {
     expect(engineErrorFromStatus(404, 'No such container: ambiguous-test').code).toBe('NOT_FOUND');
     expect(
       engineErrorFromStatus(

@@ -313,11 +313,7 @@ describe('LogLineAssembler.raw (TTY)', () => {
     expect(assembler.flush()).toEqual([line('stdout', 'next')]);
   });
 
-  // BUG (src/engine/log-lines.ts, flush): in raw mode the timestamp is only parsed out of the text
-  // in takeLines() when a "\n" arrives; flush() emits the leftover text with `line.timestamp`, which
-  // raw() never sets. A TTY container whose last output has no newline (a shell prompt) comes back
-  // as { text: '2026-… $ ', timestamp: null }.
-  it('BUG: flush() in raw mode with timestamps parses the timestamp of the unterminated last line', () => {
+  it('flush() in raw mode with timestamps parses the timestamp of the unterminated last line', () => {
     const assembler = new LogLineAssembler({ timestamps: true });
     expect(assembler.raw(bytes(`${TS1} done\r\n${TS2} $ `))).toEqual([line('stdout', 'done', TS1)]);
     expect(assembler.flush()).toEqual([line('stdout', '$ ', TS2)]);
