@@ -18,7 +18,7 @@ import {
 import type { EngineRegistry } from './loaders/engines.ts';
 import { loadImageDetails, loadImageHistories } from './loaders/images.ts';
 import type { EngineKey } from './loaders/keys.ts';
-import { loadNetworkDetails } from './loaders/networks.ts';
+import { loadNetworkDetails, loadNetworksByName } from './loaders/networks.ts';
 import { loadEngineInfos, loadEngineVersions } from './loaders/system.ts';
 import { loadVolumeSizes } from './loaders/volumes.ts';
 
@@ -39,6 +39,7 @@ export interface Loaders {
   imageDetails: DataLoader<EngineKey, ImageInspect | null>;
   imageHistory: DataLoader<EngineKey, ImageHistoryItem[] | null>;
   networkDetails: DataLoader<EngineKey, NetworkResource | null>;
+  networksByName: DataLoader<EngineKey, NetworkResource | null>;
   volumeSizes: DataLoader<EngineKey, number | null>;
   engineVersion: DataLoader<string, SystemVersion>;
   engineInfo: DataLoader<string, SystemInfo>;
@@ -61,6 +62,7 @@ export function createLoaders(engines: EngineRegistry): Loaders {
     imageDetails: new DataLoader((keys) => loadImageDetails(engines, keys)),
     imageHistory: new DataLoader((keys) => loadImageHistories(engines, keys)),
     networkDetails: new DataLoader((keys) => loadNetworkDetails(engines, keys)),
+    networksByName: new DataLoader((keys) => loadNetworksByName(engines, keys)),
     volumeSizes: new DataLoader((keys) => loadVolumeSizes(engines, keys)),
     engineVersion: new DataLoader((names) => loadEngineVersions(engines, names)),
     engineInfo: new DataLoader((names) => loadEngineInfos(engines, names)),

@@ -257,11 +257,9 @@ export const NetworkAttachment = builder
     fields: (t) => ({
       network: t.field({
         type: Network,
-        resolve: async ({ container, endpoint, networkName }, _args, ctx) => {
+        resolve: async ({ container, networkName }, _args, ctx) => {
           const { engine } = parseKey(container.key);
-          if (endpoint.NetworkID) return toKey(engine, endpoint.NetworkID);
-          // Not started yet: the engine only knows the network by name.
-          const network = await ctx.loaders.networkDetails.load(toKey(engine, networkName));
+          const network = await ctx.loaders.networksByName.load(toKey(engine, networkName));
           if (!network) throw new EngineNotFoundError(`network ${networkName} no longer exists`);
           return networkNode(engine, network);
         },

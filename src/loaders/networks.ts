@@ -19,3 +19,18 @@ export function loadNetworks(engines: EngineRegistry, keys: readonly EngineKey[]
 export function loadNetworkDetails(engines: EngineRegistry, keys: readonly EngineKey[]) {
   return batchEachRef<NetworkResource>(engines, keys, (api, ref) => inspectNetwork(api, ref));
 }
+
+/**
+ * By name, exactly. Attachments know their network's name always but its id only once the container
+ * has started, so they resolve through this: one list call for all of them.
+ */
+export function loadNetworksByName(engines: EngineRegistry, keys: readonly EngineKey[]) {
+  return batchByEngine<NetworkResource | null>(keys, async (engine, names) => {
+    const api = engines.api(engine);
+    if (!api) return () => null;
+    // The name filter matches substrings; only exact names answer a key.
+    const list = await listNetworks(api, { filters: { name: names } });
+    const byName = new Map(list.map((network) => [network.Name, network]));
+    return (name) => byName.get(name) ?? null;
+  });
+}
