@@ -75,7 +75,15 @@ export function createEngineApi(transport: Transport, pin?: string): EngineApi {
     async json<T>(method: HttpMethod, path: string, options: RequestOptions = {}) {
       const response = await transport.request(method, await versioned(path), options);
       if (response.body.length === 0) return undefined as T;
-      return JSON.parse(response.body.toString('utf8')) as T;
+      try {
+        return JSON.parse(response.body.toString('utf8')) as T;
+      } catch {
+        throw new EngineError(
+          'ENGINE_ERROR',
+          response.statusCode,
+          `the engine sent invalid JSON for ${path}`,
+        );
+      }
     },
 
     async call(method, path, options = {}) {
