@@ -15,6 +15,12 @@ export async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** stdout and stderr apart, for commands like `docker logs` that write to both. */
+export async function dockerStreams(...args: string[]): Promise<{ out: string; err: string }> {
+  const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+  return { out: stdout, err: stderr };
+}
+
 export async function dockerJson<T>(...args: string[]): Promise<T> {
   return JSON.parse(await docker(...args)) as T;
 }
