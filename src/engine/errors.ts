@@ -68,8 +68,12 @@ export class EngineConflictError extends EngineError {
   }
 }
 
-/** Daemon answers the engine gives when an id prefix matches several objects (500 on 20.10, 400 later). */
-const AMBIGUOUS_MESSAGE = /^multiple ids found with provided prefix: /i;
+/**
+ * What the engine says when an id prefix matches several objects: containers (500 on 20.10, 400
+ * later) and networks (400) word it differently.
+ */
+const AMBIGUOUS_MESSAGE =
+  /^(multiple ids found with provided prefix: |\d+ matches found based on id prefix: )/i;
 
 export function engineErrorFromStatus(statusCode: number, message: string): EngineError {
   if ((statusCode === 400 || statusCode === 500) && AMBIGUOUS_MESSAGE.test(message)) {

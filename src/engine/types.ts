@@ -253,3 +253,13 @@ export interface SystemInfo {
   ServerVersion: string;
   Swarm: { LocalNodeState: string; NodeID: string; ControlAvailable: boolean };
 }
+
+/** `GET /events` */
+export interface EventMessage {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> | null };
+  scope?: string;
+  time: number;
+  timeNano: number;
+}

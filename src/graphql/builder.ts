@@ -1,7 +1,9 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { PothosValidationError } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Context } from '../context.ts';
+
+const NODE_TYPES = new Set(['Container', 'Image', 'Network', 'Volume']);
 
 /** Plugins, scalars and roots only; every type lives in its own module (see index.ts). */
 export const builder = new SchemaBuilder<{
@@ -16,6 +18,14 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
+    // Only ids of our node types decode; anything else is the client's mistake, not ours.
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (!NODE_TYPES.has(decoded.typename)) {
+        throw new PothosValidationError(`"${globalID.slice(0, 100)}" is not a Wharf global id`);
+      }
+      return decoded;
+    },
     cursorType: 'String',
     nodesQueryOptions: false,
   },

@@ -96,11 +96,12 @@ Image.implement({
     }),
     createdAt: t.field({
       type: 'DateTime',
+      // The list gives whole seconds; inspect's nanoseconds are cut so both paths agree.
       resolve: (image) =>
-        listed<Date | string>(
+        listed(
           image,
           (s) => unixTime(s.Created),
-          (d) => d.Created,
+          (d) => unixTime(Math.floor(Date.parse(d.Created) / 1000)),
         ),
     }),
     size: t.field({

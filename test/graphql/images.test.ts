@@ -268,6 +268,18 @@ describe('image(ref:)', () => {
     }
   });
 
+  it('passes on, as BAD_USER_INPUT, refs the engine itself finds malformed', async () => {
+    for (const ref of ['a:b:c', 'Wharf-Fixture:busybox', `${FIXTURE_IMAGE}:`]) {
+      await expect(docker('image', 'inspect', ref), ref).rejects.toThrow(/invalid reference/i);
+      const result = await gateway.query<One>(ONE, { ref });
+      expect(
+        result.errors?.map((e) => e.extensions?.code),
+        ref,
+      ).toEqual(['BAD_USER_INPUT']);
+      expect(result.data).toEqual({ image: null });
+    }
+  });
+
   it('reports architecture, os and variant as inspect does', async () => {
     for (const ref of [FIXTURE_IMAGE, tagged, danglingId]) {
       const { image } = await gateway.data<One>(ONE, { ref });
@@ -437,20 +449,19 @@ describe('engine calls', () => {
   });
 
   it('architecture costs one inspect per listed image', async () => {
-    for (const filter of [scoped(), undefined]) {
-      const { result, calls } = await gateway.countCalls(() =>
-        gateway.data<List>(WITH_ARCH, { filter }),
-      );
-      const ids = result.images.edges.map((e) => e.node.dockerId);
-      if (filter) expect(new Set(ids)).toEqual(new Set([ownId, danglingId]));
-      expect(calls).toHaveLength(1 + ids.length);
-      expect(calls[0]?.path).toMatch(/^\/v1\.\d+\/images\/json(\?|$)/);
-      const inspected = calls
-        .slice(1)
-        .map((c) => /\/images\/([^/]+)\/json$/.exec(c.path)?.[1])
-        .sort();
-      expect(inspected).toEqual([...ids].sort());
-    }
+    // Scoped: an unscoped list could hold an image another test file removes before its inspect.
+    const { result, calls } = await gateway.countCalls(() =>
+      gateway.data<List>(WITH_ARCH, { filter: scoped() }),
+    );
+    const ids = result.images.edges.map((e) => e.node.dockerId);
+    expect(new Set(ids)).toEqual(new Set([ownId, danglingId]));
+    expect(calls).toHaveLength(1 + ids.length);
+    expect(calls[0]?.path).toMatch(/^\/v1\.\d+\/images\/json(\?|$)/);
+    const inspected = calls
+      .slice(1)
+      .map((c) => /\/images\/([^/]+)\/json$/.exec(c.path)?.[1])
+      .sort();
+    expect(inspected).toEqual([...ids].sort());
   });
 
   it('containers of every listed image cost exactly two calls in all', async () => {

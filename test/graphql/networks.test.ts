@@ -284,7 +284,8 @@ describe('network(ref:)', () => {
   });
 
   it('answers null, without an error, for a network that does not exist', async () => {
-    for (const ref of [`wharf-${scope.run}-absent`, 'f'.repeat(64)]) {
+    // A prefix of existing names names nothing: names match exactly, only ids by prefix.
+    for (const ref of [`wharf-${scope.run}-absent`, `wharf-${scope.run}-net`, 'f'.repeat(64)]) {
       await expect(docker('network', 'inspect', ref)).rejects.toThrow(/not found|no such/i);
       const result = await gateway.query<One>(ONE, { ref });
       expect(result.errors, ref).toBeUndefined();
@@ -482,6 +483,34 @@ describe('engine calls', () => {
       );
       const address = ours?.containers.find((c) => c.container.name === running.name);
       expect(address?.ipv4Address).toBe(`10.231.${net.octet}.10`);
+    }
+  });
+});
+
+describe('ambiguous id prefix', () => {
+  it('answers AMBIGUOUS_REF, as for containers, when an id prefix matches several networks', async () => {
+    // Config-only networks hold no address pool, so making a few is cheap; by pigeonhole, at most
+    // 17 of them give two ids with the same first hex digit.
+    const ids: string[] = [];
+    try {
+      let prefix: string | undefined;
+      while (!prefix && ids.length < 17) {
+        ids.push(
+          await docker('network', 'create', '--config-only', ...scope.labelArgs, scope.name('co')),
+        );
+        const firsts = ids.map((id) => id.slice(0, 1));
+        prefix = firsts.find((first, index) => firsts.indexOf(first) !== index);
+      }
+      if (!prefix) throw new Error('17 networks without a shared first digit');
+      await expect(docker('network', 'inspect', prefix)).rejects.toThrow(/ambiguous/i);
+      const result = await gateway.query<{ network: unknown }>(
+        `query($ref: String!) { network(ref: $ref) { name } }`,
+        { ref: prefix },
+      );
+      expect(result.data).toEqual({ network: null });
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['AMBIGUOUS_REF']);
+    } finally {
+      if (ids.length > 0) await docker('network', 'rm', ...ids);
     }
   });
 });

@@ -1,0 +1,235 @@
+import type { EngineApi } from './api.ts';
+import { BadUserInputError } from './errors.ts';
+import { eventKey, eventNanos, streamEvents } from './events.ts';
+import { Fanout } from './fanout.ts';
+import type { EventMessage } from './types.ts';
+
+/** Why events may be missing: the engine was unreachable, or could not replay from where we were. */
+export type GapReason = 'ENGINE_UNAVAILABLE' | 'REPLAY_INCOMPLETE';
+
+export type EventItem =
+  | { kind: 'event'; event: EventMessage; cursor: string }
+  | { kind: 'gap'; from: Date | null; to: Date; reason: GapReason };
+
+export interface EventHubOptions {
+  api: EngineApi;
+  /** Events a subscriber may fall behind before it is closed with SLOW_CONSUMER. */
+  queueLimit?: number;
+  /** Recent events kept so a reconnecting client's `after` cursor resumes without an engine call. */
+  historySize?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  onError?: (error: unknown) => void;
+}
+
+interface Anchor {
+  nanos: bigint;
+  /** Keys of the events seen at exactly `nanos`: several events can share a timestamp. */
+  keys: Set<string>;
+}
+
+const nanosToDate = (nanos: bigint) => new Date(Number(nanos / 1_000_000n));
+const nowNanos = () => BigInt(Date.now()) * 1_000_000n;
+
+export function encodeCursor(engine: string, event: EventMessage): string {
+  return Buffer.from(`${engine}|${eventKey(event)}`).toString('base64url');
+}
+
+export function decodeCursor(engine: string, cursor: string): { nanos: bigint; key: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const [name, nanos, ...rest] = text.split('|');
+  if (name !== engine || !nanos || !/^\d{1,20}$/.test(nanos) || rest.length !== 3) {
+    throw new BadUserInputError('`after` is not an event cursor of this engine');
+  }
+  return { nanos: BigInt(nanos), key: `${nanos}|${rest.join('|')}` };
+}
+
+/**
+ * One `/events` connection per engine, shared by every subscriber and open only while someone
+ * listens. It is read without ever waiting for subscribers (the engine drops events for a reader
+ * that falls behind), reconnects with backoff, resumes with `since` = the last event's time and
+ * drops the replayed duplicates. Where it cannot prove that nothing was missed, subscribers get a
+ * gap instead of a silent hole.
+ */
+export class EventHub {
+  private readonly api: EngineApi;
+  private readonly fanout: Fanout<EventItem>;
+  private readonly history: Extract<EventItem, { kind: 'event' }>[] = [];
+  private readonly historySize: number;
+  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly onError: (error: unknown) => void;
+  private anchor: Anchor | undefined;
+  private running: Promise<void> | undefined;
+  private abort: AbortController | undefined;
+  private connected: { promise: Promise<void>; resolve: () => void } = deferred();
+
+  constructor(options: EventHubOptions) {
+    this.api = options.api;
+    this.fanout = new Fanout({ limit: options.queueLimit ?? 10_000, overflow: 'error' });
+    this.historySize = options.historySize ?? 4_096;
+    this.backoff = options.backoff ?? { initialMs: 100, maxMs: 5_000 };
+    this.onError = options.onError ?? (() => {});
+  }
+
+  get subscribers(): number {
+    return this.fanout.size;
+  }
+
+  /** Live events from now on; with `after`, first everything since that cursor (or a gap). */
+  subscribe(after?: string): AsyncIterableIterator<EventItem> {
+    const resumeFrom = after === undefined ? undefined : decodeCursor(this.api.engine, after);
+    const { items } = this.fanout.subscribe(
+      () => this.release(),
+      resumeFrom && ((queued) => this.replay(resumeFrom, queued)),
+    );
+    this.running ??= this.run();
+    return items;
+  }
+
+  /** Waits until the upstream connection is open (tests and catch-up use it). */
+  whenConnected(): Promise<void> {
+    return this.connected.promise;
+  }
+
+  private release(): void {
+    if (this.fanout.size === 0) this.abort?.abort();
+  }
+
+  private accept(event: EventMessage): void {
+    const nanos = eventNanos(event);
+    const key = eventKey(event);
+    if (!this.anchor || nanos > this.anchor.nanos) this.anchor = { nanos, keys: new Set([key]) };
+    else this.anchor.keys.add(key);
+    const item = { kind: 'event' as const, event, cursor: encodeCursor(this.api.engine, event) };
+    this.history.push(item);
+    if (this.history.length > this.historySize) this.history.shift();
+    this.fanout.publish(item);
+  }
+
+  private async run(): Promise<void> {
+    let delay = this.backoff.initialMs;
+    let lostAt: bigint | undefined;
+    let failedAttempts = 0;
+    try {
+      while (this.fanout.size > 0) {
+        const abort = new AbortController();
+        this.abort = abort;
+        const anchor = this.anchor;
+        const since = anchor?.nanos ?? lostAt;
+        let proving = false;
+        try {
+          const events = streamEvents(this.api, { since, signal: abort.signal });
+          // The first next() opens the connection; an iterator yields nothing before that.
+          let next = await events.next();
+          if (lostAt !== undefined) {
+            if (failedAttempts > 0) {
+              this.fanout.publish({
+                kind: 'gap',
+                from: nanosToDate(anchor?.nanos ?? lostAt),
+                to: new Date(),
+                reason: 'ENGINE_UNAVAILABLE',
+              });
+            } else {
+              proving = anchor !== undefined;
+            }
+          }
+          this.connected.resolve();
+          delay = this.backoff.initialMs;
+          failedAttempts = 0;
+          lostAt = undefined;
+          for (; !next.done; next = await events.next()) {
+            const event = next.value;
+            const nanos = eventNanos(event);
+            if (anchor && nanos <= anchor.nanos) {
+              if (nanos === anchor.nanos && anchor.keys.has(eventKey(event))) proving = false;
+              if (nanos < anchor.nanos || anchor.keys.has(eventKey(event))) continue;
+            }
+            if (proving) {
+              // Newer than our last event, yet the engine never replayed that one: it restarted
+              // or its replay buffer overran.
+              this.fanout.publish({
+                kind: 'gap',
+                from: nanosToDate((anchor as Anchor).nanos),
+                to: nanosToDate(nanos),
+                reason: 'REPLAY_INCOMPLETE',
+              });
+              proving = false;
+            }
+            this.accept(event);
+          }
+        } catch (error) {
+          if (abort.signal.aborted && this.fanout.size === 0) break;
+          if (lostAt === undefined && !abort.signal.aborted) this.onError(error);
+          if (lostAt !== undefined) failedAttempts += 1;
+        }
+        if (this.fanout.size === 0) break;
+        // The connection ended or never opened: from here events may be missing.
+        if (lostAt === undefined) {
+          lostAt = nowNanos();
+          this.connected = deferred();
+        }
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.backoff.maxMs);
+      }
+    } finally {
+      this.running = undefined;
+      this.abort = undefined;
+      if (this.fanout.size > 0) this.running = this.run();
+    }
+  }
+
+  /**
+   * Everything after the cursor, for a client that comes back: from the history if it is still
+   * there, else from the engine's own (short) replay, with a gap where neither reaches back.
+   */
+  private async replay(from: { nanos: bigint; key: string }, queued: readonly EventItem[]) {
+    const index = this.history.findIndex((item) => eventKey(item.event) === from.key);
+    if (index !== -1) return this.history.slice(index + 1);
+
+    await this.whenConnected();
+    const abort = new AbortController();
+    const caughtUp: EventItem[] = [];
+    let found = false;
+    const live = new Set(
+      queued.flatMap((item) => (item.kind === 'event' ? [eventKey(item.event)] : [])),
+    );
+    try {
+      for await (const event of streamEvents(this.api, {
+        since: from.nanos,
+        until: nowNanos(),
+        signal: abort.signal,
+      })) {
+        const key = eventKey(event);
+        if (key === from.key) found = true;
+        if (eventNanos(event) < from.nanos || key === from.key || live.has(key)) continue;
+        if (eventNanos(event) === from.nanos && !found) continue;
+        caughtUp.push({ kind: 'event', event, cursor: encodeCursor(this.api.engine, event) });
+      }
+    } finally {
+      abort.abort();
+    }
+    if (found) return caughtUp;
+    const first = caughtUp[0] ?? queued[0];
+    const to = first?.kind === 'event' ? nanosToDate(eventNanos(first.event)) : new Date();
+    return [
+      {
+        kind: 'gap' as const,
+        from: nanosToDate(from.nanos),
+        to,
+        reason: 'REPLAY_INCOMPLETE' as const,
+      },
+      ...caughtUp,
+    ];
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
