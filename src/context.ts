@@ -1,3 +1,4 @@
+import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import DataLoader from 'dataloader';
 import type {
   ContainerInspect,
@@ -67,6 +68,15 @@ export function createLoaders(engines: EngineRegistry): Loaders {
     engineVersion: new DataLoader((names) => loadEngineVersions(engines, names)),
     engineInfo: new DataLoader((names) => loadEngineInfos(engines, names)),
   };
+}
+
+/**
+ * A subscription keeps one context for its whole life; each event it delivers must see the engine
+ * as it is now, so the loaders' caches start afresh.
+ */
+export function refreshLoaders(ctx: Context): void {
+  ctx.loaders = createLoaders(ctx.engines);
+  clearAllDataLoaders(ctx);
 }
 
 export function createContext(engines: EngineRegistry, principal: Principal): Context {

@@ -1,5 +1,6 @@
 import { createEngineApi, type EngineApi } from './api.ts';
 import type { EngineEndpoint } from './docker-host.ts';
+import { EventHub } from './event-hub.ts';
 import { createTransport, type EngineCall } from './transport.ts';
 
 export interface EngineClientOptions {
@@ -16,6 +17,8 @@ export interface EngineClientOptions {
 export interface EngineClient {
   readonly name: string;
   readonly api: EngineApi;
+  /** The engine's event stream, one upstream connection shared by every subscriber. */
+  readonly events: EventHub;
   close(): Promise<void>;
 }
 
@@ -27,9 +30,11 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     maxConnections: options.maxConnections,
     onCall: options.onCall,
   });
+  const api = createEngineApi(transport, options.apiVersion);
   return {
     name: options.name,
-    api: createEngineApi(transport, options.apiVersion),
+    api,
+    events: new EventHub({ api }),
     close: () => transport.close(),
   };
 }

@@ -1,6 +1,6 @@
 import type { EngineApi } from './api.ts';
 import { BadUserInputError } from './errors.ts';
-import { eventKey, eventNanos, streamEvents } from './events.ts';
+import { eventKey, eventNanos, openEvents } from './events.ts';
 import { Fanout } from './fanout.ts';
 import type { EventMessage } from './types.ts';
 
@@ -53,7 +53,8 @@ export function decodeCursor(engine: string, cursor: string): { nanos: bigint; k
 export class EventHub {
   private readonly api: EngineApi;
   private readonly fanout: Fanout<EventItem>;
-  private readonly history: Extract<EventItem, { kind: 'event' }>[] = [];
+  /** What subscribers were sent since the connection last opened without a subscriber. */
+  private readonly history: EventItem[] = [];
   private readonly historySize: number;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly onError: (error: unknown) => void;
@@ -99,7 +100,10 @@ export class EventHub {
     const key = eventKey(event);
     if (!this.anchor || nanos > this.anchor.nanos) this.anchor = { nanos, keys: new Set([key]) };
     else this.anchor.keys.add(key);
-    const item = { kind: 'event' as const, event, cursor: encodeCursor(this.api.engine, event) };
+    this.publish({ kind: 'event', event, cursor: encodeCursor(this.api.engine, event) });
+  }
+
+  private publish(item: EventItem): void {
     this.history.push(item);
     if (this.history.length > this.historySize) this.history.shift();
     this.fanout.publish(item);
@@ -117,12 +121,10 @@ export class EventHub {
         const since = anchor?.nanos ?? lostAt;
         let proving = false;
         try {
-          const events = streamEvents(this.api, { since, signal: abort.signal });
-          // The first next() opens the connection; an iterator yields nothing before that.
-          let next = await events.next();
+          const events = await openEvents(this.api, { since, signal: abort.signal });
           if (lostAt !== undefined) {
             if (failedAttempts > 0) {
-              this.fanout.publish({
+              this.publish({
                 kind: 'gap',
                 from: nanosToDate(anchor?.nanos ?? lostAt),
                 to: new Date(),
@@ -136,8 +138,7 @@ export class EventHub {
           delay = this.backoff.initialMs;
           failedAttempts = 0;
           lostAt = undefined;
-          for (; !next.done; next = await events.next()) {
-            const event = next.value;
+          for await (const event of events) {
             const nanos = eventNanos(event);
             if (anchor && nanos <= anchor.nanos) {
               if (nanos === anchor.nanos && anchor.keys.has(eventKey(event))) proving = false;
@@ -146,7 +147,7 @@ export class EventHub {
             if (proving) {
               // Newer than our last event, yet the engine never replayed that one: it restarted
               // or its replay buffer overran.
-              this.fanout.publish({
+              this.publish({
                 kind: 'gap',
                 from: nanosToDate((anchor as Anchor).nanos),
                 to: nanosToDate(nanos),
@@ -173,6 +174,10 @@ export class EventHub {
     } finally {
       this.running = undefined;
       this.abort = undefined;
+      // Nobody listened from here on: the history no longer proves continuity, and the next
+      // connection starts from now.
+      this.history.length = 0;
+      this.anchor = undefined;
       if (this.fanout.size > 0) this.running = this.run();
     }
   }
@@ -182,7 +187,9 @@ export class EventHub {
    * there, else from the engine's own (short) replay, with a gap where neither reaches back.
    */
   private async replay(from: { nanos: bigint; key: string }, queued: readonly EventItem[]) {
-    const index = this.history.findIndex((item) => eventKey(item.event) === from.key);
+    const index = this.history.findIndex(
+      (item) => item.kind === 'event' && eventKey(item.event) === from.key,
+    );
     if (index !== -1) return this.history.slice(index + 1);
 
     await this.whenConnected();
@@ -193,11 +200,12 @@ export class EventHub {
       queued.flatMap((item) => (item.kind === 'event' ? [eventKey(item.event)] : [])),
     );
     try {
-      for await (const event of streamEvents(this.api, {
+      const events = await openEvents(this.api, {
         since: from.nanos,
         until: nowNanos(),
         signal: abort.signal,
-      })) {
+      });
+      for await (const event of events) {
         const key = eventKey(event);
         if (key === from.key) found = true;
         if (eventNanos(event) < from.nanos || key === from.key || live.has(key)) continue;

@@ -1,5 +1,5 @@
 import type { EngineApi } from './api.ts';
-import { jsonLines } from './decode/json-lines.ts';
+import { jsonLines, type Reviver } from './decode/json-lines.ts';
 import type { EventMessage } from './types.ts';
 
 /** The engine's `since`/`until` take Unix seconds with a nanosecond fraction. */
@@ -10,8 +10,12 @@ export function nanosToEngineTime(nanos: bigint): string {
 }
 
 export function eventNanos(event: EventMessage): bigint {
-  return BigInt(event.timeNano);
+  return event.timeNano;
 }
+
+/** timeNano exceeds 2^53: read it from the source text, not through a lossy number. */
+const exactTimeNano: Reviver = (key, value, context) =>
+  key === 'timeNano' && context.source ? BigInt(context.source) : value;
 
 /** What makes two events the same event (the engine has no event id). */
 export function eventKey(event: EventMessage): string {
@@ -19,13 +23,14 @@ export function eventKey(event: EventMessage): string {
 }
 
 /**
- * The engine's event stream, unfiltered; ends when the engine closes it (or at `until`).
+ * Opens the engine's event stream, unfiltered. Resolves once the engine has answered (so the caller
+ * knows the connection is up); the iterator ends when the engine closes it, or at `until`.
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/SystemEvents
  */
-export async function* streamEvents(
+export async function openEvents(
   api: EngineApi,
   options: { since?: bigint | undefined; until?: bigint | undefined; signal: AbortSignal },
-): AsyncGenerator<EventMessage> {
+): Promise<AsyncGenerator<EventMessage>> {
   const response = await api.stream('GET', '/events', {
     query: {
       since: options.since === undefined ? undefined : nanosToEngineTime(options.since),
@@ -33,9 +38,12 @@ export async function* streamEvents(
     },
     signal: options.signal,
   });
-  try {
-    yield* jsonLines<EventMessage>(response.body);
-  } finally {
-    response.body.destroy();
+  async function* events() {
+    try {
+      yield* jsonLines<EventMessage>(response.body, undefined, exactTimeNano);
+    } finally {
+      response.body.destroy();
+    }
   }
+  return events();
 }

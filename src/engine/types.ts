@@ -261,5 +261,6 @@ export interface EventMessage {
   Actor: { ID: string; Attributes: Record<string, string> | null };
   scope?: string;
   time: number;
-  timeNano: number;
+  /** Exact: parsed from the source text (a JSON number this large loses digits as a double). */
+  timeNano: bigint;
 }

@@ -5,6 +5,7 @@ import './images.ts';
 import './networks.ts';
 import './volumes.ts';
 import './system.ts';
+import './events.ts';
 import { builder } from './builder.ts';
 
 export const schema = builder.toSchema();

@@ -7,6 +7,7 @@ export interface EngineRegistry {
   names(): string[];
   /** The API of a named engine, or undefined when no engine has that name. */
   api(name: string): EngineApi | undefined;
+  client(name: string): EngineClient | undefined;
 }
 
 export function createEngineRegistry(clients: readonly EngineClient[]): EngineRegistry {
@@ -17,5 +18,6 @@ export function createEngineRegistry(clients: readonly EngineClient[]): EngineRe
     defaultName: first.name,
     names: () => [...byName.keys()],
     api: (name) => byName.get(name)?.api,
+    client: (name) => byName.get(name),
   };
 }

@@ -1,5 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createEngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
@@ -78,13 +80,43 @@ export async function startGateway(options: GatewayOptions = {}) {
     return { result, calls: calls.slice(start).filter((call) => call.path !== '/_ping') };
   }
 
+  const wsClients: Client[] = [];
+
+  /** A graphql-ws client on /graphql (the `graphql-transport-ws` protocol). */
+  function wsClient(): Client {
+    const client = createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+    });
+    wsClients.push(client);
+    return client;
+  }
+
+  /** Subscribes over WebSocket; iterate the results, `return()` to unsubscribe. */
+  function subscribe<TData = Record<string, unknown>>(
+    document: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    client: Client = wsClient(),
+  ): AsyncIterableIterator<Result<TData>> {
+    return client.iterate({
+      query: typeof document === 'string' ? document : print(document),
+      ...(variables && { variables }),
+    }) as AsyncIterableIterator<Result<TData>>;
+  }
+
   return {
     url,
     calls,
+    engine,
+    wsClient,
+    subscribe,
     query,
     data,
     countCalls,
     async stop() {
+      await Promise.all(wsClients.map((client) => client.dispose()));
       await gateway.stop();
       await engine.close();
     },
