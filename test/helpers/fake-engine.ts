@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -155,4 +155,103 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface RawFakeEngine {
+  socketPath: string;
+  server: NetServer;
+  /** Connections accepted so far (the server side of each). */
+  readonly sockets: Socket[];
+  close(): Promise<void>;
+}
+
+/**
+ * A fake engine one level down: a bare `net` server on a unix socket, for hijacked connections
+ * (`Upgrade: tcp`) that a `node:http` server would not hand over byte for byte.
+ */
+export async function startRawFakeEngine(
+  onConnection: (socket: Socket) => void,
+): Promise<RawFakeEngine> {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-raw-engine-'));
+  const socketPath = join(dir, 'docker.sock');
+  const sockets: Socket[] = [];
+  const server = createNetServer((socket) => {
+    sockets.push(socket);
+    // A client that goes away mid-test must not crash the test process.
+    socket.on('error', () => {});
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    socketPath,
+    server,
+    sockets,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RawRequest {
+  method: string;
+  path: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Reads one HTTP request (head, then Content-Length bytes of body) off a raw socket; bytes past it
+ * stay in the socket for the test to read.
+ */
+export function readRawRequest(socket: Socket): Promise<RawRequest> {
+  return new Promise((resolve, reject) => {
+    let received = Buffer.alloc(0);
+    const onEnd = () => {
+      socket.off('readable', onReadable);
+      reject(new Error('the client closed before sending a whole request'));
+    };
+    const onReadable = () => {
+      for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read()) {
+        received = Buffer.concat([received, chunk]);
+        const end = received.indexOf('\r\n\r\n');
+        if (end === -1) continue;
+        const [requestLine = '', ...lines] = received
+          .subarray(0, end)
+          .toString('latin1')
+          .split('\r\n');
+        const headers: Record<string, string> = {};
+        for (const line of lines) {
+          const colon = line.indexOf(':');
+          headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+        }
+        const length = Number(headers['content-length'] ?? 0);
+        const bodyStart = end + 4;
+        if (received.length < bodyStart + length) continue;
+        socket.off('readable', onReadable);
+        socket.off('end', onEnd);
+        const rest = received.subarray(bodyStart + length);
+        if (rest.length > 0) socket.unshift(rest);
+        const [method = '', path = ''] = requestLine.split(' ');
+        resolve({
+          method,
+          path,
+          headers,
+          body: received.subarray(bodyStart, bodyStart + length).toString('utf8'),
+        });
+        return;
+      }
+    };
+    socket.on('readable', onReadable);
+    socket.once('end', onEnd);
+  });
 }
