@@ -1,5 +1,6 @@
 import { checkPin, negotiateApiVersion } from './api-version.ts';
 import { EngineError } from './errors.ts';
+import type { Hijacked } from './hijack.ts';
 import type {
   BufferedResponse,
   HttpMethod,
@@ -28,6 +29,7 @@ export interface EngineApi {
   /** For calls whose success has no body, or where 304 ("already so") must be told apart. */
   call(method: HttpMethod, path: string, options?: RequestOptions): Promise<BufferedResponse>;
   stream(method: HttpMethod, path: string, options?: RequestOptions): Promise<StreamResponse>;
+  hijack(path: string, options?: RequestOptions): Promise<Hijacked>;
   /** Unversioned `/_ping`: is the engine there at all. */
   ping(signal?: AbortSignal): Promise<void>;
 }
@@ -92,6 +94,10 @@ export function createEngineApi(transport: Transport, pin?: string): EngineApi {
 
     async stream(method, path, options = {}) {
       return transport.stream(method, await versioned(path), options);
+    },
+
+    async hijack(path, options = {}) {
+      return transport.hijack(await versioned(path), options);
     },
 
     async ping(signal) {

@@ -1,6 +1,8 @@
 import { createEngineApi, type EngineApi } from './api.ts';
 import type { EngineEndpoint } from './docker-host.ts';
 import { EventHub } from './event-hub.ts';
+import { ExecSessions } from './exec.ts';
+import { StatsHub } from './stats.ts';
 import { createTransport, type EngineCall } from './transport.ts';
 
 export interface EngineClientOptions {
@@ -19,6 +21,10 @@ export interface EngineClient {
   readonly api: EngineApi;
   /** The engine's event stream, one upstream connection shared by every subscriber. */
   readonly events: EventHub;
+  /** Stats streams, one upstream per container shared by its subscribers. */
+  readonly stats: StatsHub;
+  /** Attached execs' connections, for stdin and resize from other requests. */
+  readonly execs: ExecSessions;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,8 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     name: options.name,
     api,
     events: new EventHub({ api }),
+    stats: new StatsHub(api),
+    execs: new ExecSessions(),
     close: () => transport.close(),
   };
 }

@@ -38,6 +38,7 @@ export function topContainer(api: EngineApi, ref: string, psArgs?: string) {
 }
 
 export interface ContainerLogsOptions {
+  follow?: boolean;
   stdout: boolean;
   stderr: boolean;
   timestamps: boolean;
@@ -47,19 +48,47 @@ export interface ContainerLogsOptions {
   until?: number | undefined;
 }
 
+function logsQuery(options: ContainerLogsOptions) {
+  return {
+    follow: options.follow ? 1 : undefined,
+    stdout: options.stdout ? 1 : 0,
+    stderr: options.stderr ? 1 : 0,
+    timestamps: options.timestamps ? 1 : 0,
+    tail: options.tail === undefined ? 'all' : options.tail,
+    since: options.since,
+    until: options.until,
+  };
+}
+
 /**
  * Log history (no follow). The body is multiplexed frames, or raw bytes when the container has a TTY.
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerLogs
  */
 export function containerLogs(api: EngineApi, ref: string, options: ContainerLogsOptions) {
   return api.call('GET', `/containers/${containerRef(ref)}/logs`, {
-    query: {
-      stdout: options.stdout ? 1 : 0,
-      stderr: options.stderr ? 1 : 0,
-      timestamps: options.timestamps ? 1 : 0,
-      tail: options.tail === undefined ? 'all' : options.tail,
-      since: options.since,
-      until: options.until,
-    },
+    query: logsQuery({ ...options, follow: false }),
+  });
+}
+
+/** Logs as a stream (with `follow`, until the container stops); no deadline on the body. */
+export function streamContainerLogs(
+  api: EngineApi,
+  ref: string,
+  options: ContainerLogsOptions & { signal: AbortSignal },
+) {
+  return api.stream('GET', `/containers/${containerRef(ref)}/logs`, {
+    query: logsQuery(options),
+    signal: options.signal,
+  });
+}
+
+/**
+ * One stats sample per second until the container stops.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerStats
+ */
+export function streamContainerStats(api: EngineApi, ref: string, signal: AbortSignal) {
+  return api.stream('GET', `/containers/${containerRef(ref)}/stats`, {
+    query: { stream: 1 },
+    signal,
   });
 }

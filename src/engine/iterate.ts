@@ -21,3 +21,24 @@ export function filterAsync<T>(
   };
   return iterator;
 }
+
+/**
+ * Runs `start` with a signal that `return()` aborts first. An async generator awaiting a quiet
+ * upstream would otherwise only see its return() when the next chunk arrives: possibly never.
+ */
+export function abortable<T>(
+  start: (signal: AbortSignal) => AsyncGenerator<T>,
+): AsyncIterableIterator<T> {
+  const controller = new AbortController();
+  const inner = start(controller.signal);
+  const iterator: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => inner.next(),
+    async return() {
+      controller.abort();
+      await inner.return(undefined);
+      return { done: true, value: undefined };
+    },
+  };
+  return iterator;
+}

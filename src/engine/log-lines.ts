@@ -1,4 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { Framing } from './decode/framing.ts';
+import { MultiplexedDecoder } from './decode/multiplexed.ts';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -98,5 +100,34 @@ export class LogLineAssembler {
       }
     }
     return { stream, text, timestamp };
+  }
+}
+
+/**
+ * Engine log bytes → whole lines, for either framing: multiplexed frames (one message each) or a
+ * raw TTY stream. Frames on stdin (never sent for logs) are ignored.
+ */
+export class LogDecoder {
+  private readonly assembler: LogLineAssembler;
+  private readonly frames: MultiplexedDecoder | undefined;
+
+  constructor(framing: Framing, options: { timestamps: boolean }) {
+    this.assembler = new LogLineAssembler(options);
+    this.frames = framing === 'multiplexed' ? new MultiplexedDecoder() : undefined;
+  }
+
+  push(chunk: Buffer): LogLine[] {
+    if (!this.frames) return this.assembler.raw(chunk);
+    return this.frames
+      .push(chunk)
+      .flatMap((frame) =>
+        frame.stream === 'stdin' ? [] : this.assembler.message(frame.stream, frame.data),
+      );
+  }
+
+  /** The stream ended: a frame cut short is an error; an unterminated last line is a line. */
+  end(): LogLine[] {
+    this.frames?.end();
+    return this.assembler.flush();
   }
 }

@@ -8,6 +8,7 @@ import {
   isUnavailableCause,
   WharfError,
 } from './errors.ts';
+import { type Hijacked, hijack } from './hijack.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined;
@@ -52,6 +53,8 @@ export interface TransportOptions {
 export interface Transport {
   readonly engine: string;
   request(method: HttpMethod, path: string, options?: RequestOptions): Promise<BufferedResponse>;
+  /** The engine's hijacked upgrade (exec/attach): a raw duplex after the response head. */
+  hijack(path: string, options?: RequestOptions): Promise<Hijacked>;
   /** Long-lived response: no deadline and no body idle timeout; abort it with `signal`. */
   stream(method: HttpMethod, path: string, options?: RequestOptions): Promise<StreamResponse>;
   close(): Promise<void>;
@@ -197,6 +200,18 @@ export function createTransport(options: TransportOptions): Transport {
       } finally {
         headersDeadline.removeEventListener('abort', onDeadline);
       }
+    },
+
+    hijack(path, options = {}) {
+      const fullPath = pathWithQuery(path, options.query);
+      onCall?.({ engine, method: 'POST', path: fullPath, streaming: true });
+      return hijack(endpoint, {
+        method: 'POST',
+        path: fullPath,
+        body: options.body,
+        ...(options.signal && { signal: options.signal }),
+        timeoutMs,
+      });
     },
 
     async close() {

@@ -1,5 +1,5 @@
 import type { Labels } from '../engine/types.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 
 export interface KeyValue {
   key: string;
@@ -21,7 +21,6 @@ export function keyValues(map: Labels | undefined): KeyValue[] {
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type Ctx = Types['Context'];
 
 /** `labels` and `label(key)` for any type that can produce its engine labels. */

@@ -1,9 +1,7 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Context } from '../context.ts';
-import { containerLogs, listContainers, topContainer } from '../engine/containers.ts';
-import { MultiplexedDecoder } from '../engine/decode/multiplexed.ts';
-import { BadUserInputError, EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
-import { type LogLine, LogLineAssembler } from '../engine/log-lines.ts';
+import { listContainers, topContainer } from '../engine/containers.ts';
+import { EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import { containerRef } from '../engine/refs.ts';
 import type {
   ContainerInspect,
@@ -88,24 +86,6 @@ export const HealthStatus = builder.enumType('HealthStatus', {
     UNHEALTHY: { value: 'unhealthy' },
     NONE: { value: 'none' },
   } as const,
-});
-
-const LogStream = builder.enumType('LogStream', {
-  values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,
-});
-
-export const LogLineRef = builder.objectRef<LogLine>('LogLine').implement({
-  description: 'One line a container wrote, without its newline, on the stream it was written to.',
-  fields: (t) => ({
-    stream: t.field({ type: LogStream, resolve: (line) => line.stream }),
-    text: t.exposeString('text'),
-    timestamp: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the engine received the line (RFC 3339, nanoseconds kept).',
-      resolve: (line) => line.timestamp,
-    }),
-  }),
 });
 
 type HealthDetails = NonNullable<ContainerInspect['State']['Health']>;
@@ -296,51 +276,6 @@ export const NetworkAttachment = builder
     }),
   });
 
-function seconds(date: Date | null | undefined): number | undefined {
-  return date ? date.getTime() / 1000 : undefined;
-}
-
-async function readLogs(
-  container: ContainerNode,
-  args: {
-    tail?: number | null;
-    since?: Date | null;
-    until?: Date | null;
-    timestamps: boolean;
-    stdout: boolean;
-    stderr: boolean;
-  },
-  ctx: Context,
-): Promise<LogLine[]> {
-  if (args.tail !== undefined && args.tail !== null && args.tail < 0) {
-    throw new BadUserInputError('tail must be 0 or more');
-  }
-  const { engine, id } = parseKey(container.key);
-  const api = ctx.engines.api(engine);
-  if (!api) gone(container.key);
-  const [details, response] = await Promise.all([
-    detailsOf(container, ctx),
-    containerLogs(api, id, {
-      stdout: args.stdout,
-      stderr: args.stderr,
-      timestamps: args.timestamps,
-      tail: args.tail ?? undefined,
-      since: seconds(args.since),
-      until: seconds(args.until),
-    }),
-  ]);
-  const assembler = new LogLineAssembler({ timestamps: args.timestamps });
-  if (details.Config.Tty) return [...assembler.raw(response.body), ...assembler.flush()];
-  const decoder = new MultiplexedDecoder();
-  const lines = decoder
-    .push(response.body)
-    .flatMap((frame) =>
-      frame.stream === 'stdin' ? [] : assembler.message(frame.stream, frame.data),
-    );
-  decoder.end();
-  return [...lines, ...assembler.flush()];
-}
-
 export const Container = builder.loadableNodeRef('Container', {
   id: { resolve: (container: ContainerNode) => container.key },
   load: async (keys: string[], ctx: Context) =>
@@ -484,20 +419,6 @@ Container.implement({
         'Total size of all files in the container, image included. Asked only when selected.',
       resolve: async (c, _args, ctx) =>
         (await ctx.loaders.containerSizes.load(c.key))?.SizeRootFs ?? null,
-    }),
-    logs: t.field({
-      type: [LogLineRef],
-      description:
-        'Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined.',
-      args: {
-        tail: t.arg.int({ description: 'Only the last N lines.' }),
-        since: t.arg({ type: 'DateTime' }),
-        until: t.arg({ type: 'DateTime' }),
-        timestamps: t.arg.boolean({ defaultValue: true, required: true }),
-        stdout: t.arg.boolean({ defaultValue: true, required: true }),
-        stderr: t.arg.boolean({ defaultValue: true, required: true }),
-      },
-      resolve: (c, args, ctx) => readLogs(c, args, ctx),
     }),
     processes: t.field({
       type: ContainerProcesses,

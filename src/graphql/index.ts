@@ -6,6 +6,9 @@ import './networks.ts';
 import './volumes.ts';
 import './system.ts';
 import './events.ts';
+import './logs.ts';
+import './stats.ts';
+import './exec.ts';
 import { builder } from './builder.ts';
 
 export const schema = builder.toSchema();

@@ -1,0 +1,241 @@
+import type { ArgBuilder } from '@pothos/core';
+import type { Context } from '../context.ts';
+import { containerLogs, inspectContainer, streamContainerLogs } from '../engine/containers.ts';
+import { framingOf } from '../engine/decode/framing.ts';
+import {
+  BadUserInputError,
+  EngineNotFoundError,
+  isUnavailableCause,
+  WharfError,
+} from '../engine/errors.ts';
+import { abortable } from '../engine/iterate.ts';
+import { LogDecoder, type LogLine } from '../engine/log-lines.ts';
+import { containerRef } from '../engine/refs.ts';
+import { parseKey } from '../loaders/keys.ts';
+import { builder, type Types } from './builder.ts';
+import { Container, detailsOf } from './containers.ts';
+import { defaultEngine } from './filters.ts';
+
+/** A line as clients see it: the engine's timestamp is always the cursor, shown only if asked. */
+interface LogLineView extends LogLine {
+  cursor: string | null;
+}
+
+const LogStream = builder.enumType('LogStream', {
+  values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,
+});
+
+const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
+  description: 'One line a container wrote, without its newline, on the stream it was written to.',
+  fields: (t) => ({
+    stream: t.field({ type: LogStream, resolve: (line) => line.stream }),
+    text: t.exposeString('text'),
+    timestamp: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the engine received the line (nanoseconds kept); null unless `timestamps`.',
+      resolve: (line) => line.timestamp,
+    }),
+    cursor: t.string({
+      nullable: true,
+      description: 'Pass as `since` to continue after a reconnect (the engine keeps nanoseconds).',
+      resolve: (line) => line.cursor,
+    }),
+  }),
+});
+
+function view(lines: LogLine[], timestamps: boolean): LogLineView[] {
+  return lines.map((line) => ({
+    ...line,
+    cursor: line.timestamp,
+    timestamp: timestamps ? line.timestamp : null,
+  }));
+}
+
+function seconds(date: Date | string | null | undefined): number | undefined {
+  if (!date) return undefined;
+  return (typeof date === 'string' ? Date.parse(date) : date.getTime()) / 1000;
+}
+
+function checkTail(tail: number | null | undefined): number | undefined {
+  if (tail === null || tail === undefined) return undefined;
+  if (tail < 0) throw new BadUserInputError('tail must be 0 or more');
+  return tail;
+}
+
+const streamArgs = (t: ArgBuilder<Types>) => ({
+  tail: t.int({ description: 'Only the last N lines.' }),
+  since: t({ type: 'DateTime' }),
+  stdout: t.boolean({ defaultValue: true, required: true }),
+  stderr: t.boolean({ defaultValue: true, required: true }),
+});
+
+builder.objectField(Container, 'logs', (t) =>
+  t.field({
+    type: [LogLineRef],
+    description:
+      'Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined. For live logs, subscribe to `containerLogs`.',
+    args: {
+      ...streamArgs(t.arg),
+      until: t.arg({ type: 'DateTime' }),
+      timestamps: t.arg.boolean({ defaultValue: true, required: true }),
+    },
+    resolve: async (container, args, ctx) => {
+      const tail = checkTail(args.tail);
+      const { engine, id } = parseKey(container.key);
+      const api = ctx.engines.api(engine);
+      if (!api) throw new EngineNotFoundError(`no engine named ${engine}`);
+      const [details, response] = await Promise.all([
+        detailsOf(container, ctx),
+        containerLogs(api, id, {
+          stdout: args.stdout,
+          stderr: args.stderr,
+          timestamps: true,
+          tail,
+          since: seconds(args.since),
+          until: seconds(args.until),
+        }),
+      ]);
+      const decoder = new LogDecoder(
+        framingOf(response.headers['content-type'], details.Config.Tty),
+        {
+          timestamps: true,
+        },
+      );
+      return view([...decoder.push(response.body), ...decoder.end()], args.timestamps);
+    },
+  }),
+);
+
+type EndReason = 'EXITED' | 'REMOVED' | 'ENGINE_GONE' | 'HISTORY_END';
+
+type LogEventShape =
+  | { kind: 'lines'; lines: LogLineView[] }
+  | { kind: 'end'; reason: EndReason; exitCode: number | null };
+
+const LogLines = builder
+  .objectRef<Extract<LogEventShape, { kind: 'lines' }>>('LogLines')
+  .implement({
+    description:
+      'The lines that arrived together (one engine read), in the order written per stream.',
+    fields: (t) => ({ lines: t.field({ type: [LogLineRef], resolve: (batch) => batch.lines }) }),
+  });
+
+const LogEndReason = builder.enumType('LogEndReason', {
+  values: {
+    EXITED: { value: 'EXITED', description: 'The container stopped; `exitCode` says how.' },
+    REMOVED: { value: 'REMOVED', description: 'The container was removed.' },
+    ENGINE_GONE: { value: 'ENGINE_GONE', description: 'The engine went away mid-stream.' },
+    HISTORY_END: {
+      value: 'HISTORY_END',
+      description: 'follow: false, and the history is all sent.',
+    },
+  } satisfies Record<EndReason, unknown>,
+});
+
+const LogEnd = builder.objectRef<Extract<LogEventShape, { kind: 'end' }>>('LogEnd').implement({
+  description: 'The last event of a log stream: why it ended.',
+  fields: (t) => ({
+    reason: t.field({ type: LogEndReason, resolve: (end) => end.reason }),
+    exitCode: t.int({ nullable: true, resolve: (end) => end.exitCode }),
+  }),
+});
+
+const LogEvent = builder.unionType('LogEvent', {
+  types: [LogLines, LogEnd],
+  resolveType: (event) => (event.kind === 'lines' ? LogLines : LogEnd),
+});
+
+interface FollowArgs {
+  ref: string;
+  follow: boolean;
+  tail?: number | null;
+  since?: Date | null;
+  stdout: boolean;
+  stderr: boolean;
+  timestamps: boolean;
+}
+
+/** Why a followed stream ended, from what the engine says of the container afterwards. */
+async function endOf(ctx: Context, id: string): Promise<LogEventShape> {
+  try {
+    const details = await inspectContainer(defaultEngine(ctx).api, id);
+    if (details.State.Status === 'removing' || details.State.Dead) {
+      return { kind: 'end', reason: 'REMOVED', exitCode: details.State.ExitCode };
+    }
+    return { kind: 'end', reason: 'EXITED', exitCode: details.State.ExitCode };
+  } catch (error) {
+    if (error instanceof EngineNotFoundError)
+      return { kind: 'end', reason: 'REMOVED', exitCode: null };
+    if (
+      isUnavailableCause(error) ||
+      (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE')
+    ) {
+      return { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
+    }
+    throw error;
+  }
+}
+
+async function* followLogs(
+  ctx: Context,
+  args: FollowArgs,
+  signal: AbortSignal,
+): AsyncGenerator<LogEventShape> {
+  const tail = checkTail(args.tail);
+  const { api } = defaultEngine(ctx);
+  const details = await inspectContainer(api, containerRef(args.ref)).catch((error: unknown) => {
+    if (error instanceof EngineNotFoundError) {
+      throw new EngineNotFoundError(`no container matches "${args.ref}"`);
+    }
+    throw error;
+  });
+  const response = await streamContainerLogs(api, details.Id, {
+    follow: args.follow,
+    stdout: args.stdout,
+    stderr: args.stderr,
+    timestamps: true,
+    tail,
+    since: seconds(args.since),
+    signal,
+  });
+  const decoder = new LogDecoder(framingOf(response.headers['content-type'], details.Config.Tty), {
+    timestamps: true,
+  });
+  let engineGone = false;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const lines = decoder.push(chunk);
+      if (lines.length > 0) yield { kind: 'lines', lines: view(lines, args.timestamps) };
+    }
+  } catch (error) {
+    if (signal.aborted) return;
+    if (!isUnavailableCause(error) && !(error instanceof Error && error.name === 'AbortError'))
+      throw error;
+    engineGone = true;
+  } finally {
+    response.body.destroy();
+  }
+  const rest = engineGone ? [] : decoder.end();
+  if (rest.length > 0) yield { kind: 'lines', lines: view(rest, args.timestamps) };
+  if (engineGone) yield { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
+  else if (!args.follow) yield { kind: 'end', reason: 'HISTORY_END', exitCode: null };
+  else yield await endOf(ctx, details.Id);
+}
+
+builder.subscriptionField('containerLogs', (t) =>
+  t.field({
+    type: LogEvent,
+    description:
+      "Follows a container's logs: batches of lines as they arrive, then one `LogEnd` saying why the stream ended (the container exited, was removed, the engine went away, or the history ended with follow: false). Unsubscribing closes the engine stream.",
+    args: {
+      ref: t.arg.string({ required: true }),
+      follow: t.arg.boolean({ defaultValue: true, required: true }),
+      ...streamArgs(t.arg),
+      timestamps: t.arg.boolean({ defaultValue: false, required: true }),
+    },
+    subscribe: (_root, args, ctx) => abortable((signal) => followLogs(ctx, args, signal)),
+    resolve: (event) => event,
+  }),
+);

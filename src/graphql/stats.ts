@@ -1,0 +1,58 @@
+import { inspectContainer } from '../engine/containers.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
+import { abortable } from '../engine/iterate.ts';
+import { containerRef } from '../engine/refs.ts';
+import type { ContainerStats as Stats } from '../engine/stats.ts';
+import { builder } from './builder.ts';
+import { defaultEngine } from './filters.ts';
+
+const ContainerStats = builder.objectRef<Stats>('ContainerStats').implement({
+  description:
+    'One sample of `docker stats`, as numbers (the CLI formulas, without the formatting).',
+  fields: (t) => ({
+    read: t.field({ type: 'DateTime', resolve: (s) => s.read }),
+    cpuPercent: t.float({
+      description:
+        'Share of one CPU ×100 per CPU used (200 = two CPUs busy), as `docker stats` shows.',
+      resolve: (s) => s.cpuPercent,
+    }),
+    memoryUsage: t.field({
+      type: 'SafeInt',
+      description: 'Bytes in use, page cache excluded.',
+      resolve: (s) => s.memoryUsage,
+    }),
+    memoryLimit: t.field({ type: 'SafeInt', resolve: (s) => s.memoryLimit }),
+    memoryPercent: t.float({ resolve: (s) => s.memoryPercent }),
+    networkRxBytes: t.field({ type: 'SafeInt', resolve: (s) => s.networkRxBytes }),
+    networkTxBytes: t.field({ type: 'SafeInt', resolve: (s) => s.networkTxBytes }),
+    blockReadBytes: t.field({ type: 'SafeInt', resolve: (s) => s.blockReadBytes }),
+    blockWriteBytes: t.field({ type: 'SafeInt', resolve: (s) => s.blockWriteBytes }),
+    pids: t.int({ resolve: (s) => s.pids }),
+  }),
+});
+
+builder.subscriptionField('containerStats', (t) =>
+  t.field({
+    type: ContainerStats,
+    description:
+      'A sample about every second while the container runs; one engine stream per container, shared by all its subscribers. A slow subscriber skips samples rather than queueing them.',
+    args: { ref: t.arg.string({ required: true }) },
+    subscribe: (_root, { ref }, ctx) =>
+      abortable(async function* (signal) {
+        const engine = defaultEngine(ctx);
+        const details = await inspectContainer(engine.api, containerRef(ref)).catch(
+          (error: unknown) => {
+            throw error instanceof EngineNotFoundError
+              ? new EngineNotFoundError(`no container matches "${ref}"`)
+              : error;
+          },
+        );
+        const hub = ctx.engines.client(engine.name)?.stats;
+        if (!hub || signal.aborted) return;
+        const samples = hub.subscribe(details.Id);
+        signal.addEventListener('abort', () => samples.return?.(), { once: true });
+        yield* samples;
+      }),
+    resolve: (sample) => sample,
+  }),
+);
