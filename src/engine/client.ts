@@ -25,6 +25,8 @@ export interface EngineClient {
   readonly stats: StatsHub;
   /** Attached execs' connections, for stdin and resize from other requests. */
   readonly execs: ExecSessions;
+  /** Engine streams open right now (logs, events, stats, exec). */
+  readonly openStreams: number;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     events: new EventHub({ api }),
     stats: new StatsHub(api),
     execs: new ExecSessions(),
+    get openStreams() {
+      return transport.openStreams;
+    },
     close: () => transport.close(),
   };
 }

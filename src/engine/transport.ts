@@ -57,6 +57,8 @@ export interface Transport {
   hijack(path: string, options?: RequestOptions): Promise<Hijacked>;
   /** Long-lived response: no deadline and no body idle timeout; abort it with `signal`. */
   stream(method: HttpMethod, path: string, options?: RequestOptions): Promise<StreamResponse>;
+  /** Streaming responses (and hijacked connections) open right now: leaks show up here. */
+  readonly openStreams: number;
   close(): Promise<void>;
 }
 
@@ -162,8 +164,20 @@ export function createTransport(options: TransportOptions): Transport {
     return response;
   }
 
+  let openStreams = 0;
+  function track<T extends { once(event: 'close', listener: () => void): unknown }>(stream: T): T {
+    openStreams += 1;
+    stream.once('close', () => {
+      openStreams -= 1;
+    });
+    return stream;
+  }
+
   return {
     engine,
+    get openStreams() {
+      return openStreams;
+    },
 
     async request(method, path, options = {}) {
       const deadline = AbortSignal.timeout(timeoutMs);
@@ -193,7 +207,11 @@ export function createTransport(options: TransportOptions): Transport {
       headersDeadline.addEventListener('abort', onDeadline, { once: true });
       try {
         const response = await send(streamPool, method, path, options, controller.signal, true);
-        return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+        return {
+          statusCode: response.statusCode,
+          headers: response.headers,
+          body: track(response.body),
+        };
       } catch (error) {
         options.signal?.removeEventListener('abort', abort);
         throw toWharfError(error, controller.signal);
@@ -202,16 +220,18 @@ export function createTransport(options: TransportOptions): Transport {
       }
     },
 
-    hijack(path, options = {}) {
+    async hijack(path, options = {}) {
       const fullPath = pathWithQuery(path, options.query);
       onCall?.({ engine, method: 'POST', path: fullPath, streaming: true });
-      return hijack(endpoint, {
+      const hijacked = await hijack(endpoint, {
         method: 'POST',
         path: fullPath,
         body: options.body,
         ...(options.signal && { signal: options.signal }),
         timeoutMs,
       });
+      track(hijacked.socket);
+      return hijacked;
     },
 
     async close() {

@@ -42,7 +42,51 @@ function gone(key: EngineKey): never {
 
 export async function summaryOf(container: ContainerNode, ctx: Context): Promise<ContainerSummary> {
   if (container.summary) return container.summary;
-  return (await ctx.loaders.containerSummaries.load(container.key)) ?? gone(container.key);
+  const summary = await ctx.loaders.containerSummaries.load(container.key);
+  if (summary) return summary;
+  // Gone from the list between inspect and now (an event about a removal): answer from inspect.
+  return container.details ? summaryFromDetails(container.details) : gone(container.key);
+}
+
+const STATUS_WORDS: Record<string, (exitCode: number) => string> = {
+  created: () => 'Created',
+  running: () => 'Up',
+  paused: () => 'Up (Paused)',
+  restarting: (code) => `Restarting (${code})`,
+  removing: () => 'Removal In Progress',
+  exited: (code) => `Exited (${code})`,
+  dead: () => 'Dead',
+};
+
+/** The list call's view of a container, rebuilt from inspect (without the list's "2 hours ago"). */
+export function summaryFromDetails(details: ContainerInspect): ContainerSummary {
+  const ports = Object.entries(details.NetworkSettings.Ports ?? {}).flatMap(([spec, bindings]) => {
+    const [port, protocol = 'tcp'] = spec.split('/');
+    const privatePort = Number(port);
+    if (!bindings || bindings.length === 0) return [{ PrivatePort: privatePort, Type: protocol }];
+    return bindings.map((binding) => ({
+      PrivatePort: privatePort,
+      Type: protocol,
+      ...(binding.HostIp && { IP: binding.HostIp }),
+      ...(binding.HostPort && { PublicPort: Number(binding.HostPort) }),
+    }));
+  });
+  const status = details.State.Status;
+  return {
+    Id: details.Id,
+    Names: [details.Name],
+    Image: details.Config.Image,
+    ImageID: details.Image,
+    Command: [details.Path, ...(details.Args ?? [])].join(' '),
+    Created: Math.floor(Date.parse(details.Created) / 1000),
+    Ports: ports,
+    Labels: details.Config.Labels,
+    State: status,
+    Status: STATUS_WORDS[status]?.(details.State.ExitCode) ?? status,
+    HostConfig: { NetworkMode: details.HostConfig.NetworkMode ?? '' },
+    NetworkSettings: { Networks: details.NetworkSettings.Networks },
+    Mounts: details.Mounts,
+  };
 }
 
 export async function detailsOf(container: ContainerNode, ctx: Context): Promise<ContainerInspect> {
