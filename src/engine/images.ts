@@ -1,4 +1,6 @@
 import type { EngineApi } from './api.ts';
+import { jsonLines } from './decode/json-lines.ts';
+import { EngineError, WharfError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
 import { imageRef } from './refs.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from './types.ts';
@@ -21,4 +23,66 @@ export function inspectImage(api: EngineApi, ref: string) {
 /** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImageHistory */
 export function imageHistory(api: EngineApi, ref: string) {
   return api.json<ImageHistoryItem[]>('GET', `/images/${imageRef(ref)}/history`);
+}
+
+/** `repo[:tag]` or `repo@digest` split as `POST /images/create` wants it; no tag means latest. */
+export function splitImageRef(ref: string): { fromImage: string; tag: string } {
+  imageRef(ref);
+  const at = ref.indexOf('@');
+  if (at !== -1) return { fromImage: ref.slice(0, at), tag: ref.slice(at + 1) };
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.indexOf(':', lastSlash + 1);
+  if (colon === -1) return { fromImage: ref, tag: 'latest' };
+  return { fromImage: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+}
+
+/** One line of pull progress, as the engine streams it. */
+export interface PullMessage {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+/** The engine reports pull failures inside an HTTP 200 stream; this makes them errors. */
+export class PullFailedError extends WharfError {
+  constructor(message: string) {
+    super('PULL_FAILED', message);
+  }
+}
+
+/**
+ * Pulls an image, yielding the engine's progress; throws PullFailedError when the stream carries
+ * an error, even though the HTTP status said 200.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImageCreate
+ */
+export async function* pullImage(
+  api: EngineApi,
+  ref: string,
+  options: { platform?: string | undefined; signal: AbortSignal },
+): AsyncGenerator<PullMessage> {
+  const { fromImage, tag } = splitImageRef(ref);
+  const response = await api
+    .stream('POST', '/images/create', {
+      query: { fromImage, tag, platform: options.platform },
+      signal: options.signal,
+    })
+    .catch((error: unknown) => {
+      // Before the stream starts the engine answers with a status (404 for an unknown tag): the
+      // pull failed all the same, and clients should see one code for it.
+      if (error instanceof EngineError && error.statusCode >= 400)
+        throw new PullFailedError(error.message);
+      throw error;
+    });
+  try {
+    for await (const message of jsonLines<PullMessage>(response.body)) {
+      if (message.error || message.errorDetail) {
+        throw new PullFailedError(message.errorDetail?.message || message.error || 'pull failed');
+      }
+      yield message;
+    }
+  } finally {
+    response.body.destroy();
+  }
 }

@@ -1,7 +1,8 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Context } from '../context.ts';
-import { EngineNotFoundError } from '../engine/errors.ts';
-import { listImages } from '../engine/images.ts';
+import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
+import { inspectImage, listImages, pullImage } from '../engine/images.ts';
+import { abortable } from '../engine/iterate.ts';
 import { imageRef } from '../engine/refs.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
 import { loadImageSummaries } from '../loaders/images.ts';
@@ -207,3 +208,120 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+interface LayerState {
+  current: number;
+  total: number | undefined;
+}
+
+type PullEventShape =
+  | {
+      kind: 'progress';
+      status: string;
+      layerId: string | null;
+      current: number | null;
+      total: number | null;
+      percent: number | null;
+    }
+  | { kind: 'done'; image: ImageNode };
+
+const PullProgress = builder
+  .objectRef<Extract<PullEventShape, { kind: 'progress' }>>('PullProgress')
+  .implement({
+    description: 'One progress report of a pull, for one layer (or the whole image).',
+    fields: (t) => ({
+      status: t.exposeString('status', {
+        description: 'e.g. Pulling fs layer, Downloading, Pull complete.',
+      }),
+      layerId: t.string({ nullable: true, resolve: (p) => p.layerId }),
+      current: t.field({
+        type: 'SafeInt',
+        nullable: true,
+        description: 'Bytes done of this layer.',
+        resolve: (p) => p.current,
+      }),
+      total: t.field({
+        type: 'SafeInt',
+        nullable: true,
+        description: 'Bytes of this layer, when known.',
+        resolve: (p) => p.total,
+      }),
+      percent: t.float({
+        nullable: true,
+        description:
+          'Overall progress over the layers whose sizes are known so far; null before any is.',
+        resolve: (p) => p.percent,
+      }),
+    }),
+  });
+
+const PullDone = builder
+  .objectRef<Extract<PullEventShape, { kind: 'done' }>>('PullDone')
+  .implement({
+    description: 'The pull finished; always the last event.',
+    fields: (t) => ({ image: t.field({ type: Image, resolve: (done) => done.image }) }),
+  });
+
+const PullEvent = builder.unionType('PullEvent', {
+  types: [PullProgress, PullDone],
+  resolveType: (event) => (event.kind === 'progress' ? PullProgress : PullDone),
+});
+
+const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
+
+async function* pull(
+  ctx: Context,
+  args: { ref: string; platform?: string | null },
+  signal: AbortSignal,
+): AsyncGenerator<PullEventShape> {
+  if (args.platform && !PLATFORM.test(args.platform)) {
+    throw new BadUserInputError(
+      `platform "${args.platform.slice(0, 80)}" is not os[/arch[/variant]]`,
+    );
+  }
+  const engine = defaultEngine(ctx);
+  const layers = new Map<string, LayerState>();
+  for await (const message of pullImage(engine.api, args.ref, {
+    platform: args.platform ?? undefined,
+    signal,
+  })) {
+    const detail = message.progressDetail;
+    if (message.id && detail && (detail.current !== undefined || detail.total !== undefined)) {
+      const layer = layers.get(message.id) ?? { current: 0, total: undefined };
+      layer.current = detail.current ?? layer.current;
+      layer.total = detail.total && detail.total > 0 ? detail.total : layer.total;
+      layers.set(message.id, layer);
+    }
+    if (message.id && /complete|already exists/i.test(message.status ?? '')) {
+      const layer = layers.get(message.id);
+      if (layer?.total !== undefined) layer.current = layer.total;
+    }
+    const sized = [...layers.values()].filter((layer) => layer.total !== undefined);
+    const total = sized.reduce((sum, layer) => sum + (layer.total ?? 0), 0);
+    const done = sized.reduce((sum, layer) => sum + Math.min(layer.current, layer.total ?? 0), 0);
+    yield {
+      kind: 'progress',
+      status: message.status ?? '',
+      layerId: message.id ?? null,
+      current: detail?.current ?? null,
+      total: detail?.total && detail.total > 0 ? detail.total : null,
+      percent: total > 0 ? (done / total) * 100 : null,
+    };
+  }
+  const details = await inspectImage(engine.api, args.ref);
+  yield { kind: 'done', image: { key: toKey(engine.name, details.Id), details } };
+}
+
+builder.subscriptionField('imagePull', (t) =>
+  t.field({
+    type: PullEvent,
+    description:
+      'Pulls an image (no tag means `latest`), streaming per-layer progress, then `PullDone`. A failure the engine reports inside its stream ends the subscription with PULL_FAILED. Unsubscribing stops following; the engine may finish the pull on its own.',
+    args: {
+      ref: t.arg.string({ required: true }),
+      platform: t.arg.string({ description: 'os[/arch[/variant]], e.g. linux/amd64.' }),
+    },
+    subscribe: (_root, args, ctx) => abortable((signal) => pull(ctx, args, signal)),
+    resolve: (event) => event,
+  }),
+);
