@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { FIXTURE_IMAGE } from './helpers/docker.ts';
+import { cleanupStalePrivateEngines } from './helpers/private-engine.ts';
 
 /**
  * The suite runs against a real engine. If none answers, stop here with one clear message instead
  * of a hundred confusing failures; nothing is skipped.
  */
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
@@ -20,4 +21,6 @@ export default function setup(): void {
     );
   }
   execFileSync('bash', ['scripts/fixture-image.sh', FIXTURE_IMAGE], { stdio: 'inherit' });
+  // Private engines of an interrupted earlier run would hold namespaces and mounts.
+  await cleanupStalePrivateEngines();
 }
