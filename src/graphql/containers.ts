@@ -12,7 +12,7 @@ import type {
 } from '../engine/types.ts';
 import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
-import { labelFields, missingAsNull } from './common.ts';
+import { labelFields, nodesFor } from './common.ts';
 import { containerFilters, defaultEngine } from './filters.ts';
 import { Image } from './images.ts';
 import { Network, networkNode } from './networks.ts';
@@ -322,11 +322,14 @@ export const NetworkAttachment = builder
 
 export const Container = builder.loadableNodeRef('Container', {
   id: { resolve: (container: ContainerNode) => container.key },
-  load: async (keys: string[], ctx: Context) =>
-    (await ctx.loaders.containerSummaries.loadMany(keys)).map((summary, index) =>
-      summary instanceof Error
-        ? summary
-        : missingAsNull(summary && { key: keys[index] as string, summary }),
+  load: (keys: string[], ctx: Context) =>
+    nodesFor(
+      keys,
+      ctx.loaders.containerSummaries.loadMany(keys),
+      (key, summary): ContainerNode => ({
+        key,
+        summary,
+      }),
     ),
 });
 

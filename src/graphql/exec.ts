@@ -18,6 +18,7 @@ import { abortable } from '../engine/iterate.ts';
 import { containerRef } from '../engine/refs.ts';
 import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
+import { OutputStream } from './common.ts';
 import { Container } from './containers.ts';
 import { defaultEngine } from './filters.ts';
 
@@ -137,10 +138,6 @@ const ExecInput = builder.inputType('ExecInput', {
 
 type OutputShape = { kind: 'output'; stream: 'stdout' | 'stderr'; data: Buffer; text: string };
 type ExecEventShape = OutputShape | { kind: 'exit'; exitCode: number | null };
-
-const OutputStream = builder.enumType('ExecStream', {
-  values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,
-});
 
 const ExecOutput = builder.objectRef<OutputShape>('ExecOutput').implement({
   description: 'Bytes the process wrote, as UTF-8 text and exactly (base64).',

@@ -8,7 +8,7 @@ import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/typ
 import { loadImageSummaries } from '../loaders/images.ts';
 import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
-import { labelFields, missingAsNull } from './common.ts';
+import { labelFields, nodesFor } from './common.ts';
 import { Container, containerNodeFromSummary } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import { unixTime } from './scalars.ts';
@@ -55,11 +55,11 @@ const ImageLayer = builder.objectRef<ImageHistoryItem>('ImageLayer').implement({
 
 export const Image = builder.loadableNodeRef('Image', {
   id: { resolve: (image: ImageNode) => image.key },
-  load: async (keys: string[], ctx: Context) =>
-    (await loadImageSummaries(ctx.engines, keys)).map((summary, index) =>
-      summary instanceof Error
-        ? summary
-        : missingAsNull(summary && ({ key: keys[index] as string, summary } satisfies ImageNode)),
+  load: (keys: string[], ctx: Context) =>
+    nodesFor(
+      keys,
+      loadImageSummaries(ctx.engines, keys),
+      (key, summary): ImageNode => ({ key, summary }),
     ),
 });
 

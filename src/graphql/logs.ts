@@ -13,6 +13,7 @@ import { LogDecoder, type LogLine } from '../engine/log-lines.ts';
 import { containerRef } from '../engine/refs.ts';
 import { parseKey } from '../loaders/keys.ts';
 import { builder, type Types } from './builder.ts';
+import { OutputStream } from './common.ts';
 import { Container, detailsOf } from './containers.ts';
 import { defaultEngine } from './filters.ts';
 
@@ -21,14 +22,10 @@ interface LogLineView extends LogLine {
   cursor: string | null;
 }
 
-const LogStream = builder.enumType('LogStream', {
-  values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,
-});
-
 const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
   description: 'One line a container wrote, without its newline, on the stream it was written to.',
   fields: (t) => ({
-    stream: t.field({ type: LogStream, resolve: (line) => line.stream }),
+    stream: t.field({ type: OutputStream, resolve: (line) => line.stream }),
     text: t.exposeString('text'),
     timestamp: t.field({
       type: 'DateTime',

@@ -6,7 +6,7 @@ import type { IpamConfig, NetworkResource } from '../engine/types.ts';
 import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
 import { loadNetworks } from '../loaders/networks.ts';
 import { builder } from './builder.ts';
-import { keyValues, Label, labelFields, missingAsNull } from './common.ts';
+import { keyValues, Label, labelFields, nodesFor } from './common.ts';
 import { attachmentsOf, containerNodeFromSummary, NetworkAttachment } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 
@@ -44,11 +44,11 @@ const Ipam = builder.objectRef<NonNullable<NetworkResource['IPAM']>>('Ipam').imp
 
 export const Network = builder.loadableNodeRef('Network', {
   id: { resolve: (network: NetworkNode) => network.key },
-  load: async (keys: string[], ctx: Context) =>
-    (await loadNetworks(ctx.engines, keys)).map((network, index) =>
-      network instanceof Error
-        ? network
-        : missingAsNull(network && ({ key: keys[index] as string, network } satisfies NetworkNode)),
+  load: (keys: string[], ctx: Context) =>
+    nodesFor(
+      keys,
+      loadNetworks(ctx.engines, keys),
+      (key, network): NetworkNode => ({ key, network }),
     ),
 });
 

@@ -6,7 +6,7 @@ import { listVolumes } from '../engine/volumes.ts';
 import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
 import { loadVolumes } from '../loaders/volumes.ts';
 import { builder } from './builder.ts';
-import { keyValues, Label, labelFields, missingAsNull } from './common.ts';
+import { keyValues, Label, labelFields, nodesFor } from './common.ts';
 import { Container, containerNodeFromSummary } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import { engineTime } from './scalars.ts';
@@ -18,12 +18,8 @@ export interface VolumeNode {
 
 export const Volume = builder.loadableNodeRef('Volume', {
   id: { resolve: (volume: VolumeNode) => volume.key },
-  load: async (keys: string[], ctx: Context) =>
-    (await loadVolumes(ctx.engines, keys)).map((volume, index) =>
-      volume instanceof Error
-        ? volume
-        : missingAsNull(volume && ({ key: keys[index] as string, volume } satisfies VolumeNode)),
-    ),
+  load: (keys: string[], ctx: Context) =>
+    nodesFor(keys, loadVolumes(ctx.engines, keys), (key, volume): VolumeNode => ({ key, volume })),
 });
 
 Volume.implement({

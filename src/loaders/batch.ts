@@ -60,3 +60,22 @@ export function batchEachRef<T>(
     return (ref) => results.get(ref) ?? null;
   });
 }
+
+/**
+ * For engine list calls that take a filter: one call per engine for all its keys, and each key
+ * answered only by the item whose `identify` equals it (engine filters also match prefixes and
+ * substrings, so the filter narrows and this decides).
+ */
+export function batchByList<T>(
+  engines: EngineRegistry,
+  keys: readonly EngineKey[],
+  list: (api: EngineApi, ids: string[]) => Promise<T[]>,
+  identify: (item: T) => string,
+): Promise<(T | null | Error)[]> {
+  return batchByEngine<T | null>(keys, async (engine, ids) => {
+    const api = engines.api(engine);
+    if (!api) return () => null;
+    const byId = new Map((await list(api, ids)).map((item) => [identify(item), item]));
+    return (id) => byId.get(id) ?? null;
+  });
+}

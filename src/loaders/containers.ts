@@ -1,6 +1,6 @@
 import { inspectContainer, listContainers } from '../engine/containers.ts';
 import type { ContainerInspect, ContainerSummary } from '../engine/types.ts';
-import { batchByEngine, batchEachRef } from './batch.ts';
+import { batchByEngine, batchByList, batchEachRef } from './batch.ts';
 import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
@@ -13,18 +13,13 @@ export function loadContainerSummaries(
   keys: readonly EngineKey[],
   options: { size?: boolean } = {},
 ) {
-  return batchByEngine<ContainerSummary | null>(keys, async (engine, ids) => {
-    const api = engines.api(engine);
-    if (!api) return () => null;
-    const list = await listContainers(api, {
-      all: true,
-      size: options.size ?? false,
-      filters: { id: ids },
-    });
-    // The engine's id filter also matches prefixes; only exact ids answer a key.
-    const byId = new Map(list.map((container) => [container.Id, container]));
-    return (id) => byId.get(id) ?? null;
-  });
+  return batchByList(
+    engines,
+    keys,
+    (api, ids) =>
+      listContainers(api, { all: true, size: options.size ?? false, filters: { id: ids } }),
+    (container) => container.Id,
+  );
 }
 
 /**

@@ -1,18 +1,18 @@
 import { imageHistory, inspectImage, listImages } from '../engine/images.ts';
-import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
-import { batchByEngine, batchEachRef } from './batch.ts';
+import type { ImageHistoryItem, ImageInspect } from '../engine/types.ts';
+import { batchByList, batchEachRef } from './batch.ts';
 import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /** Summaries by full image id (`sha256:…`): one list call per engine. */
 export function loadImageSummaries(engines: EngineRegistry, keys: readonly EngineKey[]) {
-  return batchByEngine<ImageSummary | null>(keys, async (engine) => {
-    const api = engines.api(engine);
-    if (!api) return () => null;
-    const list = await listImages(api, { all: true });
-    const byId = new Map(list.map((image) => [image.Id, image]));
-    return (id) => byId.get(id) ?? null;
-  });
+  // The image list has no id filter: all images, picked by exact id.
+  return batchByList(
+    engines,
+    keys,
+    (api) => listImages(api, { all: true }),
+    (image) => image.Id,
+  );
 }
 
 /** Inspect by id, id prefix or `repo:tag`. */

@@ -1,18 +1,17 @@
 import { inspectNetwork, listNetworks } from '../engine/networks.ts';
 import type { NetworkResource } from '../engine/types.ts';
-import { batchByEngine, batchEachRef } from './batch.ts';
+import { batchByList, batchEachRef } from './batch.ts';
 import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /** Networks by full id: one list call per engine (the list carries every field but Containers). */
 export function loadNetworks(engines: EngineRegistry, keys: readonly EngineKey[]) {
-  return batchByEngine<NetworkResource | null>(keys, async (engine, ids) => {
-    const api = engines.api(engine);
-    if (!api) return () => null;
-    const list = await listNetworks(api, { filters: { id: ids } });
-    const byId = new Map(list.map((network) => [network.Id, network]));
-    return (id) => byId.get(id) ?? null;
-  });
+  return batchByList(
+    engines,
+    keys,
+    (api, ids) => listNetworks(api, { filters: { id: ids } }),
+    (network) => network.Id,
+  );
 }
 
 /** Inspect by id, unique id prefix or name. */
@@ -25,12 +24,10 @@ export function loadNetworkDetails(engines: EngineRegistry, keys: readonly Engin
  * has started, so they resolve through this: one list call for all of them.
  */
 export function loadNetworksByName(engines: EngineRegistry, keys: readonly EngineKey[]) {
-  return batchByEngine<NetworkResource | null>(keys, async (engine, names) => {
-    const api = engines.api(engine);
-    if (!api) return () => null;
-    // The name filter matches substrings; only exact names answer a key.
-    const list = await listNetworks(api, { filters: { name: names } });
-    const byName = new Map(list.map((network) => [network.Name, network]));
-    return (name) => byName.get(name) ?? null;
-  });
+  return batchByList(
+    engines,
+    keys,
+    (api, names) => listNetworks(api, { filters: { name: names } }),
+    (network) => network.Name,
+  );
 }

@@ -1,20 +1,17 @@
 import { dataUsage } from '../engine/system.ts';
-import type { Volume } from '../engine/types.ts';
 import { listVolumes } from '../engine/volumes.ts';
-import { batchByEngine } from './batch.ts';
+import { batchByEngine, batchByList } from './batch.ts';
 import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /** Volumes by name: one list call per engine. */
 export function loadVolumes(engines: EngineRegistry, keys: readonly EngineKey[]) {
-  return batchByEngine<Volume | null>(keys, async (engine, names) => {
-    const api = engines.api(engine);
-    if (!api) return () => null;
-    // The name filter matches substrings; only exact names answer a key.
-    const list = await listVolumes(api, { filters: { name: names } });
-    const byName = new Map(list.map((volume) => [volume.Name, volume]));
-    return (name) => byName.get(name) ?? null;
-  });
+  return batchByList(
+    engines,
+    keys,
+    (api, names) => listVolumes(api, { filters: { name: names } }),
+    (volume) => volume.Name,
+  );
 }
 
 /** Disk usage in bytes by volume name: one `/system/df` per engine; -1 where the engine cannot tell. */
