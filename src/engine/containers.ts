@@ -1,6 +1,7 @@
 import type { EngineApi } from './api.ts';
+import { EngineError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
-import { containerRef } from './refs.ts';
+import { containerRef, networkRef } from './refs.ts';
 import type { ContainerInspect, ContainerSummary, ContainerTop } from './types.ts';
 
 export interface ListContainersOptions {
@@ -43,9 +44,9 @@ export interface ContainerLogsOptions {
   stderr: boolean;
   timestamps: boolean;
   tail?: number | undefined;
-  /** Unix seconds, fractional allowed. */
-  since?: number | undefined;
-  until?: number | undefined;
+  /** Unix seconds, fractional allowed (a string keeps all nine digits of nanoseconds). */
+  since?: number | string | undefined;
+  until?: number | string | undefined;
 }
 
 function logsQuery(options: ContainerLogsOptions) {
@@ -91,4 +92,224 @@ export function streamContainerStats(api: EngineApi, ref: string, signal: AbortS
     query: { stream: 1 },
     signal,
   });
+}
+
+/** `POST /containers/create` body: the container config with HostConfig and NetworkingConfig. */
+export interface ContainerCreateBody {
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  Labels?: Record<string, string>;
+  WorkingDir?: string;
+  User?: string;
+  Hostname?: string;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  ExposedPorts?: Record<string, Record<string, never>>;
+  Healthcheck?: {
+    Test: string[];
+    /** Durations in nanoseconds; 0 inherits the image's. */
+    Interval?: number;
+    Timeout?: number;
+    Retries?: number;
+    StartPeriod?: number;
+  };
+  StopSignal?: string;
+  StopTimeout?: number;
+  HostConfig: {
+    PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
+    Mounts?: {
+      Type: 'volume' | 'bind' | 'tmpfs';
+      Source?: string;
+      Target: string;
+      ReadOnly: boolean;
+    }[];
+    RestartPolicy?: ContainerRestartPolicy;
+    Memory?: number;
+    NanoCpus?: number;
+    CpuShares?: number;
+    PidsLimit?: number;
+    AutoRemove?: boolean;
+    CapAdd?: string[];
+    CapDrop?: string[];
+    Privileged?: boolean;
+    SecurityOpt?: string[];
+    Devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }[];
+    NetworkMode?: string;
+    PidMode?: string;
+    IpcMode?: string;
+  };
+  NetworkingConfig?: { EndpointsConfig: Record<string, EndpointConfig> };
+}
+
+export interface ContainerRestartPolicy {
+  Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount?: number;
+}
+
+/** What a container asks of one network: aliases and a static address. */
+export interface EndpointConfig {
+  Aliases?: string[];
+  IPAMConfig?: { IPv4Address: string };
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerCreate */
+export function createContainer(api: EngineApi, body: ContainerCreateBody, name?: string) {
+  return api.json<{ Id: string; Warnings: string[] | null }>('POST', '/containers/create', {
+    query: { name },
+    body,
+  });
+}
+
+/**
+ * True when the engine acted, false on 304 (it was already so).
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerStart
+ */
+export async function startContainer(api: EngineApi, id: string): Promise<boolean> {
+  const response = await api.call('POST', `/containers/${containerRef(id)}/start`);
+  return response.statusCode !== 304;
+}
+
+/**
+ * True when the engine acted, false on 304 (already stopped). `timeout` in seconds before SIGKILL.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerStop
+ */
+export async function stopContainer(api: EngineApi, id: string, timeout?: number) {
+  const response = await api.call('POST', `/containers/${containerRef(id)}/stop`, {
+    query: { t: timeout },
+  });
+  return response.statusCode !== 304;
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerRestart */
+export async function restartContainer(api: EngineApi, id: string, timeout?: number) {
+  await api.call('POST', `/containers/${containerRef(id)}/restart`, { query: { t: timeout } });
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerKill */
+export async function killContainer(api: EngineApi, id: string, signal?: string) {
+  await api.call('POST', `/containers/${containerRef(id)}/kill`, { query: { signal } });
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerPause */
+export async function pauseContainer(api: EngineApi, id: string) {
+  await api.call('POST', `/containers/${containerRef(id)}/pause`);
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerUnpause */
+export async function unpauseContainer(api: EngineApi, id: string) {
+  await api.call('POST', `/containers/${containerRef(id)}/unpause`);
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerRename */
+export async function renameContainer(api: EngineApi, id: string, name: string) {
+  await api.call('POST', `/containers/${containerRef(id)}/rename`, { query: { name } });
+}
+
+/** Resource limits and restart policy that can change on a live container. */
+export interface ContainerUpdateBody {
+  Memory?: number;
+  /** Memory plus swap; -1 is unlimited. */
+  MemorySwap?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  PidsLimit?: number;
+  RestartPolicy?: ContainerRestartPolicy;
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerUpdate */
+export function updateContainer(api: EngineApi, id: string, body: ContainerUpdateBody) {
+  return api.json<{ Warnings: string[] | null }>('POST', `/containers/${containerRef(id)}/update`, {
+    body,
+  });
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerDelete */
+export async function removeContainer(
+  api: EngineApi,
+  id: string,
+  options: { force?: boolean; volumes?: boolean } = {},
+) {
+  await api.call('DELETE', `/containers/${containerRef(id)}`, {
+    query: { force: options.force ? 1 : undefined, v: options.volumes ? 1 : undefined },
+  });
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+/** `POST /containers/{id}/wait` */
+export interface ContainerWaitResponse {
+  StatusCode: number;
+  Error?: { Message?: string } | null;
+}
+
+/**
+ * Blocks until the condition holds: the engine flushes the headers at once and sends the body only
+ * then, so this streams (no deadline) and reads the one JSON body.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerWait
+ */
+export async function waitContainer(
+  api: EngineApi,
+  id: string,
+  condition: WaitCondition,
+  signal?: AbortSignal,
+): Promise<ContainerWaitResponse> {
+  const response = await api.stream('POST', `/containers/${containerRef(id)}/wait`, {
+    query: { condition },
+    ...(signal && { signal }),
+  });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // The answer is a few dozen bytes; anything much larger is not the engine.
+    if (size > 64 * 1024) {
+      response.body.destroy();
+      throw new EngineError('ENGINE_ERROR', response.statusCode, 'the wait answer is too large');
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as ContainerWaitResponse;
+  } catch {
+    throw new EngineError(
+      'ENGINE_ERROR',
+      response.statusCode,
+      'the engine sent invalid JSON for the wait',
+    );
+  }
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerPrune */
+export function pruneContainers(api: EngineApi, filters?: EngineFilters) {
+  return api.json<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>(
+    'POST',
+    '/containers/prune',
+    { query: { filters: encodeFilters(filters) } },
+  );
+}
+
+/**
+ * Attaches a container to one more network. Here (not in networks.ts) because container create
+ * needs it: API 1.41 takes only one network at create.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/NetworkConnect
+ */
+export async function connectContainer(
+  api: EngineApi,
+  network: string,
+  container: string,
+  endpoint: EndpointConfig,
+) {
+  await api
+    .call('POST', `/networks/${networkRef(network)}/connect`, {
+      body: { Container: containerRef(container), EndpointConfig: endpoint },
+    })
+    .catch((error: unknown) => {
+      // libnetwork's 403 (address in use, already attached) is a state conflict, not a refusal.
+      if (error instanceof EngineError && error.statusCode === 403) {
+        throw new EngineError('CONFLICT', 403, error.message, { cause: error });
+      }
+      throw error;
+    });
 }

@@ -1,9 +1,11 @@
 /**
  * Every failure Wharf reports carries a stable `code`; the GraphQL layer copies it into
- * `extensions.code` and never forwards anything else from the error (no stack, no socket path).
+ * `extensions.code`, with `extensions` (facts meant for clients, such as the id of a container
+ * that was created before a later step failed), and nothing else: no stack, no socket path.
  */
 export class WharfError extends Error {
   readonly code: string;
+  extensions: Readonly<Record<string, string | number | boolean>> = {};
 
   constructor(code: string, message: string, options?: ErrorOptions) {
     super(message, options);

@@ -86,3 +86,41 @@ export async function* pullImage(
     response.body.destroy();
   }
 }
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImageTag */
+export async function tagImage(api: EngineApi, ref: string, target: { repo: string; tag: string }) {
+  await api.call('POST', `/images/${imageRef(ref)}/tag`, {
+    query: { repo: target.repo, tag: target.tag },
+  });
+}
+
+/** What image removal and image prune report, one entry per tag or image that went. */
+export interface ImageDeleteItem {
+  Untagged?: string;
+  Deleted?: string;
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImageDelete */
+export async function removeImage(
+  api: EngineApi,
+  ref: string,
+  options: { force: boolean; noPrune: boolean },
+): Promise<ImageDeleteItem[]> {
+  const items = await api.json<ImageDeleteItem[] | null>('DELETE', `/images/${imageRef(ref)}`, {
+    query: { force: options.force ? 1 : undefined, noprune: options.noPrune ? 1 : undefined },
+  });
+  return items ?? [];
+}
+
+/** `POST /images/prune` */
+export interface ImagePruneReport {
+  ImagesDeleted: ImageDeleteItem[] | null;
+  SpaceReclaimed: number;
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImagePrune */
+export function pruneImages(api: EngineApi, filters: EngineFilters | undefined) {
+  return api.json<ImagePruneReport>('POST', '/images/prune', {
+    query: { filters: encodeFilters(filters) },
+  });
+}

@@ -13,7 +13,8 @@ export interface LogLine {
 
 interface PendingLine {
   decoder: StringDecoder;
-  text: string;
+  /** The line so far, in pieces: joined once, when its newline arrives (a 10 MB line is 640 pieces). */
+  pieces: string[];
   timestamp: string | null;
 }
 
@@ -32,8 +33,8 @@ export class LogLineAssembler {
   /** Raw (TTY) streams carry timestamps inside the text, at each line start. */
   private rawStream = false;
   private readonly pending: Record<LogStream, PendingLine> = {
-    stdout: { decoder: new StringDecoder('utf8'), text: '', timestamp: null },
-    stderr: { decoder: new StringDecoder('utf8'), text: '', timestamp: null },
+    stdout: { decoder: new StringDecoder('utf8'), pieces: [], timestamp: null },
+    stderr: { decoder: new StringDecoder('utf8'), pieces: [], timestamp: null },
   };
 
   constructor(options: { timestamps: boolean }) {
@@ -47,20 +48,27 @@ export class LogLineAssembler {
     if (this.timestamps) {
       const space = payload.subarray(0, MAX_TIMESTAMP).indexOf(SPACE);
       if (space > 0) {
-        if (line.text === '') line.timestamp = payload.subarray(0, space).toString('latin1');
+        if (line.pieces.length === 0)
+          line.timestamp = payload.subarray(0, space).toString('latin1');
         body = payload.subarray(space + 1);
       }
     }
-    line.text += line.decoder.write(body);
-    return this.takeLines(stream);
+    return this.takeLines(stream, line.decoder.write(body));
   }
 
   /** A chunk of a raw (TTY) stream: no message boundaries, so timestamps are read at line starts. */
   raw(chunk: Buffer): LogLine[] {
     this.rawStream = true;
-    const line = this.pending.stdout;
-    line.text += line.decoder.write(chunk);
-    return this.takeLines('stdout');
+    return this.takeLines('stdout', this.pending.stdout.decoder.write(chunk));
+  }
+
+  /** The timestamp of the oldest line begun but not yet ended, if any. */
+  pendingSince(): string | null {
+    const starts = (['stdout', 'stderr'] as const)
+      .map((stream) => this.pending[stream])
+      .filter((line) => line.pieces.length > 0 && line.timestamp !== null)
+      .map((line) => line.timestamp as string);
+    return starts.sort()[0] ?? null;
   }
 
   /** The stream ended: a last line without `\n` is still a line. */
@@ -68,26 +76,29 @@ export class LogLineAssembler {
     const lines: LogLine[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const line = this.pending[stream];
-      line.text += line.decoder.end();
-      if (line.text !== '') lines.push(this.emit(stream, line.text, line.timestamp));
-      line.text = '';
+      const text = line.pieces.join('') + line.decoder.end();
+      if (text !== '') lines.push(this.emit(stream, text, line.timestamp));
+      line.pieces = [];
       line.timestamp = null;
     }
     return lines;
   }
 
-  private takeLines(stream: LogStream): LogLine[] {
+  /** Only the newly decoded text is searched for newlines, so a long line costs linear time. */
+  private takeLines(stream: LogStream, text: string): LogLine[] {
     const line = this.pending[stream];
     const lines: LogLine[] = [];
     let start = 0;
-    let newline = line.text.indexOf('\n');
+    let newline = text.indexOf('\n');
     while (newline !== -1) {
-      lines.push(this.emit(stream, line.text.slice(start, newline), line.timestamp));
+      line.pieces.push(text.slice(start, newline));
+      lines.push(this.emit(stream, line.pieces.join(''), line.timestamp));
+      line.pieces = [];
       line.timestamp = null;
       start = newline + 1;
-      newline = line.text.indexOf('\n', start);
+      newline = text.indexOf('\n', start);
     }
-    line.text = line.text.slice(start);
+    if (start < text.length) line.pieces.push(text.slice(start));
     return lines;
   }
 
@@ -123,6 +134,16 @@ export class LogDecoder {
       .flatMap((frame) =>
         frame.stream === 'stdin' ? [] : this.assembler.message(frame.stream, frame.data),
       );
+  }
+
+  /** See LogLineAssembler.pendingSince. */
+  pendingSince(): string | null {
+    return this.assembler.pendingSince();
+  }
+
+  /** A bad frame after good ones in one chunk: `push` returned the good lines, this throws. */
+  throwIfFailed(): void {
+    this.frames?.throwIfFailed();
   }
 
   /** The stream ended: a frame cut short is an error; an unterminated last line is a line. */

@@ -281,11 +281,13 @@ export const NetworkAttachment = builder
     fields: (t) => ({
       network: t.field({
         type: Network,
+        nullable: true,
+        description:
+          'Null only when the network is gone: a container created (never started) keeps naming a network removed since, and one such container must not fail a whole listing.',
         resolve: async ({ container, networkName }, _args, ctx) => {
           const { engine } = parseKey(container.key);
           const network = await ctx.loaders.networksByName.load(toKey(engine, networkName));
-          if (!network) throw new EngineNotFoundError(`network ${networkName} no longer exists`);
-          return networkNode(engine, network);
+          return network ? networkNode(engine, network) : null;
         },
       }),
       container: t.field({ type: Container, resolve: ({ container }) => container }),

@@ -3,13 +3,19 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { WharfError } from '../engine/errors.ts';
 
-function withCode(error: GraphQLError, message: string, code: string): GraphQLError {
+function withCode(
+  error: GraphQLError,
+  message: string,
+  code: string,
+  extra: Readonly<Record<string, unknown>> = {},
+): GraphQLError {
   return new GraphQLError(message, {
     nodes: error.nodes ?? null,
     source: error.source ?? null,
     positions: error.positions ?? null,
     path: error.path ?? null,
-    extensions: { code },
+    // `code` last: no extra field can replace it.
+    extensions: { ...extra, code },
   });
 }
 
@@ -22,7 +28,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   const graphqlError = error instanceof GraphQLError ? error : undefined;
   const original = graphqlError?.originalError ?? error;
   if (graphqlError && original instanceof WharfError) {
-    return withCode(graphqlError, original.message, original.code);
+    return withCode(graphqlError, original.message, original.code, original.extensions);
   }
   if (graphqlError && original instanceof PothosValidationError) {
     return withCode(graphqlError, original.message, 'BAD_USER_INPUT');

@@ -182,6 +182,9 @@ function outputDecoder(multiplexed: boolean) {
         .push(chunk)
         .flatMap((f) => (f.stream === 'stdin' ? [] : [event(f.stream, f.data)]));
     },
+    throwIfFailed(): void {
+      frames?.throwIfFailed();
+    },
     end(): void {
       frames?.end();
     },
@@ -209,6 +212,7 @@ async function* attach(
   try {
     for await (const chunk of connection.socket as AsyncIterable<Buffer>) {
       for (const output of decoder.push(chunk)) yield output;
+      decoder.throwIfFailed();
     }
     decoder.end();
   } finally {

@@ -1,9 +1,11 @@
 import type { ArgBuilder } from '@pothos/core';
 import type { Context } from '../context.ts';
+import type { EngineApi } from '../engine/api.ts';
 import { containerLogs, inspectContainer, streamContainerLogs } from '../engine/containers.ts';
-import { framingOf } from '../engine/decode/framing.ts';
+import { type Framing, framingOf } from '../engine/decode/framing.ts';
 import {
   BadUserInputError,
+  EngineConflictError,
   EngineNotFoundError,
   isUnavailableCause,
   WharfError,
@@ -197,14 +199,16 @@ async function* followLogs(
     since: seconds(args.since),
     signal,
   });
-  const decoder = new LogDecoder(framingOf(response.headers['content-type'], details.Config.Tty), {
-    timestamps: true,
-  });
+  const framing = framingOf(response.headers['content-type'], details.Config.Tty);
+  const decoder = new LogDecoder(framing, { timestamps: true });
+  const delivered = new DeliveredLines();
   let engineGone = false;
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       const lines = decoder.push(chunk);
-      if (lines.length > 0) yield { kind: 'lines', lines: view(lines, args.timestamps) };
+      if (lines.length > 0)
+        yield { kind: 'lines', lines: view(delivered.add(lines), args.timestamps) };
+      decoder.throwIfFailed();
     }
   } catch (error) {
     if (signal.aborted) return;
@@ -214,11 +218,88 @@ async function* followLogs(
   } finally {
     response.body.destroy();
   }
-  const rest = engineGone ? [] : decoder.end();
-  if (rest.length > 0) yield { kind: 'lines', lines: view(rest, args.timestamps) };
-  if (engineGone) yield { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
-  else if (!args.follow) yield { kind: 'end', reason: 'HISTORY_END', exitCode: null };
-  else yield await endOf(ctx, details.Id);
+  if (engineGone) {
+    yield { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
+    return;
+  }
+  if (!args.follow) {
+    const rest = decoder.end();
+    if (rest.length > 0) yield { kind: 'lines', lines: view(rest, args.timestamps) };
+    yield { kind: 'end', reason: 'HISTORY_END', exitCode: null };
+    return;
+  }
+  // The engine can close a follow when the container exits before its log copier has written the
+  // last lines (Engine 20.10, seen with fast writers): read the history from where the follow
+  // stopped and deliver whatever it missed.
+  decoder.throwIfFailed();
+  const resumeFrom = decoder.pendingSince() ?? delivered.last;
+  const missed = await catchUp(api, details.Id, framing, args, resumeFrom, delivered);
+  if (missed.length > 0) yield { kind: 'lines', lines: view(missed, args.timestamps) };
+  yield await endOf(ctx, details.Id);
+}
+
+/** What a follow delivered, by timestamp, so a catch-up read can skip it. */
+class DeliveredLines {
+  last: string | null = null;
+  private readonly atLast = new Map<string, number>();
+
+  add(lines: LogLine[]): LogLine[] {
+    for (const line of lines) {
+      if (line.timestamp === null) continue;
+      if (line.timestamp !== this.last) {
+        this.last = line.timestamp;
+        this.atLast.clear();
+      }
+      this.atLast.set(line.stream, (this.atLast.get(line.stream) ?? 0) + 1);
+    }
+    return lines;
+  }
+
+  /** True for a line the follow already delivered (same timestamp, counted per stream). */
+  seen(line: LogLine): boolean {
+    if (line.timestamp === null || this.last === null) return false;
+    if (line.timestamp < this.last) return true;
+    if (line.timestamp > this.last) return false;
+    const left = this.atLast.get(line.stream) ?? 0;
+    if (left === 0) return false;
+    this.atLast.set(line.stream, left - 1);
+    return true;
+  }
+}
+
+/** RFC 3339 with nanoseconds → the engine's `since` (seconds with a fraction; inclusive). */
+function engineSince(timestamp: string): string | undefined {
+  const match = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(timestamp);
+  const seconds = match?.[1] ? Date.parse(`${match[1]}Z`) / 1000 : Number.NaN;
+  if (!Number.isFinite(seconds)) return undefined;
+  return `${seconds}.${(match?.[2] ?? '').padEnd(9, '0')}`;
+}
+
+async function catchUp(
+  api: EngineApi,
+  id: string,
+  framing: Framing,
+  args: FollowArgs,
+  from: string | null,
+  delivered: DeliveredLines,
+): Promise<LogLine[]> {
+  const since = from === null ? undefined : engineSince(from);
+  if (since === undefined) return [];
+  let response: Awaited<ReturnType<typeof containerLogs>>;
+  try {
+    response = await containerLogs(api, id, {
+      stdout: args.stdout,
+      stderr: args.stderr,
+      timestamps: true,
+      since,
+    });
+  } catch (error) {
+    // Removed (or being removed): its logs went with it; the follow delivered what there was.
+    if (error instanceof EngineNotFoundError || error instanceof EngineConflictError) return [];
+    throw error;
+  }
+  const decoder = new LogDecoder(framing, { timestamps: true });
+  return [...decoder.push(response.body), ...decoder.end()].filter((line) => !delivered.seen(line));
 }
 
 builder.subscriptionField('containerLogs', (t) =>

@@ -117,9 +117,11 @@ describe('JsonLinesDecoder', () => {
   });
 
   describe('errors', () => {
-    it('rejects a line that is not JSON with STREAM_DECODE_ERROR', () => {
+    it('rejects a line that is not JSON with STREAM_DECODE_ERROR, after the good lines before it', () => {
       const decoder = new JsonLinesDecoder();
-      const error = thrown(() => decoder.push(Buffer.from('{"ok":1}\nnot json at all\n')));
+      expect(decoder.push(Buffer.from('{"ok":1}\nnot json at all\n'))).toEqual([{ ok: 1 }]);
+      const error = thrown(() => decoder.throwIfFailed());
+      expect(thrown(() => decoder.end())).toBe(error);
       expect(error).toBeInstanceOf(StreamDecodeError);
       expect((error as StreamDecodeError).code).toBe('STREAM_DECODE_ERROR');
       expect((error as Error).message).toContain('not json at all');

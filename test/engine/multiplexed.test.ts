@@ -223,11 +223,13 @@ describe('MultiplexedDecoder', () => {
       expect(() => new MultiplexedDecoder().push(header(0xff, 0))).toThrow(StreamDecodeError);
     });
 
-    it('rejects an unknown type after valid frames in the same chunk', () => {
+    it('rejects an unknown type after valid frames in the same chunk, delivering those first', () => {
       const decoder = new MultiplexedDecoder();
-      expect(() => decoder.push(Buffer.concat([frame(1, 'ok'), frame(4, 'no')]))).toThrow(
-        StreamDecodeError,
-      );
+      const frames = decoder.push(Buffer.concat([frame(1, 'ok'), frame(4, 'no')]));
+      expect(frames.map((f) => f.data.toString())).toEqual(['ok']);
+      expect(() => decoder.throwIfFailed()).toThrow(StreamDecodeError);
+      expect(() => decoder.push(frame(1, 'later'))).toThrow(StreamDecodeError);
+      expect(() => decoder.end()).toThrow(StreamDecodeError);
     });
 
     it('rejects a 4 GiB-1 frame as soon as its header is complete, before any payload', () => {

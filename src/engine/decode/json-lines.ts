@@ -29,6 +29,8 @@ export class JsonLinesDecoder<T = unknown> {
   /** Raw bytes of the line so far: decoded only once complete, so a split UTF-8 char stays intact. */
   private pending: Buffer[] = [];
   private pendingSize = 0;
+  /** A failure met after good lines in the same chunk: those are returned first, this next. */
+  private failure: Error | undefined;
 
   constructor(maxLine = DEFAULT_MAX_LINE, reviver?: Reviver) {
     this.maxLine = maxLine;
@@ -37,7 +39,23 @@ export class JsonLinesDecoder<T = unknown> {
 
   /** Parses every line `chunk` completes; keeps the unfinished rest. */
   push(chunk: Buffer): T[] {
+    this.throwIfFailed();
     const values: T[] = [];
+    try {
+      this.decodeInto(chunk, values);
+    } catch (error) {
+      if (values.length === 0) throw error;
+      this.failure = error as Error;
+    }
+    return values;
+  }
+
+  /** Throws the failure that `push` held back so the values before it could be delivered. */
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private decodeInto(chunk: Buffer, values: T[]): void {
     let start = 0;
     let newline = chunk.indexOf(NEWLINE, start);
     while (newline !== -1) {
@@ -59,11 +77,11 @@ export class JsonLinesDecoder<T = unknown> {
       this.pending.push(Buffer.from(rest));
       this.pendingSize += rest.length;
     }
-    return values;
   }
 
   /** The stream ended: a last line without newline counts if it is complete JSON. */
   end(): T[] {
+    this.throwIfFailed();
     const line = Buffer.concat(this.pending);
     this.pending = [];
     this.pendingSize = 0;
@@ -109,6 +127,9 @@ export async function* jsonLines<T = unknown>(
   reviver?: Reviver,
 ): AsyncGenerator<T> {
   const decoder = new JsonLinesDecoder<T>(maxLine, reviver);
-  for await (const chunk of body) yield* decoder.push(chunk);
+  for await (const chunk of body) {
+    yield* decoder.push(chunk);
+    decoder.throwIfFailed();
+  }
   yield* decoder.end();
 }

@@ -35,6 +35,8 @@ const STREAM_NAMES: Record<number, OutputStream> = { 0: 'stdin', 1: 'stdout', 2:
 export class MultiplexedDecoder {
   private pending: Buffer = Buffer.alloc(0);
   private readonly maxFrame: number;
+  /** A failure met after good frames in the same chunk: those are returned first, this next. */
+  private failure: Error | undefined;
 
   constructor(maxFrame = DEFAULT_MAX_FRAME) {
     this.maxFrame = maxFrame;
@@ -42,8 +44,24 @@ export class MultiplexedDecoder {
 
   /** Decodes every complete frame in `chunk` plus what was left over; keeps the rest. */
   push(chunk: Buffer): Frame[] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.throwIfFailed();
     const frames: Frame[] = [];
+    try {
+      this.decodeInto(chunk, frames);
+    } catch (error) {
+      if (frames.length === 0) throw error;
+      this.failure = error as Error;
+    }
+    return frames;
+  }
+
+  /** Throws the failure that `push` held back so the frames before it could be delivered. */
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private decodeInto(chunk: Buffer, frames: Frame[]): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     let offset = 0;
     while (this.pending.length - offset >= HEADER_SIZE) {
       const type = this.pending[offset] as number;
@@ -68,11 +86,11 @@ export class MultiplexedDecoder {
       frames.push({ stream: STREAM_NAMES[type] as OutputStream, data });
     }
     this.pending = this.pending.subarray(offset);
-    return frames;
   }
 
   /** The stream ended: a partial frame left over means bytes were lost. */
   end(): void {
+    this.throwIfFailed();
     if (this.pending.length > 0) {
       const size = this.pending.length;
       this.pending = Buffer.alloc(0);

@@ -1,0 +1,782 @@
+import { isIP, isIPv4 } from 'node:net';
+import { type Context, refreshLoaders } from '../context.ts';
+import {
+  type ContainerCreateBody,
+  type ContainerRestartPolicy,
+  type ContainerUpdateBody,
+  connectContainer,
+  createContainer,
+  type EndpointConfig,
+  inspectContainer,
+  killContainer,
+  pauseContainer,
+  pruneContainers,
+  removeContainer,
+  renameContainer,
+  restartContainer,
+  startContainer,
+  stopContainer,
+  unpauseContainer,
+  updateContainer,
+  waitContainer,
+} from '../engine/containers.ts';
+import { BadUserInputError, EngineNotFoundError, WharfError } from '../engine/errors.ts';
+import { inspectNetwork } from '../engine/networks.ts';
+import { imageRef, networkRef, volumeName } from '../engine/refs.ts';
+import { toKey } from '../loaders/keys.ts';
+import { builder } from './builder.ts';
+import { Container, type ContainerNode } from './containers.ts';
+import { defaultEngine, engineFilters } from './filters.ts';
+
+/** Whatever the client sends ends up in the engine's config store: every string is capped. */
+const MAX_STRING = 64 * 1024;
+const MAX_ITEMS = 1024;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL cannot cross into argv or env
+const NUL = /\u0000/;
+/** The engine's own rule for container names; the length cap keeps every name a valid ref. */
+const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$/;
+/** `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3`. */
+const SIGNAL = /^[A-Za-z0-9+]{1,32}$/;
+
+function capped(field: string, value: string): string {
+  if (Buffer.byteLength(value, 'utf8') > MAX_STRING) {
+    throw new BadUserInputError(`${field} is longer than ${MAX_STRING} bytes`);
+  }
+  return value;
+}
+
+/** Names, paths and options: one line, no control characters. */
+function line(field: string, value: string): string {
+  if (CONTROL.test(capped(field, value))) {
+    throw new BadUserInputError(`${field} cannot hold control characters`);
+  }
+  return value;
+}
+
+/** Arguments, environment and label values may span lines (scripts); only NUL is refused. */
+function argument(field: string, value: string): string {
+  if (NUL.test(capped(field, value))) throw new BadUserInputError(`${field} cannot hold NUL`);
+  return value;
+}
+
+function list<T, R>(
+  field: string,
+  values: readonly T[] | null | undefined,
+  each: (value: T) => R,
+): R[] | undefined {
+  if (values === null || values === undefined) return undefined;
+  if (values.length > MAX_ITEMS) {
+    throw new BadUserInputError(`${field} takes at most ${MAX_ITEMS} entries`);
+  }
+  return values.map(each);
+}
+
+function nonEmpty(field: string, value: string): string {
+  if (value === '') throw new BadUserInputError(`${field} cannot be empty`);
+  return value;
+}
+
+function count(field: string, value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new BadUserInputError(`${field} must be a non-negative integer`);
+  }
+  return value;
+}
+
+function portNumber(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new BadUserInputError(`${field} ${value} is not a port (1 to 65535)`);
+  }
+  return value;
+}
+
+function containerName(name: string): string {
+  if (!CONTAINER_NAME.test(name)) {
+    throw new BadUserInputError(
+      `"${name.slice(0, 80)}" is not a valid container name: [a-zA-Z0-9][a-zA-Z0-9_.-]+`,
+    );
+  }
+  return name;
+}
+
+function signalName(field: string, value: string): string {
+  if (!SIGNAL.test(value)) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 40)}" is not a signal`);
+  }
+  return value;
+}
+
+function absolutePath(field: string, value: string): string {
+  if (!line(field, value).startsWith('/')) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" must be an absolute path`);
+  }
+  return value;
+}
+
+const PortProtocol = builder.enumType('PortProtocol', {
+  values: { TCP: { value: 'tcp' }, UDP: { value: 'udp' }, SCTP: { value: 'sctp' } } as const,
+});
+
+const ContainerMountType = builder.enumType('ContainerMountType', {
+  description: 'The kinds of mount `containerCreate` can make.',
+  values: {
+    VOLUME: { value: 'volume', description: 'A named volume, or a new anonymous one.' },
+    BIND: { value: 'bind', description: 'A host path; it must exist.' },
+    TMPFS: { value: 'tmpfs', description: 'Memory-backed, gone when the container stops.' },
+  } as const,
+});
+
+const RestartPolicyName = builder.enumType('RestartPolicyName', {
+  values: {
+    NO: { value: 'no' },
+    ALWAYS: { value: 'always' },
+    UNLESS_STOPPED: { value: 'unless-stopped' },
+    ON_FAILURE: { value: 'on-failure' },
+  } as const,
+});
+
+const WaitCondition = builder.enumType('WaitCondition', {
+  values: {
+    NOT_RUNNING: { value: 'not-running', description: 'Answers at once if it is not running.' },
+    NEXT_EXIT: { value: 'next-exit', description: 'The next time it exits, even if stopped now.' },
+    REMOVED: { value: 'removed', description: 'When it has been removed.' },
+  } as const,
+});
+
+/** Exported so other mutation modules can take labels the same way. */
+export const LabelInput = builder.inputType('LabelInput', {
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    value: t.string({ required: true }),
+  }),
+});
+
+const ContainerPortInput = builder.inputType('ContainerPortInput', {
+  description:
+    'A published port (like `docker run -p`): exposed, and bound on the host; without `hostPort` the engine picks a free one.',
+  fields: (t) => ({
+    containerPort: t.int({ required: true }),
+    protocol: t.field({ type: PortProtocol, defaultValue: 'tcp' }),
+    hostIp: t.string({ description: 'The host address to bind; all addresses when absent.' }),
+    hostPort: t.int(),
+  }),
+});
+
+const ContainerMountInput = builder.inputType('ContainerMountInput', {
+  fields: (t) => ({
+    type: t.field({ type: ContainerMountType, required: true }),
+    source: t.string({
+      description:
+        'Volume name (absent: a new anonymous volume), host path for BIND; none for TMPFS.',
+    }),
+    target: t.string({ required: true, description: 'Absolute path in the container.' }),
+    readOnly: t.boolean({ defaultValue: false }),
+  }),
+});
+
+const ContainerNetworkInput = builder.inputType('ContainerNetworkInput', {
+  fields: (t) => ({
+    network: t.string({ required: true, description: 'Network name or id.' }),
+    aliases: t.stringList({ description: 'DNS names for the container on this network.' }),
+    ipv4Address: t.string({ description: 'A static address; the network needs a subnet.' }),
+  }),
+});
+
+const RestartPolicyInput = builder.inputType('RestartPolicyInput', {
+  fields: (t) => ({
+    name: t.field({ type: RestartPolicyName, required: true }),
+    maximumRetryCount: t.int({ description: 'Only with ON_FAILURE; 0 retries forever.' }),
+  }),
+});
+
+const HealthcheckInput = builder.inputType('HealthcheckInput', {
+  fields: (t) => ({
+    test: t.stringList({
+      required: true,
+      description: '`["CMD", prog, args…]`, `["CMD-SHELL", script]` or `["NONE"]`.',
+    }),
+    intervalMs: t.int(),
+    timeoutMs: t.int(),
+    retries: t.int(),
+    startPeriodMs: t.int(),
+  }),
+});
+
+const ContainerDeviceInput = builder.inputType('ContainerDeviceInput', {
+  fields: (t) => ({
+    pathOnHost: t.string({ required: true }),
+    pathInContainer: t.string({ description: 'Defaults to `pathOnHost`.' }),
+    cgroupPermissions: t.string({ defaultValue: 'rwm', description: 'Some of r, w and m.' }),
+  }),
+});
+
+const ContainerCreateInput = builder.inputType('ContainerCreateInput', {
+  description:
+    'A new container. Strings are at most 64 KiB; control characters are refused except in cmd, entrypoint, env, label values and healthcheck test, which refuse only NUL.',
+  fields: (t) => ({
+    image: t.string({ required: true, description: 'Image id, `repo:tag` or `repo@digest`.' }),
+    name: t.string({ description: 'Unique; the engine makes one up when absent.' }),
+    cmd: t.stringList(),
+    entrypoint: t.stringList(),
+    env: t.stringList({ description: '`KEY=value` entries.' }),
+    labels: t.field({ type: [LabelInput], description: 'Keys must be unique.' }),
+    workingDir: t.string(),
+    user: t.string({ description: '`user`, `user:group`, `uid` or `uid:gid`.' }),
+    hostname: t.string(),
+    tty: t.boolean(),
+    openStdin: t.boolean(),
+    ports: t.field({ type: [ContainerPortInput] }),
+    mounts: t.field({ type: [ContainerMountInput] }),
+    networks: t.field({
+      type: [ContainerNetworkInput],
+      description:
+        'The first is joined at create (and is the network mode unless `networkMode` says otherwise), the others right after.',
+    }),
+    restartPolicy: t.field({ type: RestartPolicyInput }),
+    memory: t.field({ type: 'SafeInt', description: 'Memory limit in bytes.' }),
+    nanoCpus: t.field({ type: 'SafeInt', description: 'CPU quota in billionths of a CPU.' }),
+    cpuShares: t.int({ description: 'Relative CPU weight.' }),
+    pidsLimit: t.field({ type: 'SafeInt', description: 'Maximum number of processes.' }),
+    autoRemove: t.boolean({ description: 'The engine removes the container when it exits.' }),
+    healthcheck: t.field({ type: HealthcheckInput }),
+    stopSignal: t.string({ description: 'Signal `containerStop` sends first, e.g. SIGINT.' }),
+    stopTimeout: t.int({ description: 'Seconds `containerStop` waits before SIGKILL.' }),
+    capAdd: t.stringList(),
+    capDrop: t.stringList(),
+    privileged: t.boolean(),
+    securityOpt: t.stringList(),
+    devices: t.field({ type: [ContainerDeviceInput] }),
+    networkMode: t.string({
+      description: '`bridge`, `host`, `none`, `container:<ref>` or a network.',
+    }),
+    pidMode: t.string(),
+    ipcMode: t.string(),
+  }),
+});
+
+const ContainerUpdateInput = builder.inputType('ContainerUpdateInput', {
+  description:
+    'Limits and restart policy of an existing container; absent fields stay as they are.',
+  fields: (t) => ({
+    memory: t.field({
+      type: 'SafeInt',
+      description:
+        'Memory limit in bytes. The engine refuses one above the current swap limit (CONFLICT) unless `memorySwap` comes with it.',
+    }),
+    memorySwap: t.field({
+      type: 'SafeInt',
+      description: 'Memory plus swap in bytes, at least `memory`; -1 means unlimited swap.',
+    }),
+    nanoCpus: t.field({ type: 'SafeInt', description: 'CPU quota in billionths of a CPU.' }),
+    cpuShares: t.int(),
+    pidsLimit: t.field({ type: 'SafeInt' }),
+    restartPolicy: t.field({ type: RestartPolicyInput }),
+  }),
+});
+
+const ContainerPruneFilter = builder.inputType('ContainerPruneFilter', {
+  fields: (t) => ({
+    label: t.stringList({ description: '`key` or `key=value`; all must match.' }),
+    until: t.string({ description: 'Created before: a timestamp or a duration like `10m`.' }),
+  }),
+});
+
+type RestartPolicyShape = {
+  name: ContainerRestartPolicy['Name'];
+  maximumRetryCount?: number | null;
+};
+
+function restartPolicy(input: RestartPolicyShape): ContainerRestartPolicy {
+  const retries = count('restartPolicy.maximumRetryCount', input.maximumRetryCount);
+  if (retries !== undefined && retries > 0 && input.name !== 'on-failure') {
+    throw new BadUserInputError('restartPolicy.maximumRetryCount needs ON_FAILURE');
+  }
+  return { Name: input.name, ...(retries !== undefined && { MaximumRetryCount: retries }) };
+}
+
+type CreateInput = typeof ContainerCreateInput.$inferInput;
+
+function labelMap(
+  labels: readonly { key: string; value: string }[] | null | undefined,
+): Record<string, string> | undefined {
+  const entries = list('labels', labels, ({ key, value }) => {
+    return [nonEmpty('label key', line('label key', key)), argument('label value', value)] as const;
+  });
+  if (!entries) return undefined;
+  const map: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (key in map) throw new BadUserInputError(`label "${key.slice(0, 80)}" is given twice`);
+    map[key] = value;
+  }
+  return map;
+}
+
+function envEntry(entry: string): string {
+  if (argument('env', entry).indexOf('=') < 1) {
+    throw new BadUserInputError(`env entry "${entry.slice(0, 80)}" is not KEY=value`);
+  }
+  return entry;
+}
+
+function portsOf(input: CreateInput) {
+  const exposed: Record<string, Record<string, never>> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  list('ports', input.ports, (port) => {
+    const spec = `${portNumber('containerPort', port.containerPort)}/${port.protocol ?? 'tcp'}`;
+    const hostIp = port.hostIp ?? '';
+    if (hostIp !== '' && isIP(line('hostIp', hostIp)) === 0) {
+      throw new BadUserInputError(`hostIp "${hostIp.slice(0, 80)}" is not an IP address`);
+    }
+    const hostPort =
+      port.hostPort === null || port.hostPort === undefined
+        ? ''
+        : String(portNumber('hostPort', port.hostPort));
+    exposed[spec] = {};
+    bindings[spec] = [...(bindings[spec] ?? []), { HostIp: hostIp, HostPort: hostPort }];
+  });
+  return { exposed, bindings };
+}
+
+function mountsOf(input: CreateInput) {
+  return list('mounts', input.mounts, (mount) => {
+    const target = absolutePath('mount target', mount.target);
+    const source = mount.source ?? undefined;
+    if (mount.type === 'tmpfs' && source !== undefined) {
+      throw new BadUserInputError('a TMPFS mount has no source');
+    }
+    if (mount.type === 'bind' && source === undefined) {
+      throw new BadUserInputError('a BIND mount needs a source path');
+    }
+    if (mount.type === 'bind' && source !== undefined) absolutePath('mount source', source);
+    if (mount.type === 'volume' && source !== undefined) volumeName(source);
+    return {
+      Type: mount.type,
+      ...(source !== undefined && { Source: source }),
+      Target: target,
+      ReadOnly: mount.readOnly ?? false,
+    };
+  });
+}
+
+function networksOf(input: CreateInput): { network: string; endpoint: EndpointConfig }[] {
+  const seen = new Set<string>();
+  return (
+    list('networks', input.networks, (entry) => {
+      const network = networkRef(entry.network);
+      if (seen.has(network)) throw new BadUserInputError(`network "${network}" is given twice`);
+      seen.add(network);
+      const aliases = list('aliases', entry.aliases, (alias) =>
+        nonEmpty('alias', line('alias', alias)),
+      );
+      const address = entry.ipv4Address ?? undefined;
+      if (address !== undefined && !isIPv4(line('ipv4Address', address))) {
+        throw new BadUserInputError(`ipv4Address "${address.slice(0, 80)}" is not an IPv4 address`);
+      }
+      return {
+        network,
+        endpoint: {
+          ...(aliases && { Aliases: aliases }),
+          ...(address !== undefined && { IPAMConfig: { IPv4Address: address } }),
+        },
+      };
+    }) ?? []
+  );
+}
+
+const HEALTHCHECK_KINDS = new Set(['NONE', 'CMD', 'CMD-SHELL']);
+const MS = 1_000_000;
+
+function healthcheckOf(input: CreateInput): ContainerCreateBody['Healthcheck'] {
+  const check = input.healthcheck;
+  if (!check) return undefined;
+  const test =
+    list('healthcheck.test', check.test, (value) => argument('healthcheck.test', value)) ?? [];
+  if (!HEALTHCHECK_KINDS.has(test[0] ?? '')) {
+    throw new BadUserInputError('healthcheck.test must start with NONE, CMD or CMD-SHELL');
+  }
+  const nanos = (field: string, ms: number | null | undefined) => {
+    const value = count(`healthcheck.${field}`, ms);
+    return value === undefined ? undefined : value * MS;
+  };
+  const interval = nanos('intervalMs', check.intervalMs);
+  const timeout = nanos('timeoutMs', check.timeoutMs);
+  const retries = count('healthcheck.retries', check.retries);
+  const startPeriod = nanos('startPeriodMs', check.startPeriodMs);
+  return {
+    Test: test,
+    ...(interval !== undefined && { Interval: interval }),
+    ...(timeout !== undefined && { Timeout: timeout }),
+    ...(retries !== undefined && { Retries: retries }),
+    ...(startPeriod !== undefined && { StartPeriod: startPeriod }),
+  };
+}
+
+function devicesOf(input: CreateInput) {
+  return list('devices', input.devices, (device) => {
+    const permissions = device.cgroupPermissions ?? 'rwm';
+    if (!/^[rwm]{1,3}$/.test(permissions)) {
+      throw new BadUserInputError('device cgroupPermissions must be some of r, w and m');
+    }
+    const onHost = absolutePath('device pathOnHost', device.pathOnHost);
+    return {
+      PathOnHost: onHost,
+      PathInContainer: absolutePath('device pathInContainer', device.pathInContainer ?? onHost),
+      CgroupPermissions: permissions,
+    };
+  });
+}
+
+function optionalLine(field: string, value: string | null | undefined): string | undefined {
+  return value === null || value === undefined ? undefined : line(field, value);
+}
+
+function lines(field: string, values: readonly string[] | null | undefined) {
+  return list(field, values, (value) => line(field, value));
+}
+
+/**
+ * The engine body, built field by field from the typed input (nothing of the client's passes
+ * through unchecked; absent fields stay undefined and JSON leaves them out), and the networks to
+ * join after create. Throws before any engine call.
+ */
+export function createRequest(input: CreateInput) {
+  const image = line('image', input.image);
+  if (image === '') throw new BadUserInputError('image is required');
+  imageRef(image);
+  const name =
+    input.name === null || input.name === undefined ? undefined : containerName(input.name);
+  const { exposed, bindings } = portsOf(input);
+  const networks = networksOf(input);
+  const [first, ...later] = networks;
+  const stopSignal = optionalLine('stopSignal', input.stopSignal);
+  const body: ContainerCreateBody = {
+    Image: image,
+    Cmd: list('cmd', input.cmd, (value) => argument('cmd', value)),
+    Entrypoint: list('entrypoint', input.entrypoint, (value) => argument('entrypoint', value)),
+    Env: list('env', input.env, envEntry),
+    Labels: labelMap(input.labels),
+    WorkingDir: optionalLine('workingDir', input.workingDir),
+    User: optionalLine('user', input.user),
+    Hostname: optionalLine('hostname', input.hostname),
+    Tty: input.tty ?? undefined,
+    OpenStdin: input.openStdin ?? undefined,
+    ExposedPorts: Object.keys(exposed).length > 0 ? exposed : undefined,
+    Healthcheck: healthcheckOf(input),
+    StopSignal: stopSignal === undefined ? undefined : signalName('stopSignal', stopSignal),
+    StopTimeout: count('stopTimeout', input.stopTimeout),
+    HostConfig: {
+      PortBindings: Object.keys(bindings).length > 0 ? bindings : undefined,
+      Mounts: mountsOf(input),
+      RestartPolicy: input.restartPolicy ? restartPolicy(input.restartPolicy) : undefined,
+      Memory: count('memory', input.memory),
+      NanoCpus: count('nanoCpus', input.nanoCpus),
+      CpuShares: count('cpuShares', input.cpuShares),
+      PidsLimit: count('pidsLimit', input.pidsLimit),
+      AutoRemove: input.autoRemove ?? undefined,
+      CapAdd: lines('capAdd', input.capAdd),
+      CapDrop: lines('capDrop', input.capDrop),
+      Privileged: input.privileged ?? undefined,
+      SecurityOpt: lines('securityOpt', input.securityOpt),
+      Devices: devicesOf(input),
+      // As the CLI does: with networks and no mode, the first network is the mode.
+      NetworkMode: optionalLine('networkMode', input.networkMode) ?? first?.network,
+      PidMode: optionalLine('pidMode', input.pidMode),
+      IpcMode: optionalLine('ipcMode', input.ipcMode),
+    },
+    NetworkingConfig: first ? { EndpointsConfig: { [first.network]: first.endpoint } } : undefined,
+  };
+  return { name, body, networks: networks.map(({ network }) => network), later };
+}
+
+/**
+ * The container was created but would not start. The client must learn its id (it exists, and is
+ * theirs to remove), so the id is in the message and in `createdId`.
+ */
+export class CreatedNotStartedError extends WharfError {
+  readonly createdId: string;
+
+  constructor(createdId: string, cause: unknown) {
+    const wharf = cause instanceof WharfError ? cause : undefined;
+    super(
+      wharf?.code ?? 'ENGINE_ERROR',
+      `container ${createdId} was created but did not start: ${wharf?.message ?? 'unexpected error'}`,
+      { cause },
+    );
+    this.createdId = createdId;
+    this.extensions = { createdId };
+  }
+}
+
+/** The engine changed: nothing read earlier in this operation may answer for the container. */
+async function reread(ctx: Context, engine: string, id: string): Promise<ContainerNode> {
+  refreshLoaders(ctx);
+  const key = toKey(engine, id);
+  const details = await ctx.loaders.containerDetails.load(key);
+  if (!details) throw new EngineNotFoundError(`container ${id} no longer exists`);
+  return { key, details };
+}
+
+/** The ref is resolved once: every later call names the full id, never a prefix or a name. */
+async function resolve(ctx: Context, ref: string) {
+  const engine = defaultEngine(ctx);
+  const details = await inspectContainer(engine.api, ref);
+  return { engine: engine.name, api: engine.api, id: details.Id };
+}
+
+interface ActionResult {
+  container: ContainerNode;
+  changed: boolean;
+}
+
+const ContainerActionResult = builder.objectRef<ActionResult>('ContainerActionResult').implement({
+  description: 'A container after a lifecycle mutation, read back from the engine.',
+  fields: (t) => ({
+    container: t.field({ type: Container, resolve: (r) => r.container }),
+    changed: t.boolean({
+      description:
+        'False when the engine had nothing to do (304: already started, already stopped).',
+      resolve: (r) => r.changed,
+    }),
+  }),
+});
+
+const ContainerRemoveResult = builder
+  .objectRef<{ dockerId: string; removed: boolean }>('ContainerRemoveResult')
+  .implement({
+    fields: (t) => ({
+      dockerId: t.exposeString('dockerId', { description: 'The full id of the container.' }),
+      removed: t.exposeBoolean('removed', { description: 'The engine has removed it.' }),
+    }),
+  });
+
+const ContainerWaitResult = builder
+  .objectRef<{ exitCode: number; error: string | null }>('ContainerWaitResult')
+  .implement({
+    fields: (t) => ({
+      exitCode: t.exposeInt('exitCode'),
+      error: t.string({
+        nullable: true,
+        description: 'Why the engine could not wait, if it could not.',
+        resolve: (r) => r.error,
+      }),
+    }),
+  });
+
+const ContainersPruneResult = builder
+  .objectRef<{ containersDeleted: string[]; spaceReclaimed: number }>('ContainersPruneResult')
+  .implement({
+    fields: (t) => ({
+      containersDeleted: t.exposeStringList('containersDeleted', {
+        description: 'Full ids of the removed containers.',
+      }),
+      spaceReclaimed: t.field({
+        type: 'SafeInt',
+        description: 'Bytes freed.',
+        resolve: (r) => r.spaceReclaimed,
+      }),
+    }),
+  });
+
+const ref = { description: 'Full id, unique id prefix or name.' };
+const timeoutArg = {
+  description:
+    "Seconds to wait after the stop signal before SIGKILL; absent: the container's stopTimeout.",
+};
+
+builder.mutationFields((t) => ({
+  containerCreate: t.field({
+    type: Container,
+    description:
+      'Creates a container, and starts it with `start: true`. If it was created but did not start, the error names its id.',
+    args: {
+      input: t.arg({ type: ContainerCreateInput, required: true }),
+      start: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const { name, body, networks, later } = createRequest(args.input);
+      const engine = defaultEngine(ctx);
+      // A created container takes any network name and fails only at start: check them first.
+      await Promise.all(networks.map((network) => inspectNetwork(engine.api, network)));
+      const { Id: id } = await createContainer(engine.api, body, name);
+      try {
+        for (const { network, endpoint } of later) {
+          await connectContainer(engine.api, network, id, endpoint);
+        }
+      } catch (error) {
+        // Half-networked is not what was asked for: undo the create.
+        await removeContainer(engine.api, id, { force: true, volumes: true }).catch(() => {});
+        throw error;
+      }
+      if (args.start) {
+        try {
+          await startContainer(engine.api, id);
+        } catch (error) {
+          throw new CreatedNotStartedError(id, error);
+        }
+      }
+      return reread(ctx, engine.name, id);
+    },
+  }),
+  containerStart: t.field({
+    type: ContainerActionResult,
+    description: 'Starts a created or stopped container; `changed: false` if it was running.',
+    args: { ref: t.arg.string({ required: true, ...ref }) },
+    resolve: async (_root, args, ctx) => {
+      const target = await resolve(ctx, args.ref);
+      const changed = await startContainer(target.api, target.id);
+      return { changed, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerStop: t.field({
+    type: ContainerActionResult,
+    description:
+      'Sends the stop signal, then SIGKILL after the timeout; `changed: false` if it was not running.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      timeout: t.arg.int(timeoutArg),
+    },
+    resolve: async (_root, args, ctx) => {
+      const timeout = count('timeout', args.timeout);
+      const target = await resolve(ctx, args.ref);
+      const changed = await stopContainer(target.api, target.id, timeout);
+      return { changed, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerRestart: t.field({
+    type: ContainerActionResult,
+    description: 'Stops (if running) and starts again.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      timeout: t.arg.int(timeoutArg),
+    },
+    resolve: async (_root, args, ctx) => {
+      const timeout = count('timeout', args.timeout);
+      const target = await resolve(ctx, args.ref);
+      await restartContainer(target.api, target.id, timeout);
+      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerKill: t.field({
+    type: ContainerActionResult,
+    description: 'Sends a signal (SIGKILL by default); CONFLICT when it is not running.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      signal: t.arg.string({ description: 'A name (SIGHUP, HUP) or a number.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const signal = args.signal ? signalName('signal', args.signal) : undefined;
+      const target = await resolve(ctx, args.ref);
+      await killContainer(target.api, target.id, signal);
+      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerPause: t.field({
+    type: ContainerActionResult,
+    description: 'Freezes every process; CONFLICT when it is already paused or not running.',
+    args: { ref: t.arg.string({ required: true, ...ref }) },
+    resolve: async (_root, args, ctx) => {
+      const target = await resolve(ctx, args.ref);
+      await pauseContainer(target.api, target.id);
+      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerUnpause: t.field({
+    type: ContainerActionResult,
+    description: 'CONFLICT when it is not paused.',
+    args: { ref: t.arg.string({ required: true, ...ref }) },
+    resolve: async (_root, args, ctx) => {
+      const target = await resolve(ctx, args.ref);
+      await unpauseContainer(target.api, target.id);
+      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerRename: t.field({
+    type: ContainerActionResult,
+    description: 'CONFLICT when the name is taken.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      name: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const name = containerName(args.name);
+      const target = await resolve(ctx, args.ref);
+      await renameContainer(target.api, target.id, name);
+      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerUpdate: t.field({
+    type: ContainerActionResult,
+    description: 'Changes limits and restart policy, running or not.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      input: t.arg({ type: ContainerUpdateInput, required: true }),
+    },
+    resolve: async (_root, { input, ...args }, ctx) => {
+      const body: ContainerUpdateBody = {
+        Memory: count('memory', input.memory),
+        MemorySwap: input.memorySwap === -1 ? -1 : count('memorySwap', input.memorySwap),
+        NanoCpus: count('nanoCpus', input.nanoCpus),
+        CpuShares: count('cpuShares', input.cpuShares),
+        PidsLimit: count('pidsLimit', input.pidsLimit),
+        RestartPolicy: input.restartPolicy ? restartPolicy(input.restartPolicy) : undefined,
+      };
+      if (Object.values(body).every((value) => value === undefined))
+        throw new BadUserInputError('nothing to update');
+      const target = await resolve(ctx, args.ref);
+      await updateContainer(target.api, target.id, body);
+      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+    },
+  }),
+  containerRemove: t.field({
+    type: ContainerRemoveResult,
+    description: 'CONFLICT when it is running and `force` is false.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      force: t.arg.boolean({ defaultValue: false, description: 'Kill it first if it runs.' }),
+      volumes: t.arg.boolean({
+        defaultValue: false,
+        description: 'Also remove its anonymous volumes.',
+      }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const target = await resolve(ctx, args.ref);
+      await removeContainer(target.api, target.id, {
+        force: args.force ?? false,
+        volumes: args.volumes ?? false,
+      });
+      refreshLoaders(ctx);
+      return { dockerId: target.id, removed: true };
+    },
+  }),
+  containerWait: t.field({
+    type: ContainerWaitResult,
+    description: 'Answers when the condition holds, however long that takes.',
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      condition: t.arg({ type: WaitCondition, defaultValue: 'not-running' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const target = await resolve(ctx, args.ref);
+      const result = await waitContainer(target.api, target.id, args.condition ?? 'not-running');
+      refreshLoaders(ctx);
+      return { exitCode: result.StatusCode, error: result.Error?.Message || null };
+    },
+  }),
+  containersPrune: t.field({
+    type: ContainersPruneResult,
+    description: 'Removes every stopped container that matches the filter (all of them without).',
+    args: { filter: t.arg({ type: ContainerPruneFilter }) },
+    resolve: async (_root, args, ctx) => {
+      const filters = engineFilters(args.filter);
+      const result = await pruneContainers(defaultEngine(ctx).api, filters);
+      refreshLoaders(ctx);
+      return {
+        containersDeleted: result.ContainersDeleted ?? [],
+        spaceReclaimed: result.SpaceReclaimed,
+      };
+    },
+  }),
+}));

@@ -1,0 +1,317 @@
+import { BlockList, isIP, isIPv4 } from 'node:net';
+import { type Context, refreshLoaders } from '../context.ts';
+import { connectContainer } from '../engine/containers.ts';
+import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
+import {
+  createNetwork,
+  disconnectNetwork,
+  forbiddenAsConflict,
+  inspectNetwork,
+  type NetworkCreateConfig,
+  pruneNetworks,
+  removeNetwork,
+} from '../engine/networks.ts';
+import { containerRef, networkRef } from '../engine/refs.ts';
+import type { IpamConfig } from '../engine/types.ts';
+import { toKey } from '../loaders/keys.ts';
+import { builder } from './builder.ts';
+import { LabelInput } from './container-mutations.ts';
+import { defaultEngine, engineFilters } from './filters.ts';
+import { Network, type NetworkNode, networkNode } from './networks.ts';
+
+/** Whatever the client sends ends up in the engine's config store: every string is capped. */
+const MAX_STRING = 64 * 1024;
+const MAX_ITEMS = 1024;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A built-in driver (`bridge`) or a plugin (`vendor/plugin:tag`). */
+const DRIVER = /^[a-zA-Z0-9][a-zA-Z0-9_.:/-]{0,254}$/;
+/** `until` as the engine parses it: Unix seconds, an RFC 3339 date or a Go duration. */
+const UNTIL =
+  /^(\d{1,19}(\.\d{1,9})?|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?|(\d{1,9}(\.\d{1,9})?(ns|us|µs|ms|s|m|h)){1,6})$/;
+
+/** One line of text: no control characters, at most 64 KiB; empty only where `allowEmpty`. */
+export function singleLine(field: string, value: string, allowEmpty = false): string {
+  if (!allowEmpty && value === '') throw new BadUserInputError(`${field} cannot be empty`);
+  if (Buffer.byteLength(value, 'utf8') > MAX_STRING) {
+    throw new BadUserInputError(`${field} is longer than ${MAX_STRING} bytes`);
+  }
+  if (CONTROL.test(value)) throw new BadUserInputError(`${field} cannot hold control characters`);
+  return value;
+}
+
+export function driverName(field: string, value: string): string {
+  if (!DRIVER.test(value)) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" is not a driver name`);
+  }
+  return value;
+}
+
+/** Key/value input → the engine's map; keys must be unique and non-empty, values may be empty. */
+export function keyValueMap(
+  field: string,
+  entries: readonly { key: string; value: string }[] | null | undefined,
+): Record<string, string> {
+  if (!entries) return {};
+  if (entries.length > MAX_ITEMS) {
+    throw new BadUserInputError(`${field} takes at most ${MAX_ITEMS} entries`);
+  }
+  const map: Record<string, string> = {};
+  for (const { key, value } of entries) {
+    singleLine(`${field} key`, key);
+    singleLine(`${field} value`, value, true);
+    // `in` would also see Object.prototype's keys.
+    if (Object.hasOwn(map, key)) {
+      throw new BadUserInputError(`${field} key "${key.slice(0, 80)}" is given twice`);
+    }
+    map[key] = value;
+  }
+  return map;
+}
+
+/** `until` of a prune filter, checked here: the engine answers a malformed one with a 500. */
+export function pruneUntil(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!UNTIL.test(value)) {
+    throw new BadUserInputError(
+      `until "${value.slice(0, 80)}" is not a timestamp, an RFC 3339 date or a duration like 10m`,
+    );
+  }
+  return value;
+}
+
+interface Cidr {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
+}
+
+function cidr(field: string, value: string): Cidr {
+  const [address = '', prefix = '', ...rest] = value.split('/');
+  const family = isIP(address);
+  // Zone ids (`%eth0`) and other decorations are not part of a subnet.
+  const plain = /^[0-9a-fA-F:.]+$/.test(address);
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : Number.NaN;
+  if (rest.length > 0 || family === 0 || !plain || !(bits <= (family === 4 ? 32 : 128))) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" is not a CIDR subnet`);
+  }
+  return { address, prefix: bits, family: family === 4 ? 'ipv4' : 'ipv6' };
+}
+
+function within(subnet: Cidr, address: string, family: 'ipv4' | 'ipv6'): boolean {
+  if (family !== subnet.family) return false;
+  const pool = new BlockList();
+  pool.addSubnet(subnet.address, subnet.prefix, subnet.family);
+  return pool.check(address, family);
+}
+
+type PoolInput = { subnet: string; gateway?: string | null; ipRange?: string | null };
+
+/** The engine answers a bad pool with a 500 (or allocates around it), so it is checked here. */
+function ipamPool(pool: PoolInput, index: number): IpamConfig {
+  const field = `ipam[${index}]`;
+  const subnet = cidr(`${field}.subnet`, pool.subnet);
+  const config: IpamConfig = { Subnet: pool.subnet };
+  if (pool.gateway !== null && pool.gateway !== undefined) {
+    const family = isIP(pool.gateway);
+    if (family === 0 || !/^[0-9a-fA-F:.]+$/.test(pool.gateway)) {
+      throw new BadUserInputError(
+        `${field}.gateway "${pool.gateway.slice(0, 80)}" is not an IP address`,
+      );
+    }
+    if (!within(subnet, pool.gateway, family === 4 ? 'ipv4' : 'ipv6')) {
+      throw new BadUserInputError(`${field}.gateway ${pool.gateway} is outside ${pool.subnet}`);
+    }
+    config.Gateway = pool.gateway;
+  }
+  if (pool.ipRange !== null && pool.ipRange !== undefined) {
+    const range = cidr(`${field}.ipRange`, pool.ipRange);
+    if (range.prefix < subnet.prefix || !within(subnet, range.address, range.family)) {
+      throw new BadUserInputError(`${field}.ipRange ${pool.ipRange} is outside ${pool.subnet}`);
+    }
+    config.IPRange = pool.ipRange;
+  }
+  return config;
+}
+
+const IpamPoolInput = builder.inputType('IpamPoolInput', {
+  description: 'An address pool of a new network.',
+  fields: (t) => ({
+    subnet: t.string({ required: true, description: 'CIDR, e.g. 10.20.0.0/16 or fd00::/64.' }),
+    gateway: t.string({ description: 'An address inside the subnet.' }),
+    ipRange: t.string({
+      description: 'CIDR inside the subnet that container addresses are taken from.',
+    }),
+  }),
+});
+
+const NetworkCreateInput = builder.inputType('NetworkCreateInput', {
+  description:
+    'A new network. Strings are at most 64 KiB without control characters; label and option keys must be unique.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Unique: a taken name is CONFLICT.' }),
+    driver: t.string({ defaultValue: 'bridge' }),
+    internal: t.boolean({ defaultValue: false, description: 'No route to the outside.' }),
+    attachable: t.boolean({
+      defaultValue: false,
+      description: 'Standalone containers may join; it matters for swarm-scoped networks.',
+    }),
+    enableIPv6: t.boolean({ defaultValue: false }),
+    ipam: t.field({
+      type: [IpamPoolInput],
+      description:
+        'Address pools; the engine picks a free subnet when absent. An overlapping subnet is CONFLICT.',
+    }),
+    labels: t.field({ type: [LabelInput] }),
+    options: t.field({
+      type: [LabelInput],
+      description: 'Driver options, e.g. com.docker.network.bridge.name.',
+    }),
+  }),
+});
+
+type CreateInput = typeof NetworkCreateInput.$inferInput;
+
+function createConfig(input: CreateInput): NetworkCreateConfig {
+  const pools = input.ipam ?? [];
+  if (pools.length > MAX_ITEMS) {
+    throw new BadUserInputError(`ipam takes at most ${MAX_ITEMS} pools`);
+  }
+  return {
+    Name: networkRef(input.name),
+    CheckDuplicate: true,
+    Driver: driverName('driver', input.driver ?? 'bridge'),
+    Internal: input.internal ?? false,
+    Attachable: input.attachable ?? false,
+    EnableIPv6: input.enableIPv6 ?? false,
+    IPAM: { Driver: 'default', Config: pools.map(ipamPool) },
+    Options: keyValueMap('options', input.options),
+    Labels: keyValueMap('labels', input.labels),
+  };
+}
+
+/** The engine changed: nothing read earlier in this operation may answer for the network. */
+async function reread(ctx: Context, engine: string, id: string): Promise<NetworkNode> {
+  refreshLoaders(ctx);
+  const network = await ctx.loaders.networkDetails.load(toKey(engine, id));
+  if (!network) throw new EngineNotFoundError(`network ${id} no longer exists`);
+  return networkNode(engine, network);
+}
+
+/** The ref is resolved once: every later call names the full id, never a prefix or a name. */
+async function resolve(ctx: Context, ref: string) {
+  const engine = defaultEngine(ctx);
+  const network = await inspectNetwork(engine.api, ref);
+  return { engine: engine.name, api: engine.api, id: network.Id };
+}
+
+const NetworkRemoveResult = builder
+  .objectRef<{ dockerId: string }>('NetworkRemoveResult')
+  .implement({
+    fields: (t) => ({
+      dockerId: t.exposeString('dockerId', { description: 'The full id of the removed network.' }),
+    }),
+  });
+
+const NetworksPruneResult = builder
+  .objectRef<{ deleted: string[] }>('NetworksPruneResult')
+  .implement({
+    fields: (t) => ({
+      deleted: t.exposeStringList('deleted', { description: 'Names of the removed networks.' }),
+    }),
+  });
+
+const NetworksPruneFilter = builder.inputType('NetworksPruneFilter', {
+  fields: (t) => ({
+    label: t.stringList({ description: '`key` or `key=value`; all must match.' }),
+    until: t.string({ description: 'Created before: a timestamp or a duration like `10m`.' }),
+  }),
+});
+
+const networkArg = { description: 'Full id, unique id prefix or name.' };
+const containerArg = { description: 'Container full id, unique id prefix or name.' };
+
+builder.mutationFields((t) => ({
+  networkCreate: t.field({
+    type: Network,
+    description:
+      'Creates a network. CONFLICT when the name is taken or a subnet overlaps another network.',
+    args: { input: t.arg({ type: NetworkCreateInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const config = createConfig(input);
+      const engine = defaultEngine(ctx);
+      const id = await createNetwork(engine.api, config);
+      return reread(ctx, engine.name, id);
+    },
+  }),
+  networkConnect: t.field({
+    type: Network,
+    description:
+      'Attaches a container to a network, running or not; CONFLICT when it is already attached.',
+    args: {
+      network: t.arg.string({ required: true, ...networkArg }),
+      container: t.arg.string({ required: true, ...containerArg }),
+      aliases: t.arg.stringList({ description: 'DNS names for the container on this network.' }),
+      ipv4Address: t.arg.string({ description: 'A static address; the network needs a subnet.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const container = containerRef(args.container);
+      const aliases = args.aliases?.map((alias) => singleLine('alias', alias));
+      if (aliases && aliases.length > MAX_ITEMS) {
+        throw new BadUserInputError(`aliases takes at most ${MAX_ITEMS} entries`);
+      }
+      const address = args.ipv4Address ?? undefined;
+      if (address !== undefined && !isIPv4(address)) {
+        throw new BadUserInputError(`ipv4Address "${address.slice(0, 80)}" is not an IPv4 address`);
+      }
+      const target = await resolve(ctx, networkRef(args.network));
+      await connectContainer(target.api, target.id, container, {
+        ...(aliases && { Aliases: aliases }),
+        ...(address !== undefined && { IPAMConfig: { IPv4Address: address } }),
+      }).catch(forbiddenAsConflict);
+      return reread(ctx, target.engine, target.id);
+    },
+  }),
+  networkDisconnect: t.field({
+    type: Network,
+    description: 'Detaches a container from a network; CONFLICT when it is not attached.',
+    args: {
+      network: t.arg.string({ required: true, ...networkArg }),
+      container: t.arg.string({ required: true, ...containerArg }),
+      force: t.arg.boolean({
+        defaultValue: false,
+        description: 'Detach even when the engine cannot reach the container.',
+      }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const container = containerRef(args.container);
+      const target = await resolve(ctx, networkRef(args.network));
+      await disconnectNetwork(target.api, target.id, container, args.force ?? false);
+      return reread(ctx, target.engine, target.id);
+    },
+  }),
+  networkRemove: t.field({
+    type: NetworkRemoveResult,
+    description:
+      'Removes a network. CONFLICT while a running container is attached (one only created does not hold it) and for the predefined networks.',
+    args: { ref: t.arg.string({ required: true, ...networkArg }) },
+    resolve: async (_root, args, ctx) => {
+      const target = await resolve(ctx, networkRef(args.ref));
+      await removeNetwork(target.api, target.id);
+      refreshLoaders(ctx);
+      return { dockerId: target.id };
+    },
+  }),
+  networksPrune: t.field({
+    type: NetworksPruneResult,
+    description:
+      'Removes every network no running container is attached to that matches the filter (all of them without); predefined networks stay.',
+    args: { filter: t.arg({ type: NetworksPruneFilter }) },
+    resolve: async (_root, { filter }, ctx) => {
+      const filters = engineFilters({ label: filter?.label, until: pruneUntil(filter?.until) });
+      const deleted = await pruneNetworks(defaultEngine(ctx).api, filters);
+      refreshLoaders(ctx);
+      return { deleted };
+    },
+  }),
+}));
