@@ -27,56 +27,12 @@ import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { Container, type ContainerNode } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
+import { argument, keyValueMap, LabelInput, list, singleLine } from './input-checks.ts';
 
-/** Whatever the client sends ends up in the engine's config store: every string is capped. */
-const MAX_STRING = 64 * 1024;
-const MAX_ITEMS = 1024;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL cannot cross into argv or env
-const NUL = /\u0000/;
 /** The engine's own rule for container names; the length cap keeps every name a valid ref. */
 const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$/;
 /** `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3`. */
 const SIGNAL = /^[A-Za-z0-9+]{1,32}$/;
-
-function capped(field: string, value: string): string {
-  if (Buffer.byteLength(value, 'utf8') > MAX_STRING) {
-    throw new BadUserInputError(`${field} is longer than ${MAX_STRING} bytes`);
-  }
-  return value;
-}
-
-/** Names, paths and options: one line, no control characters. */
-function line(field: string, value: string): string {
-  if (CONTROL.test(capped(field, value))) {
-    throw new BadUserInputError(`${field} cannot hold control characters`);
-  }
-  return value;
-}
-
-/** Arguments, environment and label values may span lines (scripts); only NUL is refused. */
-function argument(field: string, value: string): string {
-  if (NUL.test(capped(field, value))) throw new BadUserInputError(`${field} cannot hold NUL`);
-  return value;
-}
-
-function list<T, R>(
-  field: string,
-  values: readonly T[] | null | undefined,
-  each: (value: T) => R,
-): R[] | undefined {
-  if (values === null || values === undefined) return undefined;
-  if (values.length > MAX_ITEMS) {
-    throw new BadUserInputError(`${field} takes at most ${MAX_ITEMS} entries`);
-  }
-  return values.map(each);
-}
-
-function nonEmpty(field: string, value: string): string {
-  if (value === '') throw new BadUserInputError(`${field} cannot be empty`);
-  return value;
-}
 
 function count(field: string, value: number | null | undefined): number | undefined {
   if (value === null || value === undefined) return undefined;
@@ -110,7 +66,7 @@ function signalName(field: string, value: string): string {
 }
 
 function absolutePath(field: string, value: string): string {
-  if (!line(field, value).startsWith('/')) {
+  if (!singleLine(field, value, true).startsWith('/')) {
     throw new BadUserInputError(`${field} "${value.slice(0, 80)}" must be an absolute path`);
   }
   return value;
@@ -144,14 +100,6 @@ const WaitCondition = builder.enumType('WaitCondition', {
     NEXT_EXIT: { value: 'next-exit', description: 'The next time it exits, even if stopped now.' },
     REMOVED: { value: 'removed', description: 'When it has been removed.' },
   } as const,
-});
-
-/** Exported so other mutation modules can take labels the same way. */
-export const LabelInput = builder.inputType('LabelInput', {
-  fields: (t) => ({
-    key: t.string({ required: true }),
-    value: t.string({ required: true }),
-  }),
 });
 
 const ContainerPortInput = builder.inputType('ContainerPortInput', {
@@ -299,21 +247,6 @@ function restartPolicy(input: RestartPolicyShape): ContainerRestartPolicy {
 
 type CreateInput = typeof ContainerCreateInput.$inferInput;
 
-function labelMap(
-  labels: readonly { key: string; value: string }[] | null | undefined,
-): Record<string, string> | undefined {
-  const entries = list('labels', labels, ({ key, value }) => {
-    return [nonEmpty('label key', line('label key', key)), argument('label value', value)] as const;
-  });
-  if (!entries) return undefined;
-  const map: Record<string, string> = {};
-  for (const [key, value] of entries) {
-    if (key in map) throw new BadUserInputError(`label "${key.slice(0, 80)}" is given twice`);
-    map[key] = value;
-  }
-  return map;
-}
-
 function envEntry(entry: string): string {
   if (argument('env', entry).indexOf('=') < 1) {
     throw new BadUserInputError(`env entry "${entry.slice(0, 80)}" is not KEY=value`);
@@ -327,7 +260,7 @@ function portsOf(input: CreateInput) {
   list('ports', input.ports, (port) => {
     const spec = `${portNumber('containerPort', port.containerPort)}/${port.protocol ?? 'tcp'}`;
     const hostIp = port.hostIp ?? '';
-    if (hostIp !== '' && isIP(line('hostIp', hostIp)) === 0) {
+    if (hostIp !== '' && isIP(singleLine('hostIp', hostIp, true)) === 0) {
       throw new BadUserInputError(`hostIp "${hostIp.slice(0, 80)}" is not an IP address`);
     }
     const hostPort =
@@ -368,11 +301,9 @@ function networksOf(input: CreateInput): { network: string; endpoint: EndpointCo
       const network = networkRef(entry.network);
       if (seen.has(network)) throw new BadUserInputError(`network "${network}" is given twice`);
       seen.add(network);
-      const aliases = list('aliases', entry.aliases, (alias) =>
-        nonEmpty('alias', line('alias', alias)),
-      );
+      const aliases = list('aliases', entry.aliases, (alias) => singleLine('alias', alias));
       const address = entry.ipv4Address ?? undefined;
-      if (address !== undefined && !isIPv4(line('ipv4Address', address))) {
+      if (address !== undefined && !isIPv4(singleLine('ipv4Address', address, true))) {
         throw new BadUserInputError(`ipv4Address "${address.slice(0, 80)}" is not an IPv4 address`);
       }
       return {
@@ -430,11 +361,11 @@ function devicesOf(input: CreateInput) {
 }
 
 function optionalLine(field: string, value: string | null | undefined): string | undefined {
-  return value === null || value === undefined ? undefined : line(field, value);
+  return value === null || value === undefined ? undefined : singleLine(field, value, true);
 }
 
 function lines(field: string, values: readonly string[] | null | undefined) {
-  return list(field, values, (value) => line(field, value));
+  return list(field, values, (value) => singleLine(field, value, true));
 }
 
 /**
@@ -443,7 +374,7 @@ function lines(field: string, values: readonly string[] | null | undefined) {
  * join after create. Throws before any engine call.
  */
 export function createRequest(input: CreateInput) {
-  const image = line('image', input.image);
+  const image = singleLine('image', input.image, true);
   if (image === '') throw new BadUserInputError('image is required');
   imageRef(image);
   const name =
@@ -457,7 +388,7 @@ export function createRequest(input: CreateInput) {
     Cmd: list('cmd', input.cmd, (value) => argument('cmd', value)),
     Entrypoint: list('entrypoint', input.entrypoint, (value) => argument('entrypoint', value)),
     Env: list('env', input.env, envEntry),
-    Labels: labelMap(input.labels),
+    Labels: keyValueMap('labels', input.labels),
     WorkingDir: optionalLine('workingDir', input.workingDir),
     User: optionalLine('user', input.user),
     Hostname: optionalLine('hostname', input.hostname),
@@ -529,6 +460,20 @@ async function resolve(ctx: Context, ref: string) {
 interface ActionResult {
   container: ContainerNode;
   changed: boolean;
+}
+
+/**
+ * Resolves the ref once, acts on the full id and reads the container back. An action that can
+ * find the container already so (the engine's 304) says it with `false`.
+ */
+async function act(
+  ctx: Context,
+  ref: string,
+  action: (target: Awaited<ReturnType<typeof resolve>>) => Promise<unknown>,
+): Promise<ActionResult> {
+  const target = await resolve(ctx, ref);
+  const changed = (await action(target)) !== false;
+  return { changed, container: await reread(ctx, target.engine, target.id) };
 }
 
 const ContainerActionResult = builder.objectRef<ActionResult>('ContainerActionResult').implement({
@@ -625,9 +570,7 @@ builder.mutationFields((t) => ({
     description: 'Starts a created or stopped container; `changed: false` if it was running.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
     resolve: async (_root, args, ctx) => {
-      const target = await resolve(ctx, args.ref);
-      const changed = await startContainer(target.api, target.id);
-      return { changed, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => startContainer(target.api, target.id));
     },
   }),
   containerStop: t.field({
@@ -640,9 +583,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const timeout = count('timeout', args.timeout);
-      const target = await resolve(ctx, args.ref);
-      const changed = await stopContainer(target.api, target.id, timeout);
-      return { changed, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => stopContainer(target.api, target.id, timeout));
     },
   }),
   containerRestart: t.field({
@@ -654,9 +595,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const timeout = count('timeout', args.timeout);
-      const target = await resolve(ctx, args.ref);
-      await restartContainer(target.api, target.id, timeout);
-      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => restartContainer(target.api, target.id, timeout));
     },
   }),
   containerKill: t.field({
@@ -668,9 +607,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const signal = args.signal ? signalName('signal', args.signal) : undefined;
-      const target = await resolve(ctx, args.ref);
-      await killContainer(target.api, target.id, signal);
-      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => killContainer(target.api, target.id, signal));
     },
   }),
   containerPause: t.field({
@@ -678,9 +615,7 @@ builder.mutationFields((t) => ({
     description: 'Freezes every process; CONFLICT when it is already paused or not running.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
     resolve: async (_root, args, ctx) => {
-      const target = await resolve(ctx, args.ref);
-      await pauseContainer(target.api, target.id);
-      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => pauseContainer(target.api, target.id));
     },
   }),
   containerUnpause: t.field({
@@ -688,9 +623,7 @@ builder.mutationFields((t) => ({
     description: 'CONFLICT when it is not paused.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
     resolve: async (_root, args, ctx) => {
-      const target = await resolve(ctx, args.ref);
-      await unpauseContainer(target.api, target.id);
-      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => unpauseContainer(target.api, target.id));
     },
   }),
   containerRename: t.field({
@@ -702,9 +635,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const name = containerName(args.name);
-      const target = await resolve(ctx, args.ref);
-      await renameContainer(target.api, target.id, name);
-      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => renameContainer(target.api, target.id, name));
     },
   }),
   containerUpdate: t.field({
@@ -725,9 +656,7 @@ builder.mutationFields((t) => ({
       };
       if (Object.values(body).every((value) => value === undefined))
         throw new BadUserInputError('nothing to update');
-      const target = await resolve(ctx, args.ref);
-      await updateContainer(target.api, target.id, body);
-      return { changed: true, container: await reread(ctx, target.engine, target.id) };
+      return act(ctx, args.ref, (target) => updateContainer(target.api, target.id, body));
     },
   }),
   containerRemove: t.field({

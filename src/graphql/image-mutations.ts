@@ -13,7 +13,7 @@ import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import { Image, type ImageNode } from './images.ts';
-import { pruneUntil } from './network-mutations.ts';
+import { pruneUntil } from './input-checks.ts';
 
 const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
 /** The distribution reference grammar: an optional registry host[:port], then path components. */

@@ -15,70 +15,16 @@ import { containerRef, networkRef } from '../engine/refs.ts';
 import type { IpamConfig } from '../engine/types.ts';
 import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
-import { LabelInput } from './container-mutations.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
+import {
+  driverName,
+  keyValueMap,
+  LabelInput,
+  list,
+  pruneUntil,
+  singleLine,
+} from './input-checks.ts';
 import { Network, type NetworkNode, networkNode } from './networks.ts';
-
-/** Whatever the client sends ends up in the engine's config store: every string is capped. */
-const MAX_STRING = 64 * 1024;
-const MAX_ITEMS = 1024;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
-/** A built-in driver (`bridge`) or a plugin (`vendor/plugin:tag`). */
-const DRIVER = /^[a-zA-Z0-9][a-zA-Z0-9_.:/-]{0,254}$/;
-/** `until` as the engine parses it: Unix seconds, an RFC 3339 date or a Go duration. */
-const UNTIL =
-  /^(\d{1,19}(\.\d{1,9})?|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?|(\d{1,9}(\.\d{1,9})?(ns|us|µs|ms|s|m|h)){1,6})$/;
-
-/** One line of text: no control characters, at most 64 KiB; empty only where `allowEmpty`. */
-export function singleLine(field: string, value: string, allowEmpty = false): string {
-  if (!allowEmpty && value === '') throw new BadUserInputError(`${field} cannot be empty`);
-  if (Buffer.byteLength(value, 'utf8') > MAX_STRING) {
-    throw new BadUserInputError(`${field} is longer than ${MAX_STRING} bytes`);
-  }
-  if (CONTROL.test(value)) throw new BadUserInputError(`${field} cannot hold control characters`);
-  return value;
-}
-
-export function driverName(field: string, value: string): string {
-  if (!DRIVER.test(value)) {
-    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" is not a driver name`);
-  }
-  return value;
-}
-
-/** Key/value input → the engine's map; keys must be unique and non-empty, values may be empty. */
-export function keyValueMap(
-  field: string,
-  entries: readonly { key: string; value: string }[] | null | undefined,
-): Record<string, string> {
-  if (!entries) return {};
-  if (entries.length > MAX_ITEMS) {
-    throw new BadUserInputError(`${field} takes at most ${MAX_ITEMS} entries`);
-  }
-  const map: Record<string, string> = {};
-  for (const { key, value } of entries) {
-    singleLine(`${field} key`, key);
-    singleLine(`${field} value`, value, true);
-    // `in` would also see Object.prototype's keys.
-    if (Object.hasOwn(map, key)) {
-      throw new BadUserInputError(`${field} key "${key.slice(0, 80)}" is given twice`);
-    }
-    map[key] = value;
-  }
-  return map;
-}
-
-/** `until` of a prune filter, checked here: the engine answers a malformed one with a 500. */
-export function pruneUntil(value: string | null | undefined): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (!UNTIL.test(value)) {
-    throw new BadUserInputError(
-      `until "${value.slice(0, 80)}" is not a timestamp, an RFC 3339 date or a duration like 10m`,
-    );
-  }
-  return value;
-}
 
 interface Cidr {
   address: string;
@@ -173,10 +119,7 @@ const NetworkCreateInput = builder.inputType('NetworkCreateInput', {
 type CreateInput = typeof NetworkCreateInput.$inferInput;
 
 function createConfig(input: CreateInput): NetworkCreateConfig {
-  const pools = input.ipam ?? [];
-  if (pools.length > MAX_ITEMS) {
-    throw new BadUserInputError(`ipam takes at most ${MAX_ITEMS} pools`);
-  }
+  const pools = list('ipam', input.ipam, (pool) => pool) ?? [];
   return {
     Name: networkRef(input.name),
     CheckDuplicate: true,
@@ -185,8 +128,8 @@ function createConfig(input: CreateInput): NetworkCreateConfig {
     Attachable: input.attachable ?? false,
     EnableIPv6: input.enableIPv6 ?? false,
     IPAM: { Driver: 'default', Config: pools.map(ipamPool) },
-    Options: keyValueMap('options', input.options),
-    Labels: keyValueMap('labels', input.labels),
+    Options: keyValueMap('options', input.options) ?? {},
+    Labels: keyValueMap('labels', input.labels) ?? {},
   };
 }
 
@@ -256,10 +199,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const container = containerRef(args.container);
-      const aliases = args.aliases?.map((alias) => singleLine('alias', alias));
-      if (aliases && aliases.length > MAX_ITEMS) {
-        throw new BadUserInputError(`aliases takes at most ${MAX_ITEMS} entries`);
-      }
+      const aliases = list('aliases', args.aliases, (alias) => singleLine('alias', alias));
       const address = args.ipv4Address ?? undefined;
       if (address !== undefined && !isIPv4(address)) {
         throw new BadUserInputError(`ipv4Address "${address.slice(0, 80)}" is not an IPv4 address`);

@@ -11,9 +11,8 @@ import {
 } from '../engine/volumes.ts';
 import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
-import { LabelInput } from './container-mutations.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
-import { driverName, keyValueMap } from './network-mutations.ts';
+import { driverName, keyValueMap, LabelInput } from './input-checks.ts';
 import { Volume, type VolumeNode } from './volumes.ts';
 
 /** The local driver's rule; `volumeName` alone would let one character through. */
@@ -46,8 +45,8 @@ function createConfig(input: CreateInput): VolumeCreateConfig {
   return {
     ...(name !== undefined && { Name: name }),
     Driver: driverName('driver', input.driver ?? 'local'),
-    DriverOpts: keyValueMap('driverOpts', input.driverOpts),
-    Labels: keyValueMap('labels', input.labels),
+    DriverOpts: keyValueMap('driverOpts', input.driverOpts) ?? {},
+    Labels: keyValueMap('labels', input.labels) ?? {},
   };
 }
 

@@ -172,6 +172,7 @@ export type HealthcheckInput = {
   timeoutMs?: number | null | undefined;
 };
 
+/** A key and its value: a label, or a driver option. */
 export type LabelInput = {
   key: string;
   value: string;

@@ -257,7 +257,10 @@ describe('networkCreate', () => {
     ],
     ['an empty label key', { labels: [OURS, { key: '', value: 'a' }] }],
     ['a label key with a control character', { labels: [OURS, { key: 'a\nb', value: 'a' }] }],
-    ['a label value with a control character', { labels: [OURS, { key: ROLE, value: 'a\u0001' }] }],
+    [
+      'a label value with a NUL (values may span lines, not hold NUL)',
+      { labels: [OURS, { key: ROLE, value: 'a\u0000b' }] },
+    ],
     ['a 1 MB label value', { labels: [OURS, { key: ROLE, value: MB }] }],
     [
       'an option key given twice',

@@ -191,7 +191,10 @@ describe('volumeCreate', () => {
       { labels: [OURS, { key: ROLE, value: 'a' }, { key: ROLE, value: 'b' }] },
     ],
     ['an empty label key', { labels: [OURS, { key: '', value: 'a' }] }],
-    ['a label value with a control character', { labels: [OURS, { key: ROLE, value: 'a\nb' }] }],
+    [
+      'a label value with a NUL (values may span lines, not hold NUL)',
+      { labels: [OURS, { key: ROLE, value: 'a\u0000b' }] },
+    ],
     ['a 1 MB label value', { labels: [OURS, { key: ROLE, value: MB }] }],
     ['a driver option given twice', { driverOpts: [...TMPFS, { key: 'type', value: 'none' }] }],
     ['a 1 MB driver option', { driverOpts: [{ key: 'o', value: MB }] }],

@@ -1,0 +1,102 @@
+import { BadUserInputError } from '../engine/errors.ts';
+import { builder } from './builder.ts';
+
+/**
+ * Checks on client input shared by the mutation modules. Whatever the client sends ends up in the
+ * engine's config store, so every string and list is capped.
+ */
+export const MAX_STRING = 64 * 1024;
+export const MAX_ITEMS = 1024;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL cannot cross into argv or env
+const NUL = /\u0000/;
+/** A built-in driver (`bridge`) or a plugin (`vendor/plugin:tag`). */
+const DRIVER = /^[a-zA-Z0-9][a-zA-Z0-9_.:/-]{0,254}$/;
+/** `until` as the engine parses it: Unix seconds, an RFC 3339 date or a Go duration. */
+const UNTIL =
+  /^(\d{1,19}(\.\d{1,9})?|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?|(\d{1,9}(\.\d{1,9})?(ns|us|µs|ms|s|m|h)){1,6})$/;
+
+export const LabelInput = builder.inputType('LabelInput', {
+  description: 'A key and its value: a label, or a driver option.',
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    value: t.string({ required: true }),
+  }),
+});
+
+function capped(field: string, value: string): string {
+  if (Buffer.byteLength(value, 'utf8') > MAX_STRING) {
+    throw new BadUserInputError(`${field} is longer than ${MAX_STRING} bytes`);
+  }
+  return value;
+}
+
+/** Names, paths and options: one line, no control characters; empty only where `allowEmpty`. */
+export function singleLine(field: string, value: string, allowEmpty = false): string {
+  if (!allowEmpty && value === '') throw new BadUserInputError(`${field} cannot be empty`);
+  if (CONTROL.test(capped(field, value))) {
+    throw new BadUserInputError(`${field} cannot hold control characters`);
+  }
+  return value;
+}
+
+/** Arguments, environment and label values may span lines (scripts); only NUL is refused. */
+export function argument(field: string, value: string): string {
+  if (NUL.test(capped(field, value))) throw new BadUserInputError(`${field} cannot hold NUL`);
+  return value;
+}
+
+export function list<T, R>(
+  field: string,
+  values: readonly T[] | null | undefined,
+  each: (value: T) => R,
+): R[] | undefined {
+  if (values === null || values === undefined) return undefined;
+  if (values.length > MAX_ITEMS) {
+    throw new BadUserInputError(`${field} takes at most ${MAX_ITEMS} entries`);
+  }
+  return values.map(each);
+}
+
+/**
+ * Key/value input → the engine's map. Keys are one non-empty line and unique; values may be empty
+ * and span lines, on every kind of object alike.
+ */
+export function keyValueMap(
+  field: string,
+  entries: readonly { key: string; value: string }[] | null | undefined,
+): Record<string, string> | undefined {
+  const pairs = list(field, entries, ({ key, value }) => [
+    singleLine(`${field} key`, key),
+    argument(`${field} value`, value),
+  ]);
+  if (!pairs) return undefined;
+  const map: Record<string, string> = {};
+  for (const [key = '', value = ''] of pairs) {
+    // `in` would also see Object.prototype's keys.
+    if (Object.hasOwn(map, key)) {
+      throw new BadUserInputError(`${field} key "${key.slice(0, 80)}" is given twice`);
+    }
+    map[key] = value;
+  }
+  return map;
+}
+
+export function driverName(field: string, value: string): string {
+  if (!DRIVER.test(value)) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" is not a driver name`);
+  }
+  return value;
+}
+
+/** `until` of a prune filter, checked here: the engine answers a malformed one with a 500. */
+export function pruneUntil(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!UNTIL.test(value)) {
+    throw new BadUserInputError(
+      `until "${value.slice(0, 80)}" is not a timestamp, an RFC 3339 date or a duration like 10m`,
+    );
+  }
+  return value;
+}
