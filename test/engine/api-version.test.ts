@@ -8,15 +8,7 @@ import {
   UnsupportedEngineError,
 } from '../../src/engine/api-version.ts';
 import { BadUserInputError, EngineError } from '../../src/engine/errors.ts';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../helpers/errors.ts';
 
 describe('API version bounds', () => {
   it('supports Engine 20.10 (1.41) up to 1.47', () => {

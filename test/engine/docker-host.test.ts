@@ -8,15 +8,7 @@ import {
   parseDockerHost,
 } from '../../src/engine/docker-host.ts';
 import { BadUserInputError } from '../../src/engine/errors.ts';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../helpers/errors.ts';
 
 let emptyCertDir: string;
 let certDir: string;

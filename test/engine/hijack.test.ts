@@ -13,6 +13,7 @@ import { EngineError, EngineUnavailableError, type WharfError } from '../../src/
 import { type Hijacked, hijack } from '../../src/engine/hijack.ts';
 import { createTransport, type Transport } from '../../src/engine/transport.ts';
 import { docker, eventually, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { rejection } from '../helpers/errors.ts';
 import {
   type RawFakeEngine,
   readRawRequest,
@@ -60,14 +61,6 @@ async function start(
 }
 
 /** Awaits a rejection and returns the error (fails the test if the promise resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** Resolves with the next chunk the stream delivers. */
 function nextChunk(stream: Duplex): Promise<string> {

@@ -5,16 +5,9 @@ import {
   jsonLines,
 } from '../../src/engine/decode/json-lines.ts';
 import { StreamDecodeError } from '../../src/engine/decode/multiplexed.ts';
+import { thrown } from '../helpers/errors.ts';
 
 /** Runs `fn` and returns what it threw (fails the test if it did not throw). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 function decodeInChunks(chunks: Buffer[], maxLine?: number): unknown[] {
   const decoder = new JsonLinesDecoder(maxLine);

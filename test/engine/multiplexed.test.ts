@@ -7,6 +7,7 @@ import {
   MultiplexedDecoder,
   StreamDecodeError,
 } from '../../src/engine/decode/multiplexed.ts';
+import { thrown } from '../helpers/errors.ts';
 
 /** One frame as the engine writes it: [type, 0, 0, 0, uint32 BE length] + payload. */
 function frame(type: number, payload: string | Buffer): Buffer {
@@ -38,14 +39,6 @@ function decodeInChunks(chunks: Buffer[], maxFrame?: number): Frame[] {
 }
 
 /** Runs `fn` and returns what it threw (fails the test if it did not throw). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 const fixtures: Record<string, { bytes: Buffer; expected: { stream: string; text: string }[] }> = {
   'one stdout frame': {

@@ -10,6 +10,7 @@ import {
   EngineUnavailableError,
 } from '../../src/engine/errors.ts';
 import { createTransport, type EngineCall, type Transport } from '../../src/engine/transport.ts';
+import { rejection } from '../helpers/errors.ts';
 import {
   type FakeEngine,
   type FakeHandler,
@@ -77,14 +78,6 @@ async function setup(handler: FakeHandler, options: Options = {}) {
 }
 
 /** Awaits a rejection and returns the error (fails the test if the promise resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function urls(engine: FakeEngine): string[] {
   return engine.requests.map((request) => request.url);
