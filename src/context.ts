@@ -50,6 +50,8 @@ export interface Context {
   engines: EngineRegistry;
   principal: Principal;
   loaders: Loaders;
+  /** Aborts when the client goes away (HTTP, SSE), so long engine calls it started end with it. */
+  signal: AbortSignal | undefined;
 }
 
 export function createLoaders(engines: EngineRegistry): Loaders {
@@ -79,6 +81,10 @@ export function refreshLoaders(ctx: Context): void {
   clearAllDataLoaders(ctx);
 }
 
-export function createContext(engines: EngineRegistry, principal: Principal): Context {
-  return { engines, principal, loaders: createLoaders(engines) };
+export function createContext(
+  engines: EngineRegistry,
+  principal: Principal,
+  signal?: AbortSignal,
+): Context {
+  return { engines, principal, loaders: createLoaders(engines), signal };
 }

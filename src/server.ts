@@ -37,7 +37,7 @@ export function createGateway({ engines, logger, production }: GatewayOptions): 
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    context: () => createContext(engines, { kind: 'anonymous' }),
+    context: ({ request }) => createContext(engines, { kind: 'anonymous' }, request?.signal),
     maskedErrors: { maskError, isDev: !production },
     logging: {
       debug: (...args) => logger.debug(String(args[0]), { args: args.slice(1) }),

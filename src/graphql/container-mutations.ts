@@ -689,7 +689,12 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const target = await resolve(ctx, args.ref);
-      const result = await waitContainer(target.api, target.id, args.condition ?? 'not-running');
+      const result = await waitContainer(
+        target.api,
+        target.id,
+        args.condition ?? 'not-running',
+        ctx.signal,
+      );
       refreshLoaders(ctx);
       return { exitCode: result.StatusCode, error: result.Error?.Message || null };
     },

@@ -295,7 +295,7 @@ builder.mutationFields((t) => ({
       const container = await runningContainer(ctx, args.container);
       const { api } = defaultEngine(ctx);
       const id = await createExec(api, container, config);
-      const response = await runExec(api, id, config.Tty);
+      const response = await runExec(api, id, config.Tty, ctx.signal);
       const decoder = outputDecoder(
         framingOf(response.headers['content-type'], config.Tty) === 'multiplexed',
       );

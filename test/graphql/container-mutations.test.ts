@@ -680,3 +680,29 @@ describe('bad input leaves the engine unchanged', () => {
     expect(await scopeCount()).toBe(before);
   });
 });
+
+describe('a client that goes away', () => {
+  it('takes its containerWait engine call with it', async () => {
+    const name = scope.name('waited');
+    await docker('run', '-d', ...scope.labelArgs, '--name', name, FIXTURE_IMAGE, 'sleep', '300');
+    const open = gateway.engine.openStreams;
+    const abort = new AbortController();
+    const request = fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation { containerWait(ref: "${name}") { exitCode } }` }),
+      signal: abort.signal,
+    }).catch(() => undefined);
+    await eventually('the wait to reach the engine', async () =>
+      gateway.engine.openStreams > open ? true : undefined,
+    );
+    abort.abort();
+    await request;
+    await eventually(
+      'the engine wait to close',
+      async () => (gateway.engine.openStreams === open ? true : undefined),
+      1_000,
+    );
+    expect((await inspect(name)).State.Running).toBe(true);
+  });
+});
