@@ -1,5 +1,6 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import DataLoader from 'dataloader';
+import { type ExecInspect, inspectExec } from './engine/exec.ts';
 import type {
   ContainerInspect,
   ContainerSummary,
@@ -9,6 +10,7 @@ import type {
   SystemInfo,
   SystemVersion,
 } from './engine/types.ts';
+import { batchEachRef } from './loaders/batch.ts';
 import {
   loadContainerDetails,
   loadContainerSummaries,
@@ -38,6 +40,7 @@ export interface Loaders {
   containersByNetwork: DataLoader<EngineKey, ContainerSummary[]>;
   containersByVolume: DataLoader<EngineKey, ContainerSummary[]>;
   imageDetails: DataLoader<EngineKey, ImageInspect | null>;
+  execDetails: DataLoader<EngineKey, ExecInspect | null>;
   imageHistory: DataLoader<EngineKey, ImageHistoryItem[] | null>;
   networkDetails: DataLoader<EngineKey, NetworkResource | null>;
   networksByName: DataLoader<EngineKey, NetworkResource | null>;
@@ -63,6 +66,7 @@ export function createLoaders(engines: EngineRegistry): Loaders {
     containersByNetwork: new DataLoader((keys) => loadContainersByNetwork(engines, keys)),
     containersByVolume: new DataLoader((keys) => loadContainersByVolume(engines, keys)),
     imageDetails: new DataLoader((keys) => loadImageDetails(engines, keys)),
+    execDetails: new DataLoader((keys) => batchEachRef(engines, keys, inspectExec)),
     imageHistory: new DataLoader((keys) => loadImageHistories(engines, keys)),
     networkDetails: new DataLoader((keys) => loadNetworkDetails(engines, keys)),
     networksByName: new DataLoader((keys) => loadNetworksByName(engines, keys)),

@@ -3,11 +3,18 @@ import type { Context } from '../context.ts';
 import { inspectContainer } from '../engine/containers.ts';
 import { framingOf } from '../engine/decode/framing.ts';
 import { MultiplexedDecoder } from '../engine/decode/multiplexed.ts';
-import { BadUserInputError, EngineConflictError } from '../engine/errors.ts';
+import {
+  BadUserInputError,
+  EngineConflictError,
+  EngineNotFoundError,
+  EngineUnavailableError,
+  WharfError,
+} from '../engine/errors.ts';
 import {
   attachExec,
   createExec,
   type ExecConfig,
+  type ExecInspect,
   execExitCode,
   execId,
   inspectExec,
@@ -87,6 +94,12 @@ interface ExecShape {
   id: string;
 }
 
+async function stateOf(exec: ExecShape, ctx: Context): Promise<ExecInspect> {
+  const state = await ctx.loaders.execDetails.load(toKey(exec.engine, exec.id));
+  if (!state) throw new EngineNotFoundError(`exec ${exec.id.slice(0, 12)} no longer exists`);
+  return state;
+}
+
 const Exec = builder.objectRef<ExecShape>('Exec').implement({
   description: 'A process started in a running container with `execCreate`.',
   fields: (t) => ({
@@ -94,24 +107,23 @@ const Exec = builder.objectRef<ExecShape>('Exec').implement({
     container: t.field({
       type: Container,
       resolve: async (e, _args, ctx) => {
-        const state = await inspectExec(defaultEngine(ctx).api, e.id);
+        const state = await stateOf(e, ctx);
         return toKey(e.engine, state.ContainerID);
       },
     }),
     running: t.boolean({
-      resolve: async (e, _args, ctx) => (await inspectExec(defaultEngine(ctx).api, e.id)).Running,
+      resolve: async (e, _args, ctx) => (await stateOf(e, ctx)).Running,
     }),
     exitCode: t.int({
       nullable: true,
       description: 'Null until the process has exited.',
       resolve: async (e, _args, ctx) => {
-        const state = await inspectExec(defaultEngine(ctx).api, e.id);
+        const state = await stateOf(e, ctx);
         return state.Running ? null : state.ExitCode;
       },
     }),
     tty: t.boolean({
-      resolve: async (e, _args, ctx) =>
-        (await inspectExec(defaultEngine(ctx).api, e.id)).ProcessConfig.tty,
+      resolve: async (e, _args, ctx) => (await stateOf(e, ctx)).ProcessConfig.tty,
     }),
   }),
 });
@@ -215,6 +227,9 @@ async function* attach(
       decoder.throwIfFailed();
     }
     decoder.end();
+  } catch (error) {
+    if (signal.aborted || error instanceof WharfError) throw error;
+    throw new EngineUnavailableError('the engine closed the exec connection', { cause: error });
   } finally {
     connection.close();
   }
