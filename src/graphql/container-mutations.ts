@@ -27,7 +27,14 @@ import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { Container, type ContainerNode } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
-import { argument, keyValueMap, LabelInput, list, singleLine } from './input-checks.ts';
+import {
+  argument,
+  keyValueMap,
+  LabelInput,
+  list,
+  PruneFilter,
+  singleLine,
+} from './input-checks.ts';
 
 /** The engine's own rule for container names; the length cap keeps every name a valid ref. */
 const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$/;
@@ -222,13 +229,6 @@ const ContainerUpdateInput = builder.inputType('ContainerUpdateInput', {
     cpuShares: t.int(),
     pidsLimit: t.field({ type: 'SafeInt' }),
     restartPolicy: t.field({ type: RestartPolicyInput }),
-  }),
-});
-
-const ContainerPruneFilter = builder.inputType('ContainerPruneFilter', {
-  fields: (t) => ({
-    label: t.stringList({ description: '`key` or `key=value`; all must match.' }),
-    until: t.string({ description: 'Created before: a timestamp or a duration like `10m`.' }),
   }),
 });
 
@@ -702,7 +702,7 @@ builder.mutationFields((t) => ({
   containersPrune: t.field({
     type: ContainersPruneResult,
     description: 'Removes every stopped container that matches the filter (all of them without).',
-    args: { filter: t.arg({ type: ContainerPruneFilter }) },
+    args: { filter: t.arg({ type: PruneFilter }) },
     resolve: async (_root, args, ctx) => {
       const filters = engineFilters(args.filter);
       const result = await pruneContainers(defaultEngine(ctx).api, filters);

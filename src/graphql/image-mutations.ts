@@ -13,7 +13,7 @@ import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import { Image, type ImageNode } from './images.ts';
-import { pruneUntil } from './input-checks.ts';
+import { PruneFilter, pruneUntil } from './input-checks.ts';
 
 const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
 /** The distribution reference grammar: an optional registry host[:port], then path components. */
@@ -86,13 +86,6 @@ const ImagesPruneResult = builder
       }),
     }),
   });
-
-const ImagesPruneFilter = builder.inputType('ImagesPruneFilter', {
-  fields: (t) => ({
-    label: t.stringList({ description: '`key` or `key=value`; all must match.' }),
-    until: t.string({ description: 'Created before: a timestamp or a duration like `10m`.' }),
-  }),
-});
 
 const imageArg = { description: 'Image id, unique id prefix, `repo:tag` or `repo@digest`.' };
 
@@ -169,7 +162,7 @@ builder.mutationFields((t) => ({
       'Removes images no container uses that match the filter: only untagged ones with `dangling: true`, tagged ones too with false.',
     args: {
       dangling: t.arg.boolean({ defaultValue: true }),
-      filter: t.arg({ type: ImagesPruneFilter }),
+      filter: t.arg({ type: PruneFilter }),
     },
     resolve: async (_root, { dangling, filter }, ctx) => {
       const filters = engineFilters({

@@ -25,6 +25,14 @@ export const LabelInput = builder.inputType('LabelInput', {
   }),
 });
 
+export const PruneFilter = builder.inputType('PruneFilter', {
+  description: 'Which unused objects a prune may remove.',
+  fields: (t) => ({
+    label: t.stringList({ description: '`key` or `key=value`; all must match.' }),
+    until: t.string({ description: 'Created before: a timestamp or a duration like `10m`.' }),
+  }),
+});
+
 function capped(field: string, value: string): string {
   if (Buffer.byteLength(value, 'utf8') > MAX_STRING) {
     throw new BadUserInputError(`${field} is longer than ${MAX_STRING} bytes`);

@@ -21,6 +21,7 @@ import {
   keyValueMap,
   LabelInput,
   list,
+  PruneFilter,
   pruneUntil,
   singleLine,
 } from './input-checks.ts';
@@ -164,13 +165,6 @@ const NetworksPruneResult = builder
     }),
   });
 
-const NetworksPruneFilter = builder.inputType('NetworksPruneFilter', {
-  fields: (t) => ({
-    label: t.stringList({ description: '`key` or `key=value`; all must match.' }),
-    until: t.string({ description: 'Created before: a timestamp or a duration like `10m`.' }),
-  }),
-});
-
 const networkArg = { description: 'Full id, unique id prefix or name.' };
 const containerArg = { description: 'Container full id, unique id prefix or name.' };
 
@@ -246,7 +240,7 @@ builder.mutationFields((t) => ({
     type: NetworksPruneResult,
     description:
       'Removes every network no running container is attached to that matches the filter (all of them without); predefined networks stay.',
-    args: { filter: t.arg({ type: NetworksPruneFilter }) },
+    args: { filter: t.arg({ type: PruneFilter }) },
     resolve: async (_root, { filter }, ctx) => {
       const filters = engineFilters({ label: filter?.label, until: pruneUntil(filter?.until) });
       const deleted = await pruneNetworks(defaultEngine(ctx).api, filters);

@@ -19,7 +19,7 @@ const TAG = `mutation($ref: String!, $repo: String!, $tag: String) {
 const REMOVE = `mutation($ref: String!, $force: Boolean, $noPrune: Boolean) {
   imageRemove(ref: $ref, force: $force, noPrune: $noPrune) { untagged deleted }
 }`;
-const PRUNE = `mutation($dangling: Boolean, $filter: ImagesPruneFilter) {
+const PRUNE = `mutation($dangling: Boolean, $filter: PruneFilter) {
   imagesPrune(dangling: $dangling, filter: $filter) { deleted spaceReclaimed }
 }`;
 

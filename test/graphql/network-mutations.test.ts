@@ -60,7 +60,7 @@ const DISCONNECT = `mutation($network: String!, $container: String!, $force: Boo
   networkDisconnect(network: $network, container: $container, force: $force) { ${FIELDS} }
 }`;
 const REMOVE = `mutation($ref: String!) { networkRemove(ref: $ref) { dockerId } }`;
-const PRUNE = `mutation($filter: NetworksPruneFilter) { networksPrune(filter: $filter) { deleted } }`;
+const PRUNE = `mutation($filter: PruneFilter) { networksPrune(filter: $filter) { deleted } }`;
 
 const scope = testScope('network-mutations');
 const ROLE = 'org.wharf.role';
