@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, eventually, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { docker, eventually, testScope } from '../helpers/docker.ts';
 import { within } from '../helpers/fake-engine.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -113,16 +113,8 @@ describe('a 10 MiB log line', () => {
     const baseline = await settledRss();
     const after: number[] = [];
     for (let run = 1; run <= REPETITIONS; run++) {
-      const name = scope.name('big');
-      await docker(
-        'run',
-        '-d',
-        ...scope.labelArgs,
-        '--name',
-        name,
-        FIXTURE_IMAGE,
-        'sh',
-        '-c',
+      const name = await scope.shell(
+        'big',
         `head -c ${SIZE} /dev/zero | tr '\\0' a; echo; echo done`,
       );
 

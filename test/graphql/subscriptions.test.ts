@@ -53,16 +53,8 @@ async function readToEnd(results: AsyncIterableIterator<Result<LogPayload>>) {
 
 describe('containerLogs', () => {
   it('follows a container until it is killed: every line, on its stream, then LogEnd 137', async () => {
-    const name = scope.name('killed');
-    await docker(
-      'run',
-      '-d',
-      ...scope.labelArgs,
-      '--name',
-      name,
-      FIXTURE_IMAGE,
-      'sh',
-      '-c',
+    const name = await scope.shell(
+      'killed',
       'i=0; while true; do i=$((i+1)); echo out$i; echo err$i >&2; sleep 0.05; done',
     );
     const results = gateway.subscribe<LogPayload>(LOGS, { ref: name, follow: true });
@@ -83,18 +75,7 @@ describe('containerLogs', () => {
   });
 
   it('ends with REMOVED when the container is removed mid-follow', async () => {
-    const name = scope.name('removed');
-    await docker(
-      'run',
-      '-d',
-      ...scope.labelArgs,
-      '--name',
-      name,
-      FIXTURE_IMAGE,
-      'sh',
-      '-c',
-      'echo hello; sleep 300',
-    );
+    const name = await scope.shell('removed', 'echo hello; sleep 300');
     const done = readToEnd(gateway.subscribe<LogPayload>(LOGS, { ref: name, follow: true }));
     await new Promise((resolve) => setTimeout(resolve, 500));
     await docker('rm', '-f', name);
@@ -130,18 +111,7 @@ describe('containerLogs', () => {
   });
 
   it('closes the engine stream within a second of unsubscribing from a quiet container', async () => {
-    const name = scope.name('quiet');
-    await docker(
-      'run',
-      '-d',
-      ...scope.labelArgs,
-      '--name',
-      name,
-      FIXTURE_IMAGE,
-      'sh',
-      '-c',
-      'echo one; sleep 300',
-    );
+    const name = await scope.shell('quiet', 'echo one; sleep 300');
     const results = gateway.subscribe<LogPayload>(LOGS, { ref: name, follow: true });
     const first = await results.next();
     expect(first.value?.data?.containerLogs.__typename).toBe('LogLines');

@@ -140,18 +140,7 @@ function logOutcome(results: Result<LogPayload>[]) {
 
 /** A labelled container that printed one line and now sleeps: a quiet, running log stream. */
 async function quietContainer(): Promise<string> {
-  const name = scope.name('quiet');
-  await docker(
-    'run',
-    '-d',
-    ...scope.labelArgs,
-    '--name',
-    name,
-    FIXTURE_IMAGE,
-    'sh',
-    '-c',
-    'echo one; sleep 300',
-  );
+  const name = await scope.shell('quiet', 'echo one; sleep 300');
   return name;
 }
 

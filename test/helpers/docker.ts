@@ -36,6 +36,24 @@ export function testScope(file: string) {
     name: (hint = 'c') => `wharf-${run}-${hint}-${++counter}`,
     /** `docker create/run` args that label the container. */
     labelArgs: ['--label', label],
+    /** Starts a labelled container (detached) running `script` in sh; resolves to its name. */
+    async shell(hint: string, script: string, ...options: string[]): Promise<string> {
+      const name = `wharf-${run}-${hint}-${++counter}`;
+      await docker(
+        'run',
+        '-d',
+        '--label',
+        label,
+        '--name',
+        name,
+        ...options,
+        FIXTURE_IMAGE,
+        'sh',
+        '-c',
+        script,
+      );
+      return name;
+    },
     async cleanup() {
       const containers = await docker('ps', '-aq', '--filter', `label=${label}`);
       if (containers) await docker('rm', '-f', '-v', ...containers.split('\n'));
