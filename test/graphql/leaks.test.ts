@@ -116,7 +116,7 @@ describe('subscribe/unsubscribe cycles over one graphql-ws connection', () => {
     }
     console.info(`leaks: ${LOG_CYCLES} log cycles in ${(Date.now() - started) / 1000} s`);
     await expectNothingLeft();
-  }, 90_000);
+  }, 180_000);
 
   it(`events: ${EVENT_CYCLES} cycles, each until the hub's upstream is open`, async () => {
     const started = Date.now();
