@@ -107,8 +107,8 @@ builder.mutationFields((t) => ({
         );
       }
       const engine = defaultEngine(ctx);
-      // Nothing cancels a mutation: like the engine's own pull, it runs to its end.
-      const signal = new AbortController().signal;
+      // A client that goes away takes its pull with it, as with the docker CLI.
+      const signal = ctx.signal ?? new AbortController().signal;
       for await (const _progress of pullImage(engine.api, ref, { platform, signal })) {
         // Only the end matters here; pullImage throws for a failure reported mid-stream.
       }
