@@ -137,5 +137,3 @@ export class Fanout<T> {
     subscriber.wake?.();
   }
 }
-
-export type FanoutSubscriber<T> = Subscriber<T>;

@@ -5,8 +5,8 @@ import { builder } from './builder.ts';
  * Checks on client input shared by the mutation modules. Whatever the client sends ends up in the
  * engine's config store, so every string and list is capped.
  */
-export const MAX_STRING = 64 * 1024;
-export const MAX_ITEMS = 1024;
+const MAX_STRING = 64 * 1024;
+const MAX_ITEMS = 1024;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL cannot cross into argv or env
