@@ -23,9 +23,8 @@ import {
 import { BadUserInputError, EngineNotFoundError, WharfError } from '../engine/errors.ts';
 import { inspectNetwork } from '../engine/networks.ts';
 import { imageRef, networkRef, volumeName } from '../engine/refs.ts';
-import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
-import { Container, type ContainerNode } from './containers.ts';
+import { Container, type ContainerNode, containerByRef } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import {
   argument,
@@ -444,10 +443,9 @@ export class CreatedNotStartedError extends WharfError {
 /** The engine changed: nothing read earlier in this operation may answer for the container. */
 async function reread(ctx: Context, engine: string, id: string): Promise<ContainerNode> {
   refreshLoaders(ctx);
-  const key = toKey(engine, id);
-  const details = await ctx.loaders.containerDetails.load(key);
-  if (!details) throw new EngineNotFoundError(`container ${id} no longer exists`);
-  return { key, details };
+  const container = await containerByRef(ctx, engine, id);
+  if (!container) throw new EngineNotFoundError(`container ${id} no longer exists`);
+  return container;
 }
 
 /** The ref is resolved once: every later call names the full id, never a prefix or a name. */

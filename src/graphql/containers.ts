@@ -94,6 +94,22 @@ export async function detailsOf(container: ContainerNode, ctx: Context): Promise
   return (await ctx.loaders.containerDetails.load(container.key)) ?? gone(container.key);
 }
 
+/**
+ * A container by full id, unique id prefix or name, through the per-request inspect loader (so a
+ * second path to it costs nothing); null when nothing matches.
+ */
+export async function containerByRef(
+  ctx: Context,
+  engine: string,
+  ref: string,
+): Promise<ContainerNode | null> {
+  const details = await ctx.loaders.containerDetails.load(toKey(engine, ref));
+  if (!details) return null;
+  const key = toKey(engine, details.Id);
+  ctx.loaders.containerDetails.prime(key, details);
+  return { key, details };
+}
+
 export function containerNodeFromSummary(
   engine: string,
   summary: ContainerSummary,
@@ -541,15 +557,7 @@ builder.queryFields((t) => ({
     description:
       'A container by full id, unique id prefix or name; null when none matches, AMBIGUOUS_REF when a prefix matches several.',
     args: { ref: t.arg.string({ required: true }) },
-    resolve: async (_root, { ref }, ctx) => {
-      const engine = defaultEngine(ctx);
-      const details = await ctx.loaders.containerDetails.load(
-        toKey(engine.name, containerRef(ref)),
-      );
-      if (!details) return null;
-      const key = toKey(engine.name, details.Id);
-      ctx.loaders.containerDetails.prime(key, details);
-      return { key, details } satisfies ContainerNode;
-    },
+    resolve: (_root, { ref }, ctx) =>
+      containerByRef(ctx, defaultEngine(ctx).name, containerRef(ref)),
   }),
 }));

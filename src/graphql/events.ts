@@ -1,13 +1,14 @@
 import { refreshLoaders } from '../context.ts';
+import { BadUserInputError } from '../engine/errors.ts';
 import type { EventItem, GapReason } from '../engine/event-hub.ts';
 import { filterAsync } from '../engine/iterate.ts';
 import type { EventMessage } from '../engine/types.ts';
 import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { keyValues, Label } from './common.ts';
-import { Container, type ContainerNode } from './containers.ts';
+import { Container, containerByRef } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
-import { Image, type ImageNode } from './images.ts';
+import { Image, imageByRef } from './images.ts';
 import { Network } from './networks.ts';
 import { Volume } from './volumes.ts';
 
@@ -96,10 +97,7 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       resolve: async ({ engine, event }, _args, ctx) => {
         const id = event.Type === 'container' ? event.Actor.ID : attribute(event, 'container');
         if (!id) return null;
-        const details = await ctx.loaders.containerDetails.load(toKey(engine, id));
-        return details
-          ? ({ key: toKey(engine, details.Id), details } satisfies ContainerNode)
-          : null;
+        return containerByRef(ctx, engine, id);
       },
     }),
     image: t.field({
@@ -109,8 +107,12 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       resolve: async ({ engine, event }, _args, ctx) => {
         const ref = event.Type === 'image' ? event.Actor.ID : attribute(event, 'image');
         if (!ref) return null;
-        const details = await ctx.loaders.imageDetails.load(toKey(engine, ref)).catch(() => null);
-        return details ? ({ key: toKey(engine, details.Id), details } satisfies ImageNode) : null;
+        return imageByRef(ctx, engine, ref).catch((error: unknown) => {
+          // An attribute that is no image reference (a build's intermediate name) names nothing;
+          // any other failure is the client's to see.
+          if (error instanceof BadUserInputError) return null;
+          throw error;
+        });
       },
     }),
     network: t.field({

@@ -9,10 +9,9 @@ import {
   tagImage,
 } from '../engine/images.ts';
 import { imageRef } from '../engine/refs.ts';
-import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
-import { Image, type ImageNode } from './images.ts';
+import { Image, type ImageNode, imageByRef } from './images.ts';
 import { PruneFilter, pruneUntil } from './input-checks.ts';
 
 const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
@@ -46,11 +45,9 @@ function tagName(value: string): string {
 /** The engine changed: nothing read earlier in this operation may answer for the image. */
 async function reread(ctx: Context, engine: string, ref: string): Promise<ImageNode> {
   refreshLoaders(ctx);
-  const details = await ctx.loaders.imageDetails.load(toKey(engine, ref));
-  if (!details) throw new EngineNotFoundError(`image ${ref} no longer exists`);
-  const key = toKey(engine, details.Id);
-  ctx.loaders.imageDetails.prime(key, details);
-  return { key, details };
+  const image = await imageByRef(ctx, engine, ref);
+  if (!image) throw new EngineNotFoundError(`image ${ref} no longer exists`);
+  return image;
 }
 
 function split(items: readonly ImageDeleteItem[]) {

@@ -1,7 +1,7 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import type { Context } from '../context.ts';
+import { type Context, refreshLoaders } from '../context.ts';
 import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
-import { inspectImage, listImages, pullImage } from '../engine/images.ts';
+import { listImages, pullImage } from '../engine/images.ts';
 import { abortable } from '../engine/iterate.ts';
 import { imageRef } from '../engine/refs.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
@@ -18,6 +18,19 @@ export interface ImageNode {
   key: EngineKey;
   summary?: ImageSummary;
   details?: ImageInspect;
+}
+
+/** An image by id, id prefix, `repo:tag` or digest, through the per-request loader; null when none. */
+export async function imageByRef(
+  ctx: Context,
+  engine: string,
+  ref: string,
+): Promise<ImageNode | null> {
+  const details = await ctx.loaders.imageDetails.load(toKey(engine, ref));
+  if (!details) return null;
+  const key = toKey(engine, details.Id);
+  ctx.loaders.imageDetails.prime(key, details);
+  return { key, details };
 }
 
 const UNTAGGED = new Set(['<none>:<none>', '<none>@<none>']);
@@ -198,14 +211,7 @@ builder.queryFields((t) => ({
     description:
       'An image by id, unique id prefix, `repo:tag` or `repo@digest`; null when none matches.',
     args: { ref: t.arg.string({ required: true }) },
-    resolve: async (_root, { ref }, ctx) => {
-      const engine = defaultEngine(ctx);
-      const details = await ctx.loaders.imageDetails.load(toKey(engine.name, imageRef(ref)));
-      if (!details) return null;
-      const key = toKey(engine.name, details.Id);
-      ctx.loaders.imageDetails.prime(key, details);
-      return { key, details } satisfies ImageNode;
-    },
+    resolve: (_root, { ref }, ctx) => imageByRef(ctx, defaultEngine(ctx).name, imageRef(ref)),
   }),
 }));
 
@@ -308,8 +314,11 @@ async function* pull(
       percent: total > 0 ? (done / total) * 100 : null,
     };
   }
-  const details = await inspectImage(engine.api, args.ref);
-  yield { kind: 'done', image: { key: toKey(engine.name, details.Id), details } };
+  // Read fresh: this subscription's loaders may have seen the image before the pull.
+  refreshLoaders(ctx);
+  const image = await imageByRef(ctx, engine.name, args.ref);
+  if (!image) throw new EngineNotFoundError(`image ${args.ref} is gone right after its pull`);
+  yield { kind: 'done', image };
 }
 
 builder.subscriptionField('imagePull', (t) =>

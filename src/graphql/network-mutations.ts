@@ -13,7 +13,6 @@ import {
 } from '../engine/networks.ts';
 import { containerRef, networkRef } from '../engine/refs.ts';
 import type { IpamConfig } from '../engine/types.ts';
-import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import {
@@ -25,7 +24,7 @@ import {
   pruneUntil,
   singleLine,
 } from './input-checks.ts';
-import { Network, type NetworkNode, networkNode } from './networks.ts';
+import { Network, type NetworkNode, networkByRef } from './networks.ts';
 
 interface Cidr {
   address: string;
@@ -137,9 +136,9 @@ function createConfig(input: CreateInput): NetworkCreateConfig {
 /** The engine changed: nothing read earlier in this operation may answer for the network. */
 async function reread(ctx: Context, engine: string, id: string): Promise<NetworkNode> {
   refreshLoaders(ctx);
-  const network = await ctx.loaders.networkDetails.load(toKey(engine, id));
+  const network = await networkByRef(ctx, engine, id);
   if (!network) throw new EngineNotFoundError(`network ${id} no longer exists`);
-  return networkNode(engine, network);
+  return network;
 }
 
 /** The ref is resolved once: every later call names the full id, never a prefix or a name. */

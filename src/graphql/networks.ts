@@ -15,6 +15,16 @@ export interface NetworkNode {
   network: NetworkResource;
 }
 
+/** A network by id, id prefix or name, through the per-request loader; null when none. */
+export async function networkByRef(
+  ctx: Context,
+  engine: string,
+  ref: string,
+): Promise<NetworkNode | null> {
+  const network = await ctx.loaders.networkDetails.load(toKey(engine, ref));
+  return network ? networkNode(engine, network) : null;
+}
+
 export function networkNode(engine: string, network: NetworkResource): NetworkNode {
   return { key: toKey(engine, network.Id), network };
 }
@@ -122,10 +132,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A network by id, unique id prefix or name; null when none matches.',
     args: { ref: t.arg.string({ required: true }) },
-    resolve: async (_root, { ref }, ctx) => {
-      const engine = defaultEngine(ctx);
-      const network = await ctx.loaders.networkDetails.load(toKey(engine.name, networkRef(ref)));
-      return network ? networkNode(engine.name, network) : null;
-    },
+    resolve: (_root, { ref }, ctx) => networkByRef(ctx, defaultEngine(ctx).name, networkRef(ref)),
   }),
 }));
