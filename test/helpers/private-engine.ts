@@ -9,21 +9,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import {
-  access,
-  constants,
-  mkdir,
-  readdir,
-  readFile,
-  rm,
-  rmdir,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FIXTURE_IMAGE } from './docker.ts';
+import { onPath, watchExit } from './processes.ts';
 
 const run = promisify(execFile);
 
@@ -120,7 +111,7 @@ export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
-  let exitInfo: string | undefined;
+  let exitInfo: () => string | undefined = () => undefined;
 
   const fail = async (what: string, cause?: unknown): Promise<Error> => {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
@@ -161,23 +152,15 @@ export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
     } finally {
       closeSync(log);
     }
-    exitInfo = undefined;
     const current = child;
-    exited = new Promise<void>((resolve) => {
-      current.once('exit', (code, signal) => {
-        exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-        if (child === current) child = undefined;
-        resolve();
-      });
-      current.once('error', (error) => {
-        exitInfo = `spawn failed: ${error.message}`;
-        if (child === current) child = undefined;
-        resolve();
-      });
+    const watch = watchExit(current);
+    exitInfo = watch.info;
+    exited = watch.exited.then(() => {
+      if (child === current) child = undefined;
     });
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      if (child !== current) throw await fail(`dockerd exited during startup (${exitInfo})`);
+      if (child !== current) throw await fail(`dockerd exited during startup (${exitInfo()})`);
       if (await ping(paths.socketPath)) return;
       if (Date.now() > deadline) {
         throw await fail(`/_ping did not answer within ${WAIT_MS / 1000} s`);
@@ -578,19 +561,6 @@ async function preflight(): Promise<void> {
   if (missing.length > 0) {
     throw new Error(`private engines need commands that are not on PATH: ${missing.join(', ')}`);
   }
-}
-
-async function onPath(command: string): Promise<boolean> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      await access(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      // next
-    }
-  }
-  return false;
 }
 
 /** The environment for a docker CLI against `dockerHost`, whatever context is selected. */

@@ -8,11 +8,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { docker } from './docker.ts';
+import { onPath, watchExit } from './processes.ts';
 
 const BINARY = 'docker-registry';
 const WAIT_MS = 30_000;
@@ -94,18 +95,9 @@ export async function startRegistry(): Promise<Registry> {
         closeSync(log);
       }
       const current = child;
-      let exitInfo = '';
-      exited = new Promise<void>((resolve) => {
-        current.once('exit', (code, signal) => {
-          exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-          if (child === current) child = undefined;
-          resolve();
-        });
-        current.once('error', (error) => {
-          exitInfo = `spawn failed: ${error.message}`;
-          if (child === current) child = undefined;
-          resolve();
-        });
+      const watch = watchExit(current);
+      exited = watch.exited.then(() => {
+        if (child === current) child = undefined;
       });
       const deadline = Date.now() + WAIT_MS;
       let ready = false;
@@ -124,7 +116,7 @@ export async function startRegistry(): Promise<Registry> {
       if (ready) break;
       const tail = await logTail(logPath);
       if (attempt < 3 && /address already in use/.test(tail)) continue;
-      throw new Error(`${BINARY} exited during startup (${exitInfo})`);
+      throw new Error(`${BINARY} exited during startup (${watch.info()})`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -178,19 +170,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function onPath(command: string): Promise<boolean> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      await access(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      // next
-    }
-  }
-  return false;
 }
 
 async function logTail(file: string, lines = 30): Promise<string> {
