@@ -5,7 +5,9 @@ set -euo pipefail
 image="${1:-wharf-fixture:busybox}"
 busybox="${BUSYBOX:-/bin/busybox}"
 
-if docker image inspect "$image" >/dev/null 2>&1; then
+# The tag alone proves nothing (another build may own it): only our label says it is the fixture.
+label=$(docker image inspect --format '{{ index .Config.Labels "org.wharf.fixture" }}' "$image" 2>/dev/null || true)
+if [ "$label" = true ]; then
   exit 0
 fi
 [ -x "$busybox" ] || { echo "fixture-image: $busybox not found (apt-get install busybox-static)" >&2; exit 1; }

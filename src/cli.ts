@@ -8,7 +8,7 @@ import { describeEndpoint } from './engine/docker-host.ts';
 import { WharfError } from './engine/errors.ts';
 import { schema } from './graphql/index.ts';
 import { createEngineRegistry } from './loaders/engines.ts';
-import { createLogger } from './log.ts';
+import { createLogger, routeConsole } from './log.ts';
 import { createGateway } from './server.ts';
 
 const HELP = `wharf: a GraphQL gateway for the Docker Engine
@@ -23,10 +23,24 @@ Environment:
   DOCKER_TLS_VERIFY         set to verify the engine's TLS certificate (tcp only)
   DOCKER_CERT_PATH          directory with ca.pem, cert.pem, key.pem (default ~/.docker)
   DOCKER_API_VERSION        pin the Engine API version instead of negotiating it
-  WHARF_LISTEN              listen address, like --listen
+  WHARF_LISTEN              listen address, like --listen; only loopback unless WHARF_AUTH=none
+  WHARF_AUTH                none: serve without authentication on a non-loopback address (unset)
+  WHARF_PUBLIC_HOSTS        comma list of host names clients use besides loopback (none)
+  WHARF_CORS_ORIGINS        comma list of origins allowed by CORS, exact match (none: CORS off)
+  WHARF_CORS_CREDENTIALS    true: allow cookies/credentials from those origins (false)
+  WHARF_GRAPHIQL            false: do not serve GraphiQL on GET /graphql (true)
   WHARF_ENGINE_TIMEOUT_MS   deadline for each non-streaming engine call (default 30000)
-  WHARF_ENGINE_CONNECTIONS  connections to the engine for non-streaming calls (default 16)
+  WHARF_ENGINE_CONNECTIONS  connections to the engine for non-streaming calls, shared fairly
+                            between clients (default 16)
+  WHARF_MAX_ENGINE_STREAMS  engine streams open at once: log follows, exec attaches, pulls,
+                            events, stats (default 256)
+  WHARF_MAX_SUBSCRIPTIONS_PER_SOCKET  subscriptions at once on one WebSocket (default 100)
+  WHARF_MAX_SUBSCRIPTIONS_PER_CLIENT  subscriptions at once from one client address, WebSocket
+                            and SSE together (default 200)
+  WHARF_WS_INIT_TIMEOUT_MS  close a WebSocket that sends no connection_init in time (default 3000)
   WHARF_LOG_LEVEL           debug, info, warn or error (default info)
+  WHARF_LOG_RATE            log lines a second of one message from one client; the rest of that
+                            second is counted in one "log lines suppressed" line (default 50)
   NODE_ENV                  development shows error details to clients; anything else hides them
 `;
 
@@ -36,21 +50,42 @@ export function printedSchema(): string {
 
 async function serve(listen: string | undefined): Promise<void> {
   const config = loadConfig(process.env, { listen });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, {
+    ratePerSecond: config.logRatePerSecond,
+  });
+  // Every line on stderr is JSON: what libraries print and Node's warnings go through the logger.
+  routeConsole(logger);
   const engine = createEngineClient({
     name: config.engine.name,
     endpoint: config.engine.endpoint,
     timeoutMs: config.engine.timeoutMs,
     maxConnections: config.engine.maxConnections,
+    maxStreams: config.streams.maxEngineStreams,
     apiVersion: config.engine.apiVersion,
+    logger,
   });
   const engines = createEngineRegistry([engine]);
-  const gateway = createGateway({ engines, logger, production: config.production });
+  const gateway = createGateway({
+    engines,
+    logger,
+    http: config.http,
+    streams: config.streams,
+    limits: config.limits,
+    production: config.production,
+  });
   const address = await gateway.start(config.listen.host, config.listen.port);
   logger.info('wharf listening', {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/graphql`,
     engine: describeEndpoint(config.engine.endpoint),
   });
+  if (config.http.auth === 'none') {
+    logger.warn(
+      'WHARF_AUTH=none: NO AUTHENTICATION. Anyone who reaches this address is root on the Docker host',
+      {
+        listen: `${config.listen.host}:${address.port}`,
+      },
+    );
+  }
   engine.api.version().then(
     (version) => logger.info('engine reachable', { engine: engine.name, ...version }),
     (error) => logger.warn('engine not reachable yet; /readyz answers 503', { error }),
@@ -77,6 +112,10 @@ async function serve(listen: string | undefined): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception', { error });
+    process.exit(1);
+  });
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,13 @@
 import { parseApiVersion } from './engine/api-version.ts';
 import { type EngineEndpoint, parseDockerHost } from './engine/docker-host.ts';
 import { BadUserInputError } from './engine/errors.ts';
+import { type HttpConfig, loadHttpConfig } from './http/http-config.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits/limits.ts';
+import {
+  DEFAULT_STREAM_LIMITS,
+  STREAM_LIMIT_VARIABLES,
+  type StreamLimits,
+} from './streams/stream-limits.ts';
 
 export interface Config {
   listen: { host: string; port: number };
@@ -12,6 +19,14 @@ export interface Config {
     maxConnections: number;
   };
   logLevel: LogLevel;
+  /** WHARF_LOG_RATE: lines a second of one message from one client; the rest are counted. */
+  logRatePerSecond: number;
+  /** Browser defences and who may listen openly (src/http/http-config.ts). */
+  http: HttpConfig;
+  /** Query limits and the per-operation budget (WHARF_MAX_*, WHARF_QUERY_TIMEOUT_MS). */
+  limits: QueryLimits;
+  /** Engine stream cap, subscription caps, WebSocket init timeout (src/streams/stream-limits.ts). */
+  streams: StreamLimits;
   /** Production hides GraphiQL-irrelevant internals from errors; development keeps messages verbose. */
   production: boolean;
 }
@@ -45,6 +60,23 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return parsed;
 }
 
+/** A group of positive integers, each with its variable and default. */
+function positiveInts<K extends string>(
+  env: Env,
+  defaults: Readonly<Record<K, number>>,
+  variables: Readonly<Record<K, string>>,
+): Record<K, number> {
+  const values = { ...defaults } as Record<K, number>;
+  for (const key of Object.keys(variables) as K[]) {
+    values[key] = positiveInt(variables[key], env[variables[key]], defaults[key]);
+  }
+  return values;
+}
+
+function loadLimits(env: Env): QueryLimits {
+  return positiveInts(env, DEFAULT_LIMITS, LIMIT_VARIABLES);
+}
+
 /** The only reader of the environment. Flags given on the command line win over variables. */
 export function loadConfig(env: Env, overrides: { listen?: string | undefined } = {}): Config {
   const apiVersion = env.DOCKER_API_VERSION?.trim() || undefined;
@@ -55,8 +87,10 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
       `WHARF_LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`,
     );
   }
+  const listen = parseListen(overrides.listen ?? env.WHARF_LISTEN ?? DEFAULT_LISTEN);
   return {
-    listen: parseListen(overrides.listen ?? env.WHARF_LISTEN ?? DEFAULT_LISTEN),
+    listen,
+    http: loadHttpConfig(env, listen),
     engine: {
       name: 'local',
       endpoint: parseDockerHost(env),
@@ -65,6 +99,9 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
       maxConnections: positiveInt('WHARF_ENGINE_CONNECTIONS', env.WHARF_ENGINE_CONNECTIONS, 16),
     },
     logLevel,
+    logRatePerSecond: positiveInt('WHARF_LOG_RATE', env.WHARF_LOG_RATE, 50),
+    limits: loadLimits(env),
+    streams: positiveInts(env, DEFAULT_STREAM_LIMITS, STREAM_LIMIT_VARIABLES),
     production: env.NODE_ENV !== 'development',
   };
 }

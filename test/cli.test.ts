@@ -87,4 +87,96 @@ describe('wharf CLI', () => {
     ).toBe(true);
     expect(logs.some((entry) => entry.msg === 'shutting down')).toBe(true);
   });
+
+  it('refuses to listen beyond loopback unless WHARF_AUTH=none, with exit code 2', async () => {
+    // The other variables' checks are unit-tested in test/http/http-config.test.ts.
+    const [flag, variable] = await Promise.all([
+      failure(['serve', '--listen', '0.0.0.0:0']),
+      failure(['serve'], { WHARF_LISTEN: '[::]:0' }),
+    ]);
+    for (const refused of [flag, variable]) {
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/refusing to listen on .*set WHARF_AUTH=none/s);
+    }
+  });
+
+  it('listens on every interface with WHARF_AUTH=none, and warns loudly', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...process.env, WHARF_LISTEN: '0.0.0.0:0', WHARF_AUTH: 'none' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    server = child;
+    const logs: Record<string, unknown>[] = [];
+    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
+    const url = await new Promise<string>((resolve, reject) => {
+      lines.on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.level === 'warn' && String(entry.msg).includes('NO AUTHENTICATION')) {
+          resolve(String(logs.find((e) => e.msg === 'wharf listening')?.url));
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`wharf exited with ${code}`)));
+    });
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/graphql$/);
+    // Inside a container published on 127.0.0.1, clients still send a loopback Host.
+    const port = new URL(url).port;
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  /** `wharf serve` on a free port; resolves once it listens, with every stderr line parsed. */
+  async function serveWith(env: Record<string, string>) {
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...process.env, WHARF_LISTEN: '127.0.0.1:0', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    server = child;
+    const logs: Record<string, unknown>[] = [];
+    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
+    const url = await new Promise<string>((resolve, reject) => {
+      lines.on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.msg === 'wharf listening') resolve(String(entry.url));
+      });
+      child.once('exit', (code) => reject(new Error(`wharf exited with ${code}`)));
+    });
+    return { child, logs, url };
+  }
+
+  it('exits 0 on SIGTERM at once with an SSE subscription attached', async () => {
+    const { child, logs, url } = await serveWith({});
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription Watch { events { __typename } }' }),
+    });
+    expect(response.status).toBe(200);
+    const reading = response.text().catch(() => 'cut');
+    await expect.poll(() => logs.some((e) => e.msg === 'subscription started')).toBe(true);
+
+    const started = Date.now();
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await reading;
+    expect(logs.find((e) => e.msg === 'operation')).toMatchObject({
+      operation: 'Watch',
+      type: 'subscription',
+      transport: 'sse',
+    });
+  });
+
+  it('says why the engine is not reachable: the errno, syscall and socket path', async () => {
+    const socket = `/tmp/wharf-cli-no-engine-${process.pid}.sock`;
+    const { logs } = await serveWith({ DOCKER_HOST: `unix://${socket}` });
+    await expect
+      .poll(() => logs.find((e) => String(e.msg).startsWith('engine not reachable')))
+      .toBeTruthy();
+    const line = JSON.stringify(logs.find((e) => String(e.msg).startsWith('engine not reachable')));
+    expect(line).toContain('"code":"ENOENT"');
+    expect(line).toContain('"syscall":"connect"');
+    expect(line).toContain(socket);
+  });
 });

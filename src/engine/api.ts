@@ -1,4 +1,5 @@
 import { checkPin, negotiateApiVersion } from './api-version.ts';
+import { outsideCallScope } from './call-scope.ts';
 import { EngineError } from './errors.ts';
 import type { Hijacked } from './hijack.ts';
 import type {
@@ -53,9 +54,9 @@ export function createEngineApi(transport: Transport, pin?: string): EngineApi {
 
   function version(): Promise<ApiVersionInfo> {
     if (!negotiated) {
-      // Shared by every waiting caller, so no caller's abort signal may cancel it; the
-      // transport's deadline bounds it.
-      negotiated = transport.request('GET', '/_ping').then((response) => {
+      // Shared by every waiting caller, so it belongs to no caller's operation: none is charged
+      // for it and no abort cancels it; the transport's deadline bounds it.
+      negotiated = outsideCallScope(() => transport.request('GET', '/_ping')).then((response) => {
         const engineMax = announcedVersion(response);
         return { engineMax, version: negotiateApiVersion(engineMax, pin) };
       });

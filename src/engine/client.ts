@@ -1,3 +1,4 @@
+import type { Logger } from '../log.ts';
 import { createEngineApi, type EngineApi } from './api.ts';
 import type { EngineEndpoint } from './docker-host.ts';
 import { EventHub } from './event-hub.ts';
@@ -11,9 +12,13 @@ export interface EngineClientOptions {
   endpoint: EngineEndpoint;
   timeoutMs: number;
   maxConnections: number;
+  /** Engine streams open at once (WHARF_MAX_ENGINE_STREAMS); the transport's default when absent. */
+  maxStreams?: number | undefined;
   /** DOCKER_API_VERSION: skip negotiation and use this version. */
   apiVersion?: string | undefined;
   onCall?: ((call: EngineCall) => void) | undefined;
+  /** Where failures nobody's request sees are reported (the shared event stream's). */
+  logger?: Logger | undefined;
 }
 
 export interface EngineClient {
@@ -36,13 +41,21 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     endpoint: options.endpoint,
     timeoutMs: options.timeoutMs,
     maxConnections: options.maxConnections,
+    maxStreams: options.maxStreams,
     onCall: options.onCall,
   });
   const api = createEngineApi(transport, options.apiVersion);
   return {
     name: options.name,
     api,
-    events: new EventHub({ api }),
+    events: new EventHub({
+      api,
+      onError: (error) =>
+        options.logger?.warn('engine event stream lost; reconnecting', {
+          engine: options.name,
+          error,
+        }),
+    }),
     stats: new StatsHub(api),
     execs: new ExecSessions(),
     get openStreams() {

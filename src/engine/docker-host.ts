@@ -69,11 +69,16 @@ export function parseDockerHost(env: DockerHostEnv): EngineEndpoint {
   );
 }
 
+/** Absent is fine (the file is optional); present but unreadable (EACCES, EISDIR) is a setup error. */
 function readOptional(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new BadUserInputError(`cannot read ${path} (${code ?? 'unknown error'})`, {
+      cause: error,
+    });
   }
 }
 

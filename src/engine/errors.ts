@@ -122,3 +122,77 @@ export function isUnavailableCause(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A step after create failed and removing the container again failed too: it is still on the
+ * engine. The client gets the first failure's code with the id in `orphanedId`; the server log
+ * gets both causes (`cause` is the failure, `undoError` why the removal failed).
+ */
+export class OrphanedContainerError extends WharfError {
+  readonly orphanedId: string;
+  readonly undoError: unknown;
+
+  constructor(orphanedId: string, failure: unknown, undoError: unknown) {
+    const wharf = failure instanceof WharfError ? failure : undefined;
+    super(
+      wharf?.code ?? 'ENGINE_ERROR',
+      `${wharf?.message ?? 'unexpected error'}; container ${orphanedId} was created and could not be removed again`,
+      { cause: failure },
+    );
+    this.orphanedId = orphanedId;
+    this.undoError = undoError;
+    this.extensions = { ...wharf?.extensions, orphanedId };
+  }
+}
+
+/** Over a cap on open streams (engine streams, or subscriptions per socket or per client). */
+export class TooManyStreamsError extends WharfError {
+  constructor(message: string) {
+    super('TOO_MANY_STREAMS', message);
+  }
+}
+
+/** A short engine call waited its whole deadline for a free connection and was never sent. */
+export class EngineBusyError extends WharfError {
+  constructor(message: string) {
+    super('ENGINE_BUSY', message);
+  }
+}
+
+/**
+ * An operation over one of the query limits (depth, aliases, tokens, root mutations, cost),
+ * refused before anything runs. The message names the limit; numbers only outside production.
+ */
+export class CostLimitError extends WharfError {
+  constructor(message: string) {
+    super('COST_LIMIT', message);
+  }
+}
+
+/** The operation made more engine calls than one operation may (WHARF_MAX_ENGINE_CALLS). */
+export class EngineCallLimitError extends WharfError {
+  constructor(message: string) {
+    super('ENGINE_CALL_LIMIT', message);
+  }
+}
+
+/** The operation ran past its deadline (WHARF_QUERY_TIMEOUT_MS); its engine calls were aborted. */
+export class QueryTimeoutError extends WharfError {
+  constructor(message: string) {
+    super('QUERY_TIMEOUT', message);
+  }
+}
+
+/** The answer would be larger than one result may be (WHARF_MAX_RESPONSE_BYTES, logs byte cap). */
+export class ResponseTooLargeError extends WharfError {
+  constructor(message: string) {
+    super('RESPONSE_TOO_LARGE', message);
+  }
+}
+
+/** The client went away (HTTP abort, WebSocket `complete` or close): its operation is abandoned. */
+export class ClientGoneError extends WharfError {
+  constructor() {
+    super('CLIENT_GONE', 'the client closed the operation');
+  }
+}

@@ -1,4 +1,5 @@
 import type { EngineApi } from './api.ts';
+import { outsideCallScope } from './call-scope.ts';
 import { BadUserInputError } from './errors.ts';
 import { eventKey, eventNanos, openEvents } from './events.ts';
 import { Fanout } from './fanout.ts';
@@ -37,7 +38,8 @@ export function encodeCursor(engine: string, event: EventMessage): string {
 export function decodeCursor(engine: string, cursor: string): { nanos: bigint; key: string } {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const [name, nanos, ...rest] = text.split('|');
-  if (name !== engine || !nanos || !/^\d{1,20}$/.test(nanos) || rest.length !== 3) {
+  // Type, Action, actor id: an exec event's Action holds its command, which may hold `|` too.
+  if (name !== engine || !nanos || !/^\d{1,20}$/.test(nanos) || rest.length < 3) {
     throw new BadUserInputError('`after` is not an event cursor of this engine');
   }
   return { nanos: BigInt(nanos), key: `${nanos}|${rest.join('|')}` };
@@ -82,7 +84,9 @@ export class EventHub {
       () => this.release(),
       resumeFrom && ((queued) => this.replay(resumeFrom, queued)),
     );
-    this.running ??= this.run();
+    // The upstream serves every subscriber: it must not be charged to, or end with, the operation
+    // that happened to start it.
+    this.running ??= outsideCallScope(() => this.run());
     return items;
   }
 

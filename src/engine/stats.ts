@@ -1,4 +1,5 @@
 import type { EngineApi } from './api.ts';
+import { outsideCallScope } from './call-scope.ts';
 import { streamContainerStats } from './containers.ts';
 import { jsonLines } from './decode/json-lines.ts';
 import { Fanout } from './fanout.ts';
@@ -102,7 +103,8 @@ export class StatsHub {
       };
       this.streams.set(containerId, started);
       stream = started;
-      this.pump(containerId, started).catch(() => {});
+      // Shared by every subscriber of the container: outside the first one's operation.
+      outsideCallScope(() => this.pump(containerId, started)).catch(() => {});
     }
     const { fanout, abort } = stream;
     return fanout.subscribe(() => {

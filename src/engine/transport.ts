@@ -1,13 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import { currentCallScope } from './call-scope.ts';
 import type { EngineEndpoint } from './docker-host.ts';
 import {
+  EngineBusyError,
   EngineUnavailableError,
   engineErrorFromStatus,
   isUnavailableCause,
+  TooManyStreamsError,
   WharfError,
 } from './errors.ts';
+import { FairQueue } from './fair-queue.ts';
 import { type Hijacked, hijack } from './hijack.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -45,8 +49,13 @@ export interface TransportOptions {
   endpoint: EngineEndpoint;
   /** Deadline for every non-streaming call, connect included. */
   timeoutMs: number;
-  /** Connections for short calls; streams get their own pool so they cannot starve them. */
+  /**
+   * Connections for short calls, shared fairly: one queue per client (the call scope's `client`),
+   * served in turn. Streams get their own pool so they cannot starve them.
+   */
   maxConnections: number;
+  /** Engine streams (streaming responses, hijacked connections) open at once; more are refused. */
+  maxStreams?: number | undefined;
   onCall?: ((call: EngineCall) => void) | undefined;
 }
 
@@ -57,7 +66,7 @@ export interface Transport {
   hijack(path: string, options?: RequestOptions): Promise<Hijacked>;
   /** Long-lived response: no deadline and no body idle timeout; abort it with `signal`. */
   stream(method: HttpMethod, path: string, options?: RequestOptions): Promise<StreamResponse>;
-  /** Streaming responses (and hijacked connections) open right now: leaks show up here. */
+  /** Streaming responses and hijacked connections open (or opening) right now: leaks show up here. */
   readonly openStreams: number;
   close(): Promise<void>;
 }
@@ -108,10 +117,30 @@ async function readErrorMessage(body: Readable, statusCode: number): Promise<str
   return text || `engine answered HTTP ${statusCode}`;
 }
 
+/** Engine streams open at once by default: far below dockerd's file limits. */
+export const DEFAULT_MAX_STREAMS = 256;
+
+/**
+ * Stream slots only the shared upstreams (event and stats hubs, which run outside any call scope)
+ * may take, so clients filling the cap cannot cut every subscriber off the engine's events.
+ */
+export function sharedStreamReserve(maxStreams: number): number {
+  return Math.min(Math.max(1, Math.floor(maxStreams / 8)), maxStreams - 1);
+}
+
+/** Calls made outside any operation (hubs, readiness) share one fairness queue. */
+const NO_CLIENT = '';
+
 export function createTransport(options: TransportOptions): Transport {
   const { engine, endpoint, timeoutMs, onCall } = options;
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
+  const clientStreams = maxStreams - sharedStreamReserve(maxStreams);
   const callPool = createPool(endpoint, options.maxConnections, timeoutMs);
   const streamPool = createPool(endpoint, null, timeoutMs);
+  const callQueue = new FairQueue(options.maxConnections);
+  /** Engine streams open or opening; `scopedStreams` of them for operations. */
+  let openStreams = 0;
+  let scopedStreams = 0;
 
   function toWharfError(error: unknown, signal: AbortSignal | undefined): unknown {
     if (error instanceof WharfError) return error;
@@ -137,40 +166,84 @@ export function createTransport(options: TransportOptions): Transport {
     return error;
   }
 
+  /**
+   * The call-scope contract: the operation making the call is charged for it (and may refuse it),
+   * and its abort ends the call along with the caller's own signal.
+   */
+  function enter(call: EngineCall, own: AbortSignal | undefined) {
+    const scope = currentCallScope();
+    const signals = [own, scope?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    signal?.throwIfAborted();
+    scope?.charge(call);
+    return { scope, signal };
+  }
+
+  /**
+   * A slot under the stream cap, taken before the engine is asked, released when it closes.
+   * Operations' streams count against `maxStreams - reserve` as well, so they never take the
+   * slots kept for the shared upstreams.
+   */
+  function openStreamSlot(scoped: boolean): () => void {
+    if (openStreams >= maxStreams || (scoped && scopedStreams >= clientStreams)) {
+      throw new TooManyStreamsError(
+        'too many engine streams are open (log follows, exec attaches, pulls, stats); close some or try again later',
+      );
+    }
+    openStreams += 1;
+    if (scoped) scopedStreams += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      openStreams -= 1;
+      if (scoped) scopedStreams -= 1;
+    };
+  }
+
+  /**
+   * Waits for a short-call connection in the client's fair queue. The wait is bounded on its own
+   * (timeoutMs), so the call's deadline, which starts once it is sent, is all the engine's.
+   */
+  async function acquireConnection(client: string, signal: AbortSignal | undefined) {
+    const waitLimit = AbortSignal.timeout(timeoutMs);
+    try {
+      return await callQueue.acquire(
+        client,
+        signal ? AbortSignal.any([signal, waitLimit]) : waitLimit,
+      );
+    } catch (error) {
+      if (waitLimit.aborted && !signal?.aborted) {
+        throw new EngineBusyError(
+          `engine "${engine}" had no free connection within ${timeoutMs} ms; try again later`,
+        );
+      }
+      throw error;
+    }
+  }
+
   async function send(
     pool: Pool,
-    method: HttpMethod,
-    path: string,
+    call: EngineCall,
     options: RequestOptions,
     signal: AbortSignal | undefined,
-    streaming: boolean,
   ) {
-    const fullPath = pathWithQuery(path, options.query);
-    onCall?.({ engine, method, path: fullPath, streaming });
+    onCall?.(call);
     const hasBody = options.body !== undefined;
     const response = await pool.request({
-      method,
-      path: fullPath,
+      method: call.method,
+      path: call.path,
       headers: hasBody ? { 'content-type': 'application/json' } : {},
       body: hasBody ? JSON.stringify(options.body) : null,
       signal,
-      headersTimeout: streaming ? 0 : timeoutMs,
-      bodyTimeout: streaming ? 0 : timeoutMs,
+      headersTimeout: call.streaming ? 0 : timeoutMs,
+      bodyTimeout: call.streaming ? 0 : timeoutMs,
     });
     if (response.statusCode >= 400) {
       const message = await readErrorMessage(response.body, response.statusCode);
       throw engineErrorFromStatus(response.statusCode, message);
     }
     return response;
-  }
-
-  let openStreams = 0;
-  function track<T extends { once(event: 'close', listener: () => void): unknown }>(stream: T): T {
-    openStreams += 1;
-    stream.once('close', () => {
-      openStreams -= 1;
-    });
-    return stream;
   }
 
   return {
@@ -180,10 +253,16 @@ export function createTransport(options: TransportOptions): Transport {
     },
 
     async request(method, path, options = {}) {
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+      const call = { engine, method, path: pathWithQuery(path, options.query), streaming: false };
+      let signal: AbortSignal | undefined;
+      let release: (() => void) | undefined;
       try {
-        const response = await send(callPool, method, path, options, signal, false);
+        const entered = enter(call, options.signal);
+        signal = entered.signal;
+        release = await acquireConnection(entered.scope?.client ?? NO_CLIENT, signal);
+        const deadline = AbortSignal.timeout(timeoutMs);
+        signal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+        const response = await send(callPool, call, options, signal);
         const chunks: Buffer[] = [];
         for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
         return {
@@ -193,27 +272,29 @@ export function createTransport(options: TransportOptions): Transport {
         };
       } catch (error) {
         throw toWharfError(error, signal);
+      } finally {
+        release?.();
       }
     },
 
     async stream(method, path, options = {}) {
+      const call = { engine, method, path: pathWithQuery(path, options.query), streaming: true };
+      const { scope, signal } = enter(call, options.signal);
+      const releaseSlot = openStreamSlot(scope !== undefined);
       // Only the wait for response headers has a deadline; the body may stay quiet for hours.
-      options.signal?.throwIfAborted();
       const headersDeadline = AbortSignal.timeout(timeoutMs);
       const controller = new AbortController();
-      const abort = () => controller.abort(options.signal?.reason);
-      options.signal?.addEventListener('abort', abort, { once: true });
+      const abort = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', abort, { once: true });
       const onDeadline = () => controller.abort(headersDeadline.reason);
       headersDeadline.addEventListener('abort', onDeadline, { once: true });
       try {
-        const response = await send(streamPool, method, path, options, controller.signal, true);
-        return {
-          statusCode: response.statusCode,
-          headers: response.headers,
-          body: track(response.body),
-        };
+        const response = await send(streamPool, call, options, controller.signal);
+        response.body.once('close', releaseSlot);
+        return { statusCode: response.statusCode, headers: response.headers, body: response.body };
       } catch (error) {
-        options.signal?.removeEventListener('abort', abort);
+        signal?.removeEventListener('abort', abort);
+        releaseSlot();
         throw toWharfError(error, controller.signal);
       } finally {
         headersDeadline.removeEventListener('abort', onDeadline);
@@ -221,17 +302,29 @@ export function createTransport(options: TransportOptions): Transport {
     },
 
     async hijack(path, options = {}) {
-      const fullPath = pathWithQuery(path, options.query);
-      onCall?.({ engine, method: 'POST', path: fullPath, streaming: true });
-      const hijacked = await hijack(endpoint, {
-        method: 'POST',
-        path: fullPath,
-        body: options.body,
-        ...(options.signal && { signal: options.signal }),
-        timeoutMs,
-      });
-      track(hijacked.socket);
-      return hijacked;
+      const call = {
+        engine,
+        method: 'POST' as const,
+        path: pathWithQuery(path, options.query),
+        streaming: true,
+      };
+      const { scope, signal } = enter(call, options.signal);
+      const releaseSlot = openStreamSlot(scope !== undefined);
+      try {
+        onCall?.(call);
+        const hijacked = await hijack(endpoint, {
+          method: 'POST',
+          path: call.path,
+          body: options.body,
+          ...(signal && { signal }),
+          timeoutMs,
+        });
+        hijacked.socket.once('close', releaseSlot);
+        return hijacked;
+      } catch (error) {
+        releaseSlot();
+        throw error;
+      }
     },
 
     async close() {

@@ -1,7 +1,9 @@
 import SchemaBuilder, { PothosValidationError } from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Context } from '../context.ts';
+import { fieldCost } from '../limits/cost.ts';
 
 const NODE_TYPES = new Set(['Container', 'Image', 'Network', 'Volume']);
 
@@ -14,7 +16,9 @@ export const builder = new SchemaBuilder<{
     SafeInt: { Input: number; Output: number };
   };
 }>({
-  plugins: [RelayPlugin, DataloaderPlugin],
+  plugins: [RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  // Costs only: the budget is checked per request before execution (src/limits/static-limits.ts).
+  complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -27,6 +31,9 @@ export const builder = new SchemaBuilder<{
       return decoded;
     },
     cursorType: 'String',
+    // A fixed cost: a cost function would decode the id while the budget is computed, and a
+    // malformed one would then fail the whole document instead of this field.
+    nodeQueryOptions: { complexity: 2 },
     nodesQueryOptions: false,
   },
 });

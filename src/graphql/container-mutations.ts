@@ -20,7 +20,12 @@ import {
   updateContainer,
   waitContainer,
 } from '../engine/containers.ts';
-import { BadUserInputError, EngineNotFoundError, WharfError } from '../engine/errors.ts';
+import {
+  BadUserInputError,
+  EngineNotFoundError,
+  OrphanedContainerError,
+  WharfError,
+} from '../engine/errors.ts';
 import { inspectNetwork } from '../engine/networks.ts';
 import { imageRef, networkRef, volumeName } from '../engine/refs.ts';
 import { builder } from './builder.ts';
@@ -28,10 +33,12 @@ import { Container, type ContainerNode, containerByRef } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import {
   argument,
+  envEntry,
   keyValueMap,
   LabelInput,
   list,
   PruneFilter,
+  pruneUntil,
   singleLine,
 } from './input-checks.ts';
 
@@ -246,13 +253,6 @@ function restartPolicy(input: RestartPolicyShape): ContainerRestartPolicy {
 
 type CreateInput = typeof ContainerCreateInput.$inferInput;
 
-function envEntry(entry: string): string {
-  if (argument('env', entry).indexOf('=') < 1) {
-    throw new BadUserInputError(`env entry "${entry.slice(0, 80)}" is not KEY=value`);
-  }
-  return entry;
-}
-
 function portsOf(input: CreateInput) {
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -386,7 +386,7 @@ export function createRequest(input: CreateInput) {
     Image: image,
     Cmd: list('cmd', input.cmd, (value) => argument('cmd', value)),
     Entrypoint: list('entrypoint', input.entrypoint, (value) => argument('entrypoint', value)),
-    Env: list('env', input.env, envEntry),
+    Env: list('env', input.env, (entry) => envEntry('env', entry)),
     Labels: keyValueMap('labels', input.labels),
     WorkingDir: optionalLine('workingDir', input.workingDir),
     User: optionalLine('user', input.user),
@@ -550,7 +550,9 @@ builder.mutationFields((t) => ({
         }
       } catch (error) {
         // Half-networked is not what was asked for: undo the create.
-        await removeContainer(engine.api, id, { force: true, volumes: true }).catch(() => {});
+        await removeContainer(engine.api, id, { force: true, volumes: true }).catch((undo) => {
+          throw new OrphanedContainerError(id, error, undo);
+        });
         throw error;
       }
       if (args.start) {
@@ -680,7 +682,8 @@ builder.mutationFields((t) => ({
   }),
   containerWait: t.field({
     type: ContainerWaitResult,
-    description: 'Answers when the condition holds, however long that takes.',
+    description:
+      'Answers when the condition holds, or fails with QUERY_TIMEOUT past WHARF_QUERY_TIMEOUT_MS (follow `events` to wait longer).',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
       condition: t.arg({ type: WaitCondition, defaultValue: 'not-running' }),
@@ -702,7 +705,10 @@ builder.mutationFields((t) => ({
     description: 'Removes every stopped container that matches the filter (all of them without).',
     args: { filter: t.arg({ type: PruneFilter }) },
     resolve: async (_root, args, ctx) => {
-      const filters = engineFilters(args.filter);
+      const filters = engineFilters({
+        label: args.filter?.label,
+        until: pruneUntil(args.filter?.until),
+      });
       const result = await pruneContainers(defaultEngine(ctx).api, filters);
       refreshLoaders(ctx);
       return {

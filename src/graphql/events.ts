@@ -1,4 +1,3 @@
-import { refreshLoaders } from '../context.ts';
 import { BadUserInputError } from '../engine/errors.ts';
 import type { EventItem, GapReason } from '../engine/event-hub.ts';
 import { filterAsync } from '../engine/iterate.ts';
@@ -7,6 +6,7 @@ import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { keyValues, Label } from './common.ts';
 import { Container, containerByRef } from './containers.ts';
+import { shareEventContext } from './event-context.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import { Image, imageByRef } from './images.ts';
 import { Network } from './networks.ts';
@@ -213,7 +213,8 @@ builder.subscriptionField('events', (t) =>
       );
     },
     resolve: (item, _args, ctx) => {
-      refreshLoaders(ctx);
+      // Every subscriber gets this same item: its relations are looked up once for all of them.
+      shareEventContext(ctx, item);
       return item.kind === 'event' ? { ...item, engine: defaultEngine(ctx).name } : item;
     },
   }),

@@ -23,17 +23,20 @@ import {
 } from '../engine/exec.ts';
 import { abortable } from '../engine/iterate.ts';
 import { containerRef } from '../engine/refs.ts';
+import { fitJson } from '../limits/json-size.ts';
+import { chargeResponseBytes } from '../limits/operation-scope.ts';
 import { toKey } from '../loaders/keys.ts';
 import { builder } from './builder.ts';
 import { OutputStream } from './common.ts';
 import { Container } from './containers.ts';
 import { defaultEngine } from './filters.ts';
+import { argument, envEntry, list, singleLine } from './input-checks.ts';
 
-/** What the one-shot `exec` keeps of each stream; the rest is drained and `truncated` says so. */
+/**
+ * What the one-shot `exec` keeps of each stream, in bytes of JSON (a NUL is six); the rest is
+ * drained and `truncated` says so.
+ */
 export const EXEC_OUTPUT_CAP = 1024 * 1024;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL cannot cross into argv or env
-const NUL = /\u0000/;
 
 function execConfig(input: {
   cmd: readonly string[];
@@ -46,28 +49,19 @@ function execConfig(input: {
 }): ExecConfig {
   if (input.cmd.length === 0 || input.cmd[0] === '')
     throw new BadUserInputError('cmd must name a program');
-  for (const value of [
-    ...input.cmd,
-    ...(input.env ?? []),
-    input.workingDir ?? '',
-    input.user ?? '',
-  ]) {
-    if (NUL.test(value))
-      throw new BadUserInputError('cmd, env, workingDir and user cannot hold NUL');
-  }
-  for (const entry of input.env ?? []) {
-    if (entry.indexOf('=') < 1)
-      throw new BadUserInputError(`env entry "${entry.slice(0, 80)}" is not KEY=value`);
-  }
+  const cmd = list('cmd', input.cmd, (value) => argument('cmd', value)) ?? [];
+  const env = list('env', input.env, (entry) => envEntry('env', entry));
+  const workingDir = input.workingDir && singleLine('workingDir', input.workingDir);
+  const user = input.user && singleLine('user', input.user);
   const size = input.consoleSize;
   if (size && !(validDimension(size.rows) && validDimension(size.cols))) {
     throw new BadUserInputError('consoleSize rows and cols must be 1 to 65535');
   }
   return {
-    Cmd: [...input.cmd],
-    ...(input.env && { Env: [...input.env] }),
-    ...(input.workingDir && { WorkingDir: input.workingDir }),
-    ...(input.user && { User: input.user }),
+    Cmd: cmd,
+    ...(env && { Env: env }),
+    ...(workingDir && { WorkingDir: workingDir }),
+    ...(user && { User: user }),
     Tty: input.tty ?? false,
     AttachStdin: input.stdin ?? false,
     AttachStdout: true,
@@ -288,7 +282,7 @@ builder.mutationFields((t) => ({
         'ExecResult',
       )
       .implement({
-        description: `A finished one-shot exec. Each stream keeps its first ${EXEC_OUTPUT_CAP} bytes; \`truncated\` says whether more was dropped.`,
+        description: `A finished one-shot exec. Each stream keeps its first ${EXEC_OUTPUT_CAP} bytes as JSON text (a NUL counts six); \`truncated\` says whether more was dropped.`,
         fields: (f) => ({
           exitCode: f.int({ nullable: true, resolve: (r) => r.exitCode }),
           stdout: f.exposeString('stdout'),
@@ -296,7 +290,7 @@ builder.mutationFields((t) => ({
           truncated: f.exposeBoolean('truncated'),
         }),
       }),
-    description: `Runs a command in a running container to completion and returns its output (at most ${EXEC_OUTPUT_CAP} bytes per stream) and exit code. No stdin.`,
+    description: `Runs a command in a running container to completion and returns its output (at most ${EXEC_OUTPUT_CAP} bytes of JSON text per stream) and exit code. No stdin.`,
     args: {
       container: t.arg.string({ required: true }),
       cmd: t.arg.stringList({ required: true }),
@@ -314,22 +308,29 @@ builder.mutationFields((t) => ({
       const decoder = outputDecoder(
         framingOf(response.headers['content-type'], config.Tty) === 'multiplexed',
       );
-      const kept = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+      // The cap counts the text as it leaves in JSON: a NUL is six bytes there, not one.
+      const kept = { stdout: [] as string[], stderr: [] as string[] };
       const sizes = { stdout: 0, stderr: 0 };
       let truncated = false;
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        for (const { stream, data } of decoder.push(chunk)) {
+        for (const { stream, text } of decoder.push(chunk)) {
           const room = EXEC_OUTPUT_CAP - sizes[stream];
-          if (data.length > room) truncated = true;
-          if (room > 0) kept[stream].push(data.subarray(0, room));
-          sizes[stream] += Math.min(room, data.length);
+          if (room <= 0) {
+            truncated ||= text.length > 0;
+            continue;
+          }
+          const fit = fitJson(text, room);
+          truncated ||= fit.text.length < text.length;
+          chargeResponseBytes(fit.size);
+          kept[stream].push(fit.text);
+          sizes[stream] += fit.size;
         }
       }
       decoder.end();
       return {
         exitCode: await execExitCode(api, id),
-        stdout: Buffer.concat(kept.stdout).toString('utf8'),
-        stderr: Buffer.concat(kept.stderr).toString('utf8'),
+        stdout: kept.stdout.join(''),
+        stderr: kept.stderr.join(''),
         truncated,
       };
     },

@@ -12,9 +12,8 @@ import { imageRef } from '../engine/refs.ts';
 import { builder } from './builder.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
 import { Image, type ImageNode, imageByRef } from './images.ts';
-import { PruneFilter, pruneUntil } from './input-checks.ts';
+import { PruneFilter, platformSpec, pruneUntil } from './input-checks.ts';
 
-const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
 /** The distribution reference grammar: an optional registry host[:port], then path components. */
 const DOMAIN =
   '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d{1,5})?';
@@ -97,12 +96,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const ref = imageRef(args.ref);
-      const platform = args.platform ?? undefined;
-      if (platform !== undefined && !PLATFORM.test(platform)) {
-        throw new BadUserInputError(
-          `platform "${platform.slice(0, 80)}" is not os[/arch[/variant]]`,
-        );
-      }
+      const platform = args.platform ? platformSpec('platform', args.platform) : undefined;
       const engine = defaultEngine(ctx);
       // A client that goes away takes its pull with it, as with the docker CLI.
       const signal = ctx.signal ?? new AbortController().signal;

@@ -1,6 +1,6 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { type Context, refreshLoaders } from '../context.ts';
-import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
 import { listImages, pullImage } from '../engine/images.ts';
 import { abortable } from '../engine/iterate.ts';
 import { imageRef } from '../engine/refs.ts';
@@ -11,6 +11,7 @@ import { builder } from './builder.ts';
 import { labelFields, nodesFor } from './common.ts';
 import { Container, containerNodeFromSummary } from './containers.ts';
 import { defaultEngine, engineFilters } from './filters.ts';
+import { platformSpec } from './input-checks.ts';
 import { unixTime } from './scalars.ts';
 
 /** An image as listed (`summary`) or inspected (`details`); both carry tags, size and labels. */
@@ -273,18 +274,12 @@ const PullEvent = builder.unionType('PullEvent', {
   resolveType: (event) => (event.kind === 'progress' ? PullProgress : PullDone),
 });
 
-const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
-
 async function* pull(
   ctx: Context,
   args: { ref: string; platform?: string | null },
   signal: AbortSignal,
 ): AsyncGenerator<PullEventShape> {
-  if (args.platform && !PLATFORM.test(args.platform)) {
-    throw new BadUserInputError(
-      `platform "${args.platform.slice(0, 80)}" is not os[/arch[/variant]]`,
-    );
-  }
+  if (args.platform) platformSpec('platform', args.platform);
   const engine = defaultEngine(ctx);
   const layers = new Map<string, LayerState>();
   for await (const message of pullImage(engine.api, args.ref, {

@@ -11,6 +11,8 @@ const MAX_ITEMS = 1024;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL cannot cross into argv or env
 const NUL = /\u0000/;
+/** os[/arch[/variant]], as pulls and builds take it. */
+const PLATFORM = /^[a-z0-9_.-]{1,64}(\/[a-z0-9_.-]{1,64}){0,2}$/i;
 /** A built-in driver (`bridge`) or a plugin (`vendor/plugin:tag`). */
 const DRIVER = /^[a-zA-Z0-9][a-zA-Z0-9_.:/-]{0,254}$/;
 /** `until` as the engine parses it: Unix seconds, an RFC 3339 date or a Go duration. */
@@ -52,6 +54,21 @@ export function singleLine(field: string, value: string, allowEmpty = false): st
 /** Arguments, environment and label values may span lines (scripts); only NUL is refused. */
 export function argument(field: string, value: string): string {
   if (NUL.test(capped(field, value))) throw new BadUserInputError(`${field} cannot hold NUL`);
+  return value;
+}
+
+/** `KEY=value` for a container's or an exec's environment. */
+export function envEntry(field: string, entry: string): string {
+  if (argument(field, entry).indexOf('=') < 1) {
+    throw new BadUserInputError(`${field} entry "${entry.slice(0, 80)}" is not KEY=value`);
+  }
+  return entry;
+}
+
+export function platformSpec(field: string, value: string): string {
+  if (!PLATFORM.test(value)) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" is not os[/arch[/variant]]`);
+  }
   return value;
 }
 

@@ -8,11 +8,15 @@ import {
   EngineConflictError,
   EngineNotFoundError,
   isUnavailableCause,
+  ResponseTooLargeError,
   WharfError,
 } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
 import { LogDecoder, type LogLine } from '../engine/log-lines.ts';
 import { containerRef } from '../engine/refs.ts';
+import { jsonSize } from '../limits/json-size.ts';
+import { LIMIT_VARIABLES } from '../limits/limits.ts';
+import { chargeResponseBytes, currentLimits } from '../limits/operation-scope.ts';
 import { parseKey } from '../loaders/keys.ts';
 import { builder, type Types } from './builder.ts';
 import { OutputStream } from './common.ts';
@@ -70,42 +74,107 @@ const streamArgs = (t: ArgBuilder<Types>) => ({
   stderr: t.boolean({ defaultValue: true, required: true }),
 });
 
+/** `Container.logs` reads history into one answer: a bounded number of lines. */
+export const DEFAULT_LOGS_TAIL = 100;
+export const MAX_LOGS_TAIL = 10_000;
+
 builder.objectField(Container, 'logs', (t) =>
   t.field({
     type: [LogLineRef],
-    description:
-      'Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined. For live logs, subscribe to `containerLogs`.',
+    description: `Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined. At most ${MAX_LOGS_TAIL} lines, and RESPONSE_TOO_LARGE past the log byte cap (WHARF_MAX_LOG_BYTES, 1 MiB of JSON by default): narrow with \`tail\`, \`since\` or \`until\`. For live logs, subscribe to \`containerLogs\`.`,
     args: {
       ...streamArgs(t.arg),
+      tail: t.arg.int({
+        defaultValue: DEFAULT_LOGS_TAIL,
+        required: true,
+        description: `Only the last N log entries (0 to ${MAX_LOGS_TAIL}). The engine keeps a line over 16 KiB as several entries, so the oldest line may arrive cut at its start.`,
+      }),
       until: t.arg({ type: 'DateTime' }),
       timestamps: t.arg.boolean({ defaultValue: true, required: true }),
     },
     resolve: async (container, args, ctx) => {
       const tail = checkTail(args.tail);
+      if (tail !== undefined && tail > MAX_LOGS_TAIL) {
+        throw new BadUserInputError(`tail must be at most ${MAX_LOGS_TAIL}`);
+      }
       const { engine, id } = parseKey(container.key);
       const api = ctx.engines.api(engine);
       if (!api) throw new EngineNotFoundError(`no engine named ${engine}`);
+      // Read as a stream, so a history over the cap is cut off rather than buffered whole.
+      const stop = new AbortController();
+      const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
       const [details, response] = await Promise.all([
         detailsOf(container, ctx),
-        containerLogs(api, id, {
+        streamContainerLogs(api, id, {
           stdout: args.stdout,
           stderr: args.stderr,
           timestamps: true,
           tail,
           since: seconds(args.since),
           until: seconds(args.until),
+          signal,
         }),
       ]);
       const decoder = new LogDecoder(
         framingOf(response.headers['content-type'], details.Config.Tty),
-        {
-          timestamps: true,
-        },
+        { timestamps: true },
       );
-      return view([...decoder.push(response.body), ...decoder.end()], args.timestamps);
+      const budget = new LogBudget(currentLimits().maxLogBytes);
+      const lines: LogLine[] = [];
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          budget.read(chunk.length);
+          for (const line of decoder.push(chunk)) lines.push(budget.line(line));
+          decoder.throwIfFailed();
+        }
+        for (const line of decoder.end()) lines.push(budget.line(line));
+      } catch (error) {
+        throw signal.aborted && signal.reason instanceof WharfError ? signal.reason : error;
+      } finally {
+        stop.abort();
+        response.body.destroy();
+      }
+      return view(lines, args.timestamps);
     },
   }),
 );
+
+/** Room taken by a line's stream, timestamp, cursor and punctuation in the JSON answer. */
+const LINE_OVERHEAD = 64;
+
+/**
+ * The log byte cap, counted twice: raw bytes read (bounds memory while a long line is still being
+ * joined) and each line's JSON size (a NUL is six bytes there). Lines also count against the
+ * operation's response budget as they arrive.
+ */
+class LogBudget {
+  private raw = 0;
+  private json = 0;
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  read(bytes: number): void {
+    this.raw += bytes;
+    if (this.raw > this.max) this.tooLarge();
+  }
+
+  line(line: LogLine): LogLine {
+    const size = jsonSize(line.text) + LINE_OVERHEAD;
+    this.json += size;
+    if (this.json > this.max) this.tooLarge();
+    chargeResponseBytes(size);
+    return line;
+  }
+
+  private tooLarge(): never {
+    throw new ResponseTooLargeError(
+      `these logs exceed the log byte cap (${LIMIT_VARIABLES.maxLogBytes}); ask for fewer lines (tail) or a window (since, until)`,
+    );
+  }
+}
 
 type EndReason = 'EXITED' | 'REMOVED' | 'ENGINE_GONE' | 'HISTORY_END';
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -190,6 +190,22 @@ describe('parseDockerHost: tcp', () => {
     expect(error).toBeInstanceOf(BadUserInputError);
     expect((error as BadUserInputError).code).toBe('BAD_USER_INPUT');
     expect((error as Error).message).toContain(join(certDir, 'ca.pem'));
+  });
+
+  it('refuses a TLS file that is there but cannot be read, naming it and why', async () => {
+    // Tests run as root, where chmod 000 does not stop a read: a directory fails with EISDIR.
+    await rm(join(certDir, 'key.pem'));
+    await mkdir(join(certDir, 'key.pem'));
+    const error = thrown(() =>
+      parseDockerHost({
+        DOCKER_HOST: 'tcp://h:2376',
+        DOCKER_TLS_VERIFY: '1',
+        DOCKER_CERT_PATH: certDir,
+      }),
+    );
+    expect(error).toBeInstanceOf(BadUserInputError);
+    expect((error as Error).message).toContain(join(certDir, 'key.pem'));
+    expect((error as Error).message).toContain('EISDIR');
   });
 
   it('refuses DOCKER_TLS_VERIFY when DOCKER_CERT_PATH does not exist', () => {

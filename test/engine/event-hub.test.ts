@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngineApi } from '../../src/engine/api.ts';
+import { runInCallScope } from '../../src/engine/call-scope.ts';
 import { EventHub, type EventItem, encodeCursor } from '../../src/engine/event-hub.ts';
 import { createTransport, type Transport } from '../../src/engine/transport.ts';
 import type { EventMessage } from '../../src/engine/types.ts';
@@ -284,6 +285,37 @@ describe('EventHub', () => {
     await resumed.return?.();
   });
 
+  it("resumes from its own cursor of an exec event whose command holds '|'", async () => {
+    const { engine, hub } = await setup();
+    const keeper = hub.subscribe();
+    const seen = take(keeper, 2);
+    await hub.whenConnected();
+    const exec = engine.emit('exec_start: sh -c echo a|tr a b');
+    engine.emit('exec_die');
+    const [first] = await seen;
+    expect(first?.kind === 'event' && first.cursor).toBe(encodeCursor('local', exec));
+    const resumed = hub.subscribe(encodeCursor('local', exec));
+    expect(actions(await take(resumed, 1))).toEqual(['exec_die']);
+    await resumed.return?.();
+    await keeper.return?.();
+  });
+
+  it('reports a lost upstream through onError', async () => {
+    const { engine } = await setup();
+    const errors: unknown[] = [];
+    const hub = new EventHub({
+      api: createEngineApi(transport as Transport),
+      backoff: { initialMs: 20, maxMs: 100 },
+      onError: (error) => errors.push(error),
+    });
+    const sub = hub.subscribe();
+    await hub.whenConnected();
+    engine.setDown(true);
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    engine.setDown(false);
+    await sub.return?.();
+  });
+
   it('refuses a cursor that is not one', async () => {
     const { hub } = await setup();
     expect(() => hub.subscribe('garbage')).toThrow(
@@ -305,5 +337,28 @@ describe('EventHub', () => {
     engine.emit('die');
     expect(actions(await got)).toEqual(['create', 'start', 'die']);
     await sub.return?.();
+  });
+});
+
+describe('EventHub and call scopes', () => {
+  it('runs its upstream outside the operation that started it: not charged, not aborted with it', async () => {
+    const { engine, hub } = await setup();
+    const operation = new AbortController();
+    const charged: string[] = [];
+    const first = runInCallScope(
+      { client: 'a', signal: operation.signal, charge: (call) => charged.push(call.path) },
+      () => hub.subscribe(),
+    );
+    const other = hub.subscribe();
+    await hub.whenConnected();
+    operation.abort(new Error('the first operation is over'));
+    await first.return?.();
+    const got = take(other, 2);
+    engine.emit('create');
+    engine.emit('start');
+    expect(actions(await got)).toEqual(['create', 'start']);
+    expect(engine.eventsRequests()).toHaveLength(1);
+    expect(charged).toEqual([]);
+    await other.return?.();
   });
 });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineApi } from '../../src/engine/api.ts';
+import { type CallScope, runInCallScope } from '../../src/engine/call-scope.ts';
 import {
   EngineError,
   EngineNotFoundError,
@@ -56,6 +57,7 @@ afterEach(async () => {
 interface Options {
   timeoutMs?: number;
   maxConnections?: number;
+  maxStreams?: number;
   onCall?: (call: EngineCall) => void;
 }
 
@@ -65,6 +67,7 @@ function transportFor(socketPath: string, options: Options = {}): Transport {
     endpoint: { kind: 'unix', socketPath, origin: 'http://docker' },
     timeoutMs: options.timeoutMs ?? 5000,
     maxConnections: options.maxConnections ?? 4,
+    maxStreams: options.maxStreams,
     onCall: options.onCall,
   });
   transports.push(transport);
@@ -717,5 +720,280 @@ describe('connection bound', () => {
     expect(engine.connectionCount).toBeLessThanOrEqual(2);
     // Three rounds of 300 ms, not one.
     expect(elapsed).toBeGreaterThanOrEqual(850);
+  });
+});
+
+/** A call scope as the GraphQL layer makes one: a client, a signal, and a charge that may refuse. */
+function scopeOf(
+  client: string,
+  options: { signal?: AbortSignal; charge?: CallScope['charge'] } = {},
+) {
+  return {
+    client,
+    signal: options.signal ?? new AbortController().signal,
+    charge: options.charge ?? (() => {}),
+  } satisfies CallScope;
+}
+
+/** Ends a stream as its consumer would: the abort that follows is expected. */
+function close(response: { body: NodeJS.ReadableStream & { destroy(): void } } | undefined): void {
+  response?.body.on('error', () => {});
+  response?.body.destroy();
+}
+
+/** A route that holds every request until the test answers it. */
+function held() {
+  const waiting: ServerResponse[] = [];
+  const route: Route = (_req, res) => {
+    waiting.push(res);
+  };
+  return {
+    route,
+    waiting,
+    answer(count = 1) {
+      for (const res of waiting.splice(0, count)) sendJson(res, 200, { ok: true });
+    },
+  };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  await within(
+    (async () => {
+      while (!condition()) await sleep(5);
+    })(),
+    2000,
+    what,
+  );
+}
+
+describe('call scopes', () => {
+  it('charges every call (request, stream, hijack) to the current scope before sending', async () => {
+    const charged: EngineCall[] = [];
+    const { transport } = await setup(
+      routes({ 'GET /a': json({}), 'GET /s': json({}), 'POST /h': json({}, 500) }),
+    );
+    const scope = scopeOf('a', { charge: (call) => charged.push(call) });
+    await runInCallScope(scope, async () => {
+      await transport.request('GET', '/a', { query: { x: 1 } });
+      close(await transport.stream('GET', '/s'));
+      await rejection(transport.hijack('/h'));
+    });
+    expect(charged.map((call) => `${call.method} ${call.path} ${call.streaming}`)).toEqual([
+      'GET /a?x=1 false',
+      'GET /s true',
+      'POST /h true',
+    ]);
+  });
+
+  it('a refused charge sends nothing', async () => {
+    const { engine, transport } = await setup(routes({ 'GET /a': json({}) }));
+    const refusal = new Error('budget spent');
+    const scope = scopeOf('a', {
+      charge: () => {
+        throw refusal;
+      },
+    });
+    expect(await rejection(runInCallScope(scope, () => transport.request('GET', '/a')))).toBe(
+      refusal,
+    );
+    expect(await rejection(runInCallScope(scope, () => transport.stream('GET', '/a')))).toBe(
+      refusal,
+    );
+    expect(engine.requests).toHaveLength(0);
+    expect(transport.openStreams).toBe(0);
+  });
+
+  it("the scope's abort ends its calls, in flight and streaming", async () => {
+    const { engine, transport } = await setup(
+      routes({
+        'GET /slow': neverAnswer,
+        'GET /events': (_req, res) => {
+          res.writeHead(200);
+          res.write('{}\n');
+        },
+      }),
+    );
+    const controller = new AbortController();
+    const scope = scopeOf('a', { signal: controller.signal });
+    const slow = rejection(runInCallScope(scope, () => transport.request('GET', '/slow')));
+    const stream = await runInCallScope(scope, () => transport.stream('GET', '/events'));
+    stream.body.on('error', () => {});
+    await until(() => engine.requests.length === 2, 'both calls at the engine');
+    const reason = new Error('operation over');
+    controller.abort(reason);
+    expect(await slow).toBe(reason);
+    await within(
+      Promise.all(engine.requests.map((request) => request.closed)),
+      1000,
+      'the engine to see both calls end',
+    );
+    expect(engine.requests.every((request) => request.aborted)).toBe(true);
+    await until(() => stream.body.destroyed, 'the stream to end');
+    await until(() => transport.openStreams === 0, 'the stream slot to be released');
+  });
+
+  it('version negotiation runs outside the scope: neither charged nor aborted with it', async () => {
+    let answer: (() => void) | undefined;
+    const { transport } = await setup(
+      routes({
+        'GET /_ping': (_req, res) => {
+          answer = () => sendPing(res, '1.45');
+        },
+        'GET /v1.45/info': json({ ok: true }),
+      }),
+    );
+    const api = createEngineApi(transport);
+    const controller = new AbortController();
+    const charged: string[] = [];
+    const scope = scopeOf('a', { signal: controller.signal, charge: (c) => charged.push(c.path) });
+    const first = rejection(runInCallScope(scope, () => api.json('GET', '/info')));
+    const second = api.json('GET', '/info');
+    await until(() => answer !== undefined, 'the /_ping');
+    controller.abort(new Error('first client gone'));
+    answer?.();
+    expect(await second).toEqual({ ok: true });
+    expect(((await first) as Error).message).toBe('first client gone');
+    expect(charged).not.toContain('/_ping');
+  });
+});
+
+describe('fair short-call queue', () => {
+  it("serves another client's call next, ahead of a heavy client's 100 queued calls", async () => {
+    const slow = held();
+    const { engine, transport } = await setup(
+      routes({ 'GET /a': slow.route, 'GET /b': json({ ok: true }) }),
+      { maxConnections: 2, timeoutMs: 10_000 },
+    );
+    const heavy = Array.from({ length: 100 }, () =>
+      runInCallScope(scopeOf('10.0.0.1'), () => transport.request('GET', '/a')),
+    );
+    await until(() => engine.requests.length === 2, 'two calls in flight');
+    const light = runInCallScope(scopeOf('10.0.0.2'), () => transport.request('GET', '/b'));
+    await sleep(50);
+    expect(engine.requests).toHaveLength(2);
+    slow.answer();
+    expect((await within(light, 1000, "the light client's call")).statusCode).toBe(200);
+    expect(urls(engine).slice(0, 3)).toEqual(['/a', '/a', '/b']);
+    // Then the heavy client gets its turn again, two at a time.
+    while (heavy.length > 0) {
+      await until(() => slow.waiting.length > 0, 'a heavy call');
+      slow.answer(2);
+      await Promise.all(heavy.splice(0, Math.min(2, heavy.length)));
+    }
+    expect(engine.maxActiveRequests).toBe(2);
+  });
+
+  it('starts the deadline when the call is sent, not when it is queued', async () => {
+    const { transport } = await setup(
+      routes({
+        'GET /a': (_req, res) => {
+          setTimeout(() => sendJson(res, 200, { ok: true }), 250);
+        },
+      }),
+      { maxConnections: 1, timeoutMs: 400 },
+    );
+    const started = performance.now();
+    const responses = await Promise.all([
+      transport.request('GET', '/a'),
+      transport.request('GET', '/a'),
+    ]);
+    // The second waited ~250 ms and then took ~250 ms: more than the 400 ms deadline in all.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(480);
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 200]);
+  });
+
+  it('bounds the wait for a connection on its own: ENGINE_BUSY, never sent', async () => {
+    const { engine, transport } = await setup(
+      routes({
+        'GET /a': (_req, res) => {
+          setTimeout(() => sendJson(res, 200, { ok: true }), 180);
+        },
+      }),
+      { maxConnections: 1, timeoutMs: 300 },
+    );
+    const results = await Promise.allSettled([
+      transport.request('GET', '/a'),
+      transport.request('GET', '/a'),
+      transport.request('GET', '/a'),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(((results[2] as PromiseRejectedResult).reason as EngineError).code).toBe('ENGINE_BUSY');
+    expect(engine.requests).toHaveLength(2);
+  });
+
+  it('a call aborted while queued leaves the queue and is never sent', async () => {
+    const slow = held();
+    const { engine, transport } = await setup(
+      routes({ 'GET /a': slow.route, 'GET /b': json({ ok: true }) }),
+      { maxConnections: 1 },
+    );
+    const first = transport.request('GET', '/a');
+    await until(() => engine.requests.length === 1, 'the first call');
+    const caller = new AbortController();
+    const operation = new AbortController();
+    const byCaller = rejection(transport.request('GET', '/b', { signal: caller.signal }));
+    const byScope = rejection(
+      runInCallScope(scopeOf('x', { signal: operation.signal }), () =>
+        transport.request('GET', '/b'),
+      ),
+    );
+    const callerReason = new Error('caller gone');
+    const scopeReason = new Error('operation deadline');
+    caller.abort(callerReason);
+    operation.abort(scopeReason);
+    expect(await within(byCaller, 500, 'the caller abort')).toBe(callerReason);
+    expect(await within(byScope, 500, 'the scope abort')).toBe(scopeReason);
+    slow.answer();
+    await first;
+    expect((await transport.request('GET', '/b')).statusCode).toBe(200);
+    expect(urls(engine)).toEqual(['/a', '/b']);
+  });
+});
+
+describe('engine stream cap', () => {
+  const streaming: Route = (_req, res) => {
+    res.writeHead(200);
+    res.write('{}\n');
+  };
+
+  it('refuses streams over the cap with TOO_MANY_STREAMS and no engine call; a slot for shared upstreams stays free', async () => {
+    const calls: EngineCall[] = [];
+    const { engine, transport } = await setup(
+      routes({ 'GET /logs': streaming, 'GET /events': streaming }),
+      { maxStreams: 4, onCall: (call) => calls.push(call) },
+    );
+    const scope = scopeOf('a');
+    const open = [];
+    for (let i = 0; i < 3; i += 1) {
+      open.push(await runInCallScope(scope, () => transport.stream('GET', '/logs')));
+    }
+    const refused = await rejection(runInCallScope(scope, () => transport.stream('GET', '/logs')));
+    expect((refused as EngineError).code).toBe('TOO_MANY_STREAMS');
+    const hijackRefused = await rejection(runInCallScope(scope, () => transport.hijack('/exec')));
+    expect((hijackRefused as EngineError).code).toBe('TOO_MANY_STREAMS');
+    // Outside any scope (the event hub's upstream) the reserved slot is there, then nothing.
+    open.push(await transport.stream('GET', '/events'));
+    expect(((await rejection(transport.stream('GET', '/events'))) as EngineError).code).toBe(
+      'TOO_MANY_STREAMS',
+    );
+    expect(transport.openStreams).toBe(4);
+    expect(engine.requests).toHaveLength(4);
+    expect(calls).toHaveLength(4);
+
+    close(open.shift());
+    await until(() => transport.openStreams === 3, 'a slot to be released');
+    open.push(await runInCallScope(scope, () => transport.stream('GET', '/logs')));
+    for (const response of open) close(response);
+    await until(() => transport.openStreams === 0, 'every slot to be released');
+  });
+
+  it('releases the slot of a stream the engine refuses', async () => {
+    const { transport } = await setup(routes({}), { maxStreams: 2 });
+    for (let i = 0; i < 3; i += 1) {
+      expect(((await rejection(transport.stream('GET', '/nope'))) as EngineError).code).toBe(
+        'NOT_FOUND',
+      );
+    }
+    expect(transport.openStreams).toBe(0);
   });
 });

@@ -565,6 +565,14 @@ describe('containersPrune', () => {
     const result = await gateway.query(ContainersPruneDocument, { filter: { label: ['=x'] } });
     expect(codes(result)).toEqual(['BAD_USER_INPUT']);
   });
+
+  it('refuses a malformed until before the engine, like images and networks', async () => {
+    const { result, calls } = await gateway.countCalls(() =>
+      gateway.query(ContainersPruneDocument, { filter: { until: 'garbage' } }),
+    );
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(calls).toEqual([]);
+  });
 });
 
 describe('bad input leaves the engine unchanged', () => {

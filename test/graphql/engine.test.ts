@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_API_VERSION, MIN_API_VERSION } from '../../src/engine/api-version.ts';
 import { dockerJson } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -96,12 +97,14 @@ describe('engine', () => {
     expect(engine.swarm).toBe('INACTIVE');
   });
 
-  it('negotiates API 1.41 with this engine', async () => {
+  it('negotiates min(engine max, MAX_API_VERSION), never below MIN_API_VERSION', async () => {
     const { engine } = await gateway.data<{ engine: EngineFields }>(ENGINE);
     const server = await dockerJson<ServerVersion>('version', '--format', '{{json .Server}}');
-    expect(server.ApiVersion).toBe('1.41');
-    expect(engine.apiVersion).toBe('1.41');
-    expect(engine.maxApiVersion).toBe('1.41');
+    const minor = (version: string) => Number(version.split('.')[1]);
+    const expected = Math.min(minor(server.ApiVersion), minor(MAX_API_VERSION));
+    expect(engine.maxApiVersion).toBe(server.ApiVersion);
+    expect(minor(engine.apiVersion)).toBe(expected);
+    expect(minor(engine.apiVersion)).toBeGreaterThanOrEqual(minor(MIN_API_VERSION));
   });
 
   it('reports consistent object counts (other tests change them, so only within one answer)', async () => {

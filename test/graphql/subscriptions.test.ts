@@ -181,7 +181,7 @@ describe('events', () => {
   });
 
   it('shares one engine connection between subscribers and closes it after the last', async () => {
-    const before = gateway.calls.filter((c) => c.path.startsWith('/v1.41/events')).length;
+    const before = gateway.calls.filter((c) => /^\/v1\.\d+\/events/.test(c.path)).length;
     const volume = scope.name('vol');
     const a = gateway.subscribe<EventPayload>(EVENTS, { filter: { volume: [volume] } });
     const b = gateway.subscribe<EventPayload>(EVENTS, { filter: { volume: [volume] } });
@@ -193,7 +193,7 @@ describe('events', () => {
     await docker('volume', 'create', '--label', scope.label, volume);
     expect((await within(na, 10_000, 'a')).value?.data?.events.action).toBe('create');
     expect((await within(nb, 10_000, 'b')).value?.data?.events.action).toBe('create');
-    expect(gateway.calls.filter((c) => c.path.startsWith('/v1.41/events')).length - before).toBe(1);
+    expect(gateway.calls.filter((c) => /^\/v1\.\d+\/events/.test(c.path)).length - before).toBe(1);
     await a.return?.();
     await b.return?.();
     await eventually(
@@ -390,5 +390,22 @@ describe('exec', () => {
       `mutation { exec(container: "${stopped}", cmd: ["true"]) { exitCode } }`,
     );
     expect(conflict.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('caps one-shot exec input as containerCreate does, before any engine call', async () => {
+    const EXEC = `mutation ($c: String!, $cmd: [String!]!, $env: [String!], $dir: String) {
+      exec(container: $c, cmd: $cmd, env: $env, workingDir: $dir) { exitCode } }`;
+    for (const bad of [
+      { cmd: ['echo', 'x'.repeat(70 * 1024)] },
+      { cmd: ['true'], env: Array.from({ length: 1025 }, (_, i) => `K${i}=v`) },
+      { cmd: ['echo', 'a\u0000b'] },
+      { cmd: ['true'], dir: '/tmp\nx' },
+    ]) {
+      const { result, calls } = await gateway.countCalls(() =>
+        gateway.query(EXEC, { c: container, ...bad }),
+      );
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(calls).toEqual([]);
+    }
   });
 });

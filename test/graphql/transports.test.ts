@@ -201,7 +201,8 @@ describe('one subscription, two transports', () => {
     const query = '{ container(ref: "../x") { name } }';
     const get = (await (
       await fetch(`${gateway.url}/graphql?query=${encodeURIComponent(query)}`, {
-        headers: { accept: 'application/graphql-response+json' },
+        // GETs carry the CSRF header (issue 7): a page could send a GET without a preflight.
+        headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
       })
     ).json()) as Result<unknown>;
     const post = await gateway.query(query);
@@ -221,7 +222,8 @@ describe('one subscription, two transports', () => {
     const ok = '{ engine { name apiVersion } }';
     const okGet = (await (
       await fetch(`${gateway.url}/graphql?query=${encodeURIComponent(ok)}`, {
-        headers: { accept: 'application/graphql-response+json' },
+        // GETs carry the CSRF header (issue 7): a page could send a GET without a preflight.
+        headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
       })
     ).json()) as Result<unknown>;
     expect(okGet.errors).toBeUndefined();

@@ -6,13 +6,23 @@ import { createEngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
 import { createEngineRegistry } from '../../src/loaders/engines.ts';
-import { createLogger } from '../../src/log.ts';
-import { createGateway } from '../../src/server.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
+import { createGateway, type GatewayOptions as ServerOptions } from '../../src/server.ts';
 
 export interface GatewayOptions {
   /** Defaults to the DOCKER_HOST the suite runs against. */
   dockerHost?: string;
   timeoutMs?: number;
+  /** Browser defences (publicHosts, corsOrigins, corsCredentials, graphiql); safe defaults. */
+  http?: ServerOptions['http'];
+  /** Stream caps (maxEngineStreams goes to the engine client, the rest to the gateway). */
+  streams?: ServerOptions['streams'];
+  /** Query limits and the per-operation budget; small values reach them quickly. */
+  limits?: ServerOptions['limits'];
+  /** Production (the default) hides the numbers of a limit from its message. */
+  production?: boolean;
+  /** Receives the gateway's log (and the engine client's); silent by default. */
+  logger?: Logger;
 }
 
 export interface GraphQLError {
@@ -29,6 +39,7 @@ export type Result<T> = { data?: T | null; errors?: GraphQLError[] };
  */
 export async function startGateway(options: GatewayOptions = {}) {
   const calls: EngineCall[] = [];
+  const logger = options.logger ?? createLogger('error', () => true);
   const engine = createEngineClient({
     name: 'local',
     endpoint: parseDockerHost({
@@ -37,12 +48,17 @@ export async function startGateway(options: GatewayOptions = {}) {
     }),
     timeoutMs: options.timeoutMs ?? 30_000,
     maxConnections: 16,
+    maxStreams: options.streams?.maxEngineStreams,
     onCall: (call) => calls.push(call),
+    logger,
   });
   const gateway = createGateway({
     engines: createEngineRegistry([engine]),
-    logger: createLogger('error', () => true),
-    production: true,
+    logger,
+    production: options.production ?? true,
+    ...(options.http && { http: options.http }),
+    ...(options.limits && { limits: options.limits }),
+    ...(options.streams && { streams: options.streams }),
   });
   const address = await gateway.start('127.0.0.1', 0);
   const url = `http://127.0.0.1:${address.port}`;

@@ -1,0 +1,101 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { TooManyStreamsError } from '../engine/errors.ts';
+
+/** What a transport puts in the initial context: the HTTP request, and the WebSocket for graphql-ws. */
+interface TransportContext {
+  req?: IncomingMessage;
+  socket?: object;
+}
+
+/**
+ * Caps the subscriptions running at once per WebSocket and per client address (WebSocket and SSE
+ * together). The one over a cap ends at once with TOO_MANY_STREAMS; the socket stays open and
+ * the client's other subscriptions go on. A slot is freed when its subscription ends, however
+ * it ends (completed, unsubscribed, failed, socket closed).
+ */
+export function useSubscriptionCaps(limits: {
+  maxSubscriptionsPerSocket: number;
+  maxSubscriptionsPerClient: number;
+}): Plugin<TransportContext> {
+  const bySocket = new WeakMap<object, number>();
+  const byClient = new Map<string, number>();
+
+  function take(socket: object | undefined, client: string): (() => void) | TooManyStreamsError {
+    if (socket && (bySocket.get(socket) ?? 0) >= limits.maxSubscriptionsPerSocket) {
+      return new TooManyStreamsError(
+        'too many subscriptions on this WebSocket; complete some before starting more',
+      );
+    }
+    if ((byClient.get(client) ?? 0) >= limits.maxSubscriptionsPerClient) {
+      return new TooManyStreamsError(
+        'too many subscriptions from this client; complete some before starting more',
+      );
+    }
+    if (socket) bySocket.set(socket, (bySocket.get(socket) ?? 0) + 1);
+    byClient.set(client, (byClient.get(client) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (socket) bySocket.set(socket, (bySocket.get(socket) ?? 1) - 1);
+      const left = (byClient.get(client) ?? 1) - 1;
+      if (left === 0) byClient.delete(client);
+      else byClient.set(client, left);
+    };
+  }
+
+  return {
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const { req, socket } = args.contextValue;
+      const taken = take(socket, req?.socket.remoteAddress ?? 'unknown');
+      if (taken instanceof TooManyStreamsError) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(taken.message, {
+              originalError: taken,
+              extensions: { code: taken.code },
+            }),
+          ],
+        });
+        return;
+      }
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (isAsyncIterable(result)) setResult(releasing(result, taken));
+          else taken();
+        },
+        onSubscribeError: taken,
+      };
+    },
+  };
+}
+
+function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** The same items; `release` runs once when the iteration ends in any way. */
+function releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const settle = <R>(promise: Promise<IteratorResult<R>>) =>
+    promise.then(
+      (result) => {
+        if (result.done) release();
+        return result;
+      },
+      (error: unknown) => {
+        release();
+        throw error;
+      },
+    );
+  const wrapped: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => wrapped,
+    next: () => settle(iterator.next()),
+    return: (value?: unknown) =>
+      settle(iterator.return?.(value) ?? Promise.resolve({ done: true, value: undefined })),
+    throw: (error?: unknown) => settle(iterator.throw?.(error) ?? Promise.reject(error)),
+  };
+  return wrapped;
+}
