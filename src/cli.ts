@@ -8,7 +8,7 @@ import { describeEndpoint } from './engine/docker-host.ts';
 import { WharfError } from './engine/errors.ts';
 import { schema } from './graphql/index.ts';
 import { createEngineRegistry } from './loaders/engines.ts';
-import { createLogger, routeConsole } from './log.ts';
+import { createLogger, routeConsole, serializeError } from './log.ts';
 import { createGateway } from './server.ts';
 
 const HELP = `wharf: a GraphQL gateway for the Docker Engine
@@ -147,8 +147,13 @@ async function main(argv: string[]): Promise<void> {
 
 if (import.meta.main) {
   main(process.argv.slice(2)).catch((error: unknown) => {
+    // A refusal (bad config, unknown command) is told in one line; anything else with its stack.
+    const refused = error instanceof WharfError && error.code === 'BAD_USER_INPUT';
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`wharf: ${message}\n`);
-    process.exit(error instanceof WharfError && error.code === 'BAD_USER_INPUT' ? 2 : 1);
+    createLogger('error').error(
+      `wharf: ${message}`,
+      refused ? { exitCode: 2 } : { exitCode: 1, error: serializeError(error) },
+    );
+    process.exit(refused ? 2 : 1);
   });
 }

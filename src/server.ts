@@ -14,7 +14,12 @@ import { type BrowserPolicy, CSRF_HEADER, DEFAULT_BROWSER_POLICY } from './http/
 import { corsFor } from './http/cors.ts';
 import { useOfflineGraphiQL } from './http/graphiql.ts';
 import { useJsonBodiesOnly } from './http/json-bodies.ts';
-import { createRequestGuard, guardHttp, guardUpgrade } from './http/request-guard.ts';
+import {
+  createRequestGuard,
+  guardHttp,
+  guardUpgrade,
+  loggingRefusals,
+} from './http/request-guard.ts';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { useOperationScope } from './limits/operation-scope.ts';
 import { useStaticLimits } from './limits/static-limits.ts';
@@ -69,7 +74,10 @@ export function createGateway({
 }: GatewayOptions): Gateway {
   const browser: BrowserPolicy = { ...DEFAULT_BROWSER_POLICY, ...options.http };
   let listenHost: string | undefined;
-  const guard = createRequestGuard(browser, () => listenHost);
+  const guard = loggingRefusals(
+    createRequestGuard(browser, () => listenHost),
+    logger,
+  );
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const streams: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streams };
   const yoga = createYoga<{ req: IncomingMessage }, Context>({

@@ -51,21 +51,7 @@ describe('wharf CLI', () => {
   });
 
   it('serves /graphql, /healthz, /readyz and GraphiQL, logs JSON, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, WHARF_LISTEN: '127.0.0.1:0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    server = child;
-    const logs: Record<string, unknown>[] = [];
-    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
-    const url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.msg === 'wharf listening') resolve(String(entry.url));
-      });
-      child.once('exit', (code) => reject(new Error(`wharf exited with ${code}`)));
-    });
+    const { child, logs, url } = await serveWith({});
     const base = url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);

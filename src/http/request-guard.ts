@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
+import type { Logger } from '../log.ts';
 import type { BrowserPolicy } from './browser-policy.ts';
 import { createHostCheck } from './host-check.ts';
 import { createOriginCheck } from './origin-check.ts';
@@ -35,6 +36,25 @@ export function createRequestGuard(
       };
     }
     return undefined;
+  };
+}
+
+/**
+ * The same guard, with one `info` line per refusal (rate-limited per client by the logger): the
+ * code and the client, never the refused Host or Origin, which are the attacker's text.
+ */
+export function loggingRefusals(guard: RequestGuard, logger: Logger): RequestGuard {
+  return (req) => {
+    const refusal = guard(req);
+    if (refusal) {
+      logger.info('request refused', {
+        code: refusal.code,
+        status: refusal.status,
+        upgrade: req.headers.upgrade !== undefined,
+        client: req.socket.remoteAddress,
+      });
+    }
+    return refusal;
   };
 }
 

@@ -5,6 +5,7 @@ import { createLogger, routeConsole, serializeError } from '../../src/log.ts';
 import { docker, eventually, testScope } from '../helpers/docker.ts';
 import { type FakeEngine, sendJson, sendPing, startFakeEngine } from '../helpers/fake-engine.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { rawRequest } from '../helpers/raw-http.ts';
 
 type Entry = Record<string, unknown>;
 
@@ -59,6 +60,33 @@ async function linesOf(fn: () => Promise<unknown>): Promise<string[]> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   return log.lines.slice(start);
 }
+
+describe('refused requests', () => {
+  it('logs a refused Host or Origin with its code and client, never the refused text', async () => {
+    const lines = await linesOf(async () => {
+      const rebound = await rawRequest(gateway.url, '/graphql', {
+        headers: { host: 'rebound-evil.example:4000' },
+      });
+      expect(rebound.status).toBe(421);
+      const foreign = await rawRequest(gateway.url, '/graphql', {
+        method: 'POST',
+        headers: { origin: 'http://foreign-evil.example', 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(foreign.status).toBe(403);
+    });
+    const refused = lines.map((line) => JSON.parse(line) as Entry);
+    expect(refused).toEqual([
+      expect.objectContaining({
+        msg: 'request refused',
+        code: 'UNKNOWN_HOST',
+        client: '127.0.0.1',
+      }),
+      expect.objectContaining({ msg: 'request refused', code: 'FORBIDDEN_ORIGIN', status: 403 }),
+    ]);
+    expect(lines.join('')).not.toMatch(/evil/);
+  });
+});
 
 describe('error-log amplification', () => {
   it('logs a 76 KB query with 2,000 bad refs in a few lines, without the query', async () => {
