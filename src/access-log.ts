@@ -1,21 +1,21 @@
-import type { IncomingMessage } from 'node:http';
 import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin, type YogaLogger } from 'graphql-yoga';
-import { EngineError, OrphanedContainerError } from './engine/errors.ts';
+import { EngineError, OrphanedContainerError, type WharfCode } from './engine/errors.ts';
 import { maskError } from './graphql/errors.ts';
 import { engineCallsOf } from './limits/operation-scope.ts';
 import { type Logger, serializeError } from './log.ts';
+import { clientAddress, type TransportContext } from './transport-context.ts';
 
 /**
  * Codes that say something is wrong on the server's side (the engine, the pool, Wharf itself), as
  * opposed to the client's input or limits: those are worth a warning; a client's are not.
  */
-const SERVER_CODES = new Set([
+const SERVER_CODES = new Set<string>([
   'ENGINE_UNAVAILABLE',
   'ENGINE_ERROR',
   'ENGINE_BUSY',
   'ENGINE_UNSUPPORTED',
-]);
+] satisfies WharfCode[]);
 
 /** Unexpected or server-side errors logged per operation; the rest are only counted. */
 const REPORTED_PER_OPERATION = 3;
@@ -91,14 +91,6 @@ function reportError(logger: Logger, { code, kind, original }: Classified, field
     ...(original instanceof Error &&
       original.cause !== undefined && { cause: serializeError(original.cause) }),
   });
-}
-
-interface TransportContext {
-  req?: IncomingMessage;
-  request?: Request;
-  /** graphql-ws operations carry their socket (src/server.ts). */
-  socket?: unknown;
-  params?: { operationName?: string | null };
 }
 
 interface Operation {
@@ -214,7 +206,7 @@ export function useAccessLog(logger: Logger): Plugin {
       const ctx = context as TransportContext;
       const op: Operation = {
         start: performance.now(),
-        client: ctx.req?.socket?.remoteAddress ?? 'unknown',
+        client: clientAddress(ctx),
         transport: transportOf(ctx),
         operation: null,
         type: null,

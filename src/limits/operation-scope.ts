@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { type CallScope, currentCallScope, runInCallScope } from '../engine/call-scope.ts';
 import {
   ClientGoneError,
@@ -10,6 +9,7 @@ import {
   WharfError,
 } from '../engine/errors.ts';
 import type { EngineCall } from '../engine/transport.ts';
+import { clientAddress, type TransportContext } from '../transport-context.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits.ts';
 
 interface ScopeOptions {
@@ -142,31 +142,18 @@ export function currentLimits(): Readonly<QueryLimits> {
   return scope instanceof OperationScope ? scope.limits : DEFAULT_LIMITS;
 }
 
-/** What the transports put in the context: yoga's Request (HTTP, SSE), graphql-ws's own signal. */
-interface TransportContext {
-  req?: IncomingMessage;
-  request?: Request;
-  /** One per graphql-ws operation (src/limits/ws-operations.ts). */
-  clientSignal?: AbortSignal;
-  signal?: AbortSignal | undefined;
-}
-
 function scopeOptions(
   ctx: TransportContext,
 ): Pick<ScopeOptions, 'client' | 'clientSignal' | 'tally'> {
   return {
-    client: ctx.req?.socket?.remoteAddress ?? 'unknown',
+    client: clientAddress(ctx),
     clientSignal: ctx.clientSignal ?? ctx.request?.signal,
     tally: tallyOf(ctx),
   };
 }
 
 function asResult(error: WharfError): ExecutionResult {
-  return { errors: [new GraphQLError(error.message, { originalError: error })] };
-}
-
-function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+  return { errors: [error] };
 }
 
 /** Each `next()` (which resolves one event) runs in a fresh scope of its own. */

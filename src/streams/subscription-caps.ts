@@ -1,13 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { TooManyStreamsError } from '../engine/errors.ts';
-
-/** What a transport puts in the initial context: the HTTP request, and the WebSocket for graphql-ws. */
-interface TransportContext {
-  req?: IncomingMessage;
-  socket?: object;
-}
+import { clientAddress, type TransportContext } from '../transport-context.ts';
 
 /**
  * Caps the subscriptions running at once per WebSocket and per client address (WebSocket and SSE
@@ -48,17 +41,9 @@ export function useSubscriptionCaps(limits: {
 
   return {
     onSubscribe({ args, setResultAndStopExecution }) {
-      const { req, socket } = args.contextValue;
-      const taken = take(socket, req?.socket.remoteAddress ?? 'unknown');
+      const taken = take(args.contextValue.socket, clientAddress(args.contextValue));
       if (taken instanceof TooManyStreamsError) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(taken.message, {
-              originalError: taken,
-              extensions: { code: taken.code },
-            }),
-          ],
-        });
+        setResultAndStopExecution({ errors: [taken] });
         return;
       }
       return {
@@ -70,10 +55,6 @@ export function useSubscriptionCaps(limits: {
       };
     },
   };
-}
-
-function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 /** The same items; `release` runs once when the iteration ends in any way. */
