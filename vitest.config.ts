@@ -1,5 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The tiers (`npm run test:unit`, `test:engine`, `test:fault`; `npm test` runs all three).
+ * unit: no engine at all (decoders, parsers, config, limits, the mask, model and transport code on
+ * a fake engine). fault: root, private engines and a registry of their own. engine: the rest, on
+ * the engine at DOCKER_HOST. A new file lands in `engine` unless it is listed here.
+ */
+const UNIT = [
+  // Everything in test/engine/ but hijack, which also attaches to real containers.
+  'test/engine/!(hijack).test.ts',
+  'test/http/**/*.test.ts',
+  'test/limits/**/*.test.ts',
+  'test/model/**/*.test.ts',
+  'test/streams/**/*.test.ts',
+  'test/graphql/mask.test.ts',
+  'test/graphql/prune-filter.test.ts',
+  'test/schema.test.ts',
+];
+
+const FAULT = [
+  'test/infra/**/*.test.ts',
+  'test/graphql/engine-restart.test.ts',
+  // These push to a private registry.
+  'test/graphql/image-mutations.test.ts',
+  'test/graphql/pull.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) copies; Node loads the CJS one for Pothos and
@@ -7,11 +33,29 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration tests share one engine; two workers match the machine's two cores.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          include: ['test/**/*.test.ts'],
+          exclude: [...UNIT, ...FAULT],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'fault',
+          include: FAULT,
+          globalSetup: ['test/global-setup.ts', 'test/fault-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -6,8 +6,8 @@ import { loadConfig } from './config.ts';
 import { createEngineClient } from './engine/client.ts';
 import { describeEndpoint } from './engine/docker-host.ts';
 import { WharfError } from './engine/errors.ts';
+import { createEngineRegistry } from './engine/registry.ts';
 import { schema } from './graphql/index.ts';
-import { createEngineRegistry } from './loaders/engines.ts';
 import { createLogger, routeConsole, serializeError } from './log.ts';
 import { createGateway } from './server.ts';
 

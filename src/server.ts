@@ -7,6 +7,7 @@ import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-
 import { WebSocketServer } from 'ws';
 import { useAccessLog, yogaLogger } from './access-log.ts';
 import { type Context, createContext } from './context.ts';
+import type { EngineRegistry } from './engine/registry.ts';
 import { gracefulClose } from './graceful-close.ts';
 import { maskError } from './graphql/errors.ts';
 import { schema } from './graphql/index.ts';
@@ -24,7 +25,6 @@ import { DEFAULT_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { useOperationScope } from './limits/operation-scope.ts';
 import { useStaticLimits } from './limits/static-limits.ts';
 import { trackWsOperations } from './limits/ws-operations.ts';
-import type { EngineRegistry } from './loaders/engines.ts';
 import type { Logger } from './log.ts';
 import { quietWebSocket } from './streams/quiet-websocket.ts';
 import {

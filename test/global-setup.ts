@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { FIXTURE_IMAGE } from './helpers/docker.ts';
-import { cleanupStalePrivateEngines } from './helpers/private-engine.ts';
 
 /**
- * The suite runs against a real engine. If none answers, stop here with one clear message instead
- * of a hundred confusing failures; nothing is skipped.
+ * The engine and fault tiers run against a real engine. If none answers, stop here with one clear
+ * message instead of a hundred confusing failures; nothing is skipped.
  */
-export default async function setup(): Promise<void> {
+export default function setup(): void {
   const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
@@ -16,11 +15,9 @@ export default async function setup(): Promise<void> {
   } catch (error) {
     const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error);
     throw new Error(
-      `No Docker Engine answers at ${host}. The tests need a real engine: start dockerd ` +
-        `(bash .ci/run does it) or point DOCKER_HOST at one.\n${detail}`,
+      `No Docker Engine answers at ${host}. These tests need a real engine: start dockerd ` +
+        `(bash .ci/run does it) or point DOCKER_HOST at one; \`npm run test:unit\` needs none.\n${detail}`,
     );
   }
   execFileSync('bash', ['scripts/fixture-image.sh', FIXTURE_IMAGE], { stdio: 'inherit' });
-  // Private engines of an interrupted earlier run would hold namespaces and mounts.
-  await cleanupStalePrivateEngines();
 }

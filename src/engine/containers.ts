@@ -1,6 +1,7 @@
 import type { EngineApi } from './api.ts';
 import { EngineError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
+import { forbiddenAsConflict } from './networks.ts';
 import { containerRef, networkRef } from './refs.ts';
 import type { ContainerInspect, ContainerSummary, ContainerTop } from './types.ts';
 
@@ -305,11 +306,5 @@ export async function connectContainer(
     .call('POST', `/networks/${networkRef(network)}/connect`, {
       body: { Container: containerRef(container), EndpointConfig: endpoint },
     })
-    .catch((error: unknown) => {
-      // libnetwork's 403 (address in use, already attached) is a state conflict, not a refusal.
-      if (error instanceof EngineError && error.statusCode === 403) {
-        throw new EngineError('CONFLICT', 403, error.message, { cause: error });
-      }
-      throw error;
-    });
+    .catch(forbiddenAsConflict);
 }

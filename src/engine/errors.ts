@@ -1,16 +1,62 @@
-/**
- * Every failure Wharf reports carries a stable `code`; the GraphQL layer copies it into
- * `extensions.code`, with `extensions` (facts meant for clients, such as the id of a container
- * that was created before a later step failed), and nothing else: no stack, no socket path.
- */
-export class WharfError extends Error {
-  readonly code: string;
-  extensions: Readonly<Record<string, string | number | boolean>> = {};
+import { GraphQLError } from 'graphql';
 
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
+/**
+ * Every code a WharfError carries: what clients see in `extensions.code`. Refusals answered before
+ * GraphQL runs (UNKNOWN_HOST, FORBIDDEN_ORIGIN, UNSUPPORTED_MEDIA_TYPE) are not WharfErrors.
+ */
+export type WharfCode =
+  // The client's input, or the state it asked about.
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'AMBIGUOUS_REF'
+  // The engine's side.
+  | 'ENGINE_UNAVAILABLE'
+  | 'ENGINE_BUSY'
+  | 'ENGINE_UNSUPPORTED'
+  | 'ENGINE_ERROR'
+  | 'PULL_FAILED'
+  | 'STREAM_DECODE_ERROR'
+  // Limits on one operation or stream, and its end.
+  | 'COST_LIMIT'
+  | 'ENGINE_CALL_LIMIT'
+  | 'QUERY_TIMEOUT'
+  | 'RESPONSE_TOO_LARGE'
+  | 'TOO_MANY_STREAMS'
+  | 'SLOW_CONSUMER'
+  | 'CLIENT_GONE';
+
+/** Facts meant for clients besides the code, such as the id of a container left behind. */
+type ClientFacts = Readonly<Record<string, string | number | boolean>>;
+
+interface WharfErrorOptions extends ErrorOptions {
+  facts?: ClientFacts;
+}
+
+/**
+ * Every failure Wharf reports carries a stable code. It is a GraphQLError whose `extensions` are
+ * the code and the facts, and nothing else (no stack, no socket path, not the cause): the mask
+ * lets it through as it is, and yoga counts it as expected. The cause stays on the server.
+ */
+export class WharfError extends GraphQLError {
+  readonly code: WharfCode;
+  declare readonly extensions: ClientFacts & { readonly code: WharfCode };
+
+  constructor(code: WharfCode, message: string, { facts, ...options }: WharfErrorOptions = {}) {
+    // `code` last: no fact can replace it.
+    super(message, { extensions: { ...facts, code } });
     this.name = new.target.name;
     this.code = code;
+    // As Error's own stack: from where it was thrown, without the constructors.
+    Error.captureStackTrace(this, new.target);
+    // GraphQLError takes no cause; kept like Error's own (not enumerable, so never serialized).
+    if ('cause' in options) {
+      Object.defineProperty(this, 'cause', {
+        value: options.cause,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 }
 
@@ -18,20 +64,6 @@ export class WharfError extends Error {
 export class BadUserInputError extends WharfError {
   constructor(message: string, options?: ErrorOptions) {
     super('BAD_USER_INPUT', message, options);
-  }
-}
-
-/** A ref (id prefix) matches several objects; the client must be more specific. */
-export class AmbiguousRefError extends WharfError {
-  readonly ref: string;
-
-  constructor(kind: string, ref: string, options?: ErrorOptions) {
-    super(
-      'AMBIGUOUS_REF',
-      `"${ref}" matches more than one ${kind}; use a longer id or the name`,
-      options,
-    );
-    this.ref = ref;
   }
 }
 
@@ -46,7 +78,7 @@ export class EngineUnavailableError extends WharfError {
 export class EngineError extends WharfError {
   readonly statusCode: number;
 
-  constructor(code: string, statusCode: number, message: string, options?: ErrorOptions) {
+  constructor(code: WharfCode, statusCode: number, message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.statusCode = statusCode;
   }
@@ -137,11 +169,10 @@ export class OrphanedContainerError extends WharfError {
     super(
       wharf?.code ?? 'ENGINE_ERROR',
       `${wharf?.message ?? 'unexpected error'}; container ${orphanedId} was created and could not be removed again`,
-      { cause: failure },
+      { cause: failure, facts: { ...wharf?.extensions, orphanedId } },
     );
     this.orphanedId = orphanedId;
     this.undoError = undoError;
-    this.extensions = { ...wharf?.extensions, orphanedId };
   }
 }
 

@@ -1,8 +1,7 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { Framing } from './decode/framing.ts';
-import { MultiplexedDecoder } from './decode/multiplexed.ts';
+import { OutputDecoder, type OutputStreamName, StreamText } from './decode/output.ts';
 
-export type LogStream = 'stdout' | 'stderr';
+export type LogStream = OutputStreamName;
 
 export interface LogLine {
   stream: LogStream;
@@ -12,7 +11,6 @@ export interface LogLine {
 }
 
 interface PendingLine {
-  decoder: StringDecoder;
   /** The line so far, in pieces: joined once, when its newline arrives (a 10 MB line is 640 pieces). */
   pieces: string[];
   timestamp: string | null;
@@ -32,9 +30,10 @@ export class LogLineAssembler {
   private readonly timestamps: boolean;
   /** Raw (TTY) streams carry timestamps inside the text, at each line start. */
   private rawStream = false;
+  private readonly text = new StreamText();
   private readonly pending: Record<LogStream, PendingLine> = {
-    stdout: { decoder: new StringDecoder('utf8'), pieces: [], timestamp: null },
-    stderr: { decoder: new StringDecoder('utf8'), pieces: [], timestamp: null },
+    stdout: { pieces: [], timestamp: null },
+    stderr: { pieces: [], timestamp: null },
   };
 
   constructor(options: { timestamps: boolean }) {
@@ -53,13 +52,13 @@ export class LogLineAssembler {
         body = payload.subarray(space + 1);
       }
     }
-    return this.takeLines(stream, line.decoder.write(body));
+    return this.takeLines(stream, this.text.write(stream, body));
   }
 
   /** A chunk of a raw (TTY) stream: no message boundaries, so timestamps are read at line starts. */
   raw(chunk: Buffer): LogLine[] {
     this.rawStream = true;
-    return this.takeLines('stdout', this.pending.stdout.decoder.write(chunk));
+    return this.takeLines('stdout', this.text.write('stdout', chunk));
   }
 
   /** The timestamp of the oldest line begun but not yet ended, if any. */
@@ -76,7 +75,7 @@ export class LogLineAssembler {
     const lines: LogLine[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const line = this.pending[stream];
-      const text = line.pieces.join('') + line.decoder.end();
+      const text = line.pieces.join('') + this.text.end(stream);
       if (text !== '') lines.push(this.emit(stream, text, line.timestamp));
       line.pieces = [];
       line.timestamp = null;
@@ -116,23 +115,23 @@ export class LogLineAssembler {
 
 /**
  * Engine log bytes → whole lines, for either framing: multiplexed frames (one message each) or a
- * raw TTY stream. Frames on stdin (never sent for logs) are ignored.
+ * raw TTY stream, read through the same OutputDecoder as exec output.
  */
 export class LogDecoder {
   private readonly assembler: LogLineAssembler;
-  private readonly frames: MultiplexedDecoder | undefined;
+  private readonly output: OutputDecoder;
 
   constructor(framing: Framing, options: { timestamps: boolean }) {
     this.assembler = new LogLineAssembler(options);
-    this.frames = framing === 'multiplexed' ? new MultiplexedDecoder() : undefined;
+    this.output = new OutputDecoder(framing);
   }
 
   push(chunk: Buffer): LogLine[] {
-    if (!this.frames) return this.assembler.raw(chunk);
-    return this.frames
+    const raw = this.output.framing === 'raw';
+    return this.output
       .push(chunk)
-      .flatMap((frame) =>
-        frame.stream === 'stdin' ? [] : this.assembler.message(frame.stream, frame.data),
+      .flatMap(({ stream, data }) =>
+        raw ? this.assembler.raw(data) : this.assembler.message(stream, data),
       );
   }
 
@@ -143,12 +142,12 @@ export class LogDecoder {
 
   /** A bad frame after good ones in one chunk: `push` returned the good lines, this throws. */
   throwIfFailed(): void {
-    this.frames?.throwIfFailed();
+    this.output.throwIfFailed();
   }
 
   /** The stream ended: a frame cut short is an error; an unterminated last line is a line. */
   end(): LogLine[] {
-    this.frames?.end();
+    this.output.end();
     return this.assembler.flush();
   }
 }

@@ -43,23 +43,6 @@ export function labelFields<Parent>(
   };
 }
 
-/**
- * Loader results → node shapes, in key order, for a loadable node's `load`. A key that names
- * nothing (a removed container, a stale global id) answers null: Pothos passes it through, though
- * its load signature only admits values and errors.
- */
-export async function nodesFor<T, N>(
-  keys: readonly string[],
-  results: Promise<readonly (T | null | Error)[]>,
-  wrap: (key: string, value: T) => N,
-): Promise<(N | Error)[]> {
-  return (await results).map((value, index) =>
-    value instanceof Error || value === null
-      ? (value as N | Error)
-      : wrap(keys[index] as string, value),
-  );
-}
-
 /** Which of a process's output streams bytes came from: log lines and exec output alike. */
 export const OutputStream = builder.enumType('OutputStream', {
   values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,

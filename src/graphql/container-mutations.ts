@@ -1,36 +1,28 @@
 import { isIP, isIPv4 } from 'node:net';
-import { type Context, refreshLoaders } from '../context.ts';
+import { BadUserInputError } from '../engine/errors.ts';
+import { imageRef, networkRef, volumeName } from '../engine/refs.ts';
 import {
+  type ContainerActionResult as ActionResult,
   type ContainerCreateBody,
+  type ContainerCreateRequest,
   type ContainerRestartPolicy,
   type ContainerUpdateBody,
-  connectContainer,
-  createContainer,
+  containerCreate,
+  containerKill,
+  containerPause,
+  containerRemove,
+  containerRename,
+  containerRestart,
+  containerStart,
+  containerStop,
+  containersPrune,
+  containerUnpause,
+  containerUpdate,
+  containerWait,
   type EndpointConfig,
-  inspectContainer,
-  killContainer,
-  pauseContainer,
-  pruneContainers,
-  removeContainer,
-  renameContainer,
-  restartContainer,
-  startContainer,
-  stopContainer,
-  unpauseContainer,
-  updateContainer,
-  waitContainer,
-} from '../engine/containers.ts';
-import {
-  BadUserInputError,
-  EngineNotFoundError,
-  OrphanedContainerError,
-  WharfError,
-} from '../engine/errors.ts';
-import { inspectNetwork } from '../engine/networks.ts';
-import { imageRef, networkRef, volumeName } from '../engine/refs.ts';
+} from '../model/containers.ts';
 import { builder } from './builder.ts';
-import { Container, type ContainerNode, containerByRef } from './containers.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
+import { engineFilters } from './filters.ts';
 import {
   argument,
   envEntry,
@@ -41,6 +33,7 @@ import {
   pruneUntil,
   singleLine,
 } from './input-checks.ts';
+import { Container } from './nodes.ts';
 
 /** The engine's own rule for container names; the length cap keeps every name a valid ref. */
 const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$/;
@@ -372,7 +365,7 @@ function lines(field: string, values: readonly string[] | null | undefined) {
  * through unchecked; absent fields stay undefined and JSON leaves them out), and the networks to
  * join after create. Throws before any engine call.
  */
-export function createRequest(input: CreateInput) {
+export function createRequest(input: CreateInput): ContainerCreateRequest {
   const image = singleLine('image', input.image, true);
   if (image === '') throw new BadUserInputError('image is required');
   imageRef(image);
@@ -419,59 +412,6 @@ export function createRequest(input: CreateInput) {
     NetworkingConfig: first ? { EndpointsConfig: { [first.network]: first.endpoint } } : undefined,
   };
   return { name, body, networks: networks.map(({ network }) => network), later };
-}
-
-/**
- * The container was created but would not start. The client must learn its id (it exists, and is
- * theirs to remove), so the id is in the message and in `createdId`.
- */
-export class CreatedNotStartedError extends WharfError {
-  readonly createdId: string;
-
-  constructor(createdId: string, cause: unknown) {
-    const wharf = cause instanceof WharfError ? cause : undefined;
-    super(
-      wharf?.code ?? 'ENGINE_ERROR',
-      `container ${createdId} was created but did not start: ${wharf?.message ?? 'unexpected error'}`,
-      { cause },
-    );
-    this.createdId = createdId;
-    this.extensions = { createdId };
-  }
-}
-
-/** The engine changed: nothing read earlier in this operation may answer for the container. */
-async function reread(ctx: Context, engine: string, id: string): Promise<ContainerNode> {
-  refreshLoaders(ctx);
-  const container = await containerByRef(ctx, engine, id);
-  if (!container) throw new EngineNotFoundError(`container ${id} no longer exists`);
-  return container;
-}
-
-/** The ref is resolved once: every later call names the full id, never a prefix or a name. */
-async function resolve(ctx: Context, ref: string) {
-  const engine = defaultEngine(ctx);
-  const details = await inspectContainer(engine.api, ref);
-  return { engine: engine.name, api: engine.api, id: details.Id };
-}
-
-interface ActionResult {
-  container: ContainerNode;
-  changed: boolean;
-}
-
-/**
- * Resolves the ref once, acts on the full id and reads the container back. An action that can
- * find the container already so (the engine's 304) says it with `false`.
- */
-async function act(
-  ctx: Context,
-  ref: string,
-  action: (target: Awaited<ReturnType<typeof resolve>>) => Promise<unknown>,
-): Promise<ActionResult> {
-  const target = await resolve(ctx, ref);
-  const changed = (await action(target)) !== false;
-  return { changed, container: await reread(ctx, target.engine, target.id) };
 }
 
 const ContainerActionResult = builder.objectRef<ActionResult>('ContainerActionResult').implement({
@@ -538,40 +478,14 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: ContainerCreateInput, required: true }),
       start: t.arg.boolean({ defaultValue: false }),
     },
-    resolve: async (_root, args, ctx) => {
-      const { name, body, networks, later } = createRequest(args.input);
-      const engine = defaultEngine(ctx);
-      // A created container takes any network name and fails only at start: check them first.
-      await Promise.all(networks.map((network) => inspectNetwork(engine.api, network)));
-      const { Id: id } = await createContainer(engine.api, body, name);
-      try {
-        for (const { network, endpoint } of later) {
-          await connectContainer(engine.api, network, id, endpoint);
-        }
-      } catch (error) {
-        // Half-networked is not what was asked for: undo the create.
-        await removeContainer(engine.api, id, { force: true, volumes: true }).catch((undo) => {
-          throw new OrphanedContainerError(id, error, undo);
-        });
-        throw error;
-      }
-      if (args.start) {
-        try {
-          await startContainer(engine.api, id);
-        } catch (error) {
-          throw new CreatedNotStartedError(id, error);
-        }
-      }
-      return reread(ctx, engine.name, id);
-    },
+    resolve: (_root, args, ctx) =>
+      containerCreate(ctx, { request: createRequest(args.input), start: args.start ?? false }),
   }),
   containerStart: t.field({
     type: ContainerActionResult,
     description: 'Starts a created or stopped container; `changed: false` if it was running.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
-    resolve: async (_root, args, ctx) => {
-      return act(ctx, args.ref, (target) => startContainer(target.api, target.id));
-    },
+    resolve: (_root, args, ctx) => containerStart(ctx, { ref: args.ref }),
   }),
   containerStop: t.field({
     type: ContainerActionResult,
@@ -581,10 +495,8 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...ref }),
       timeout: t.arg.int(timeoutArg),
     },
-    resolve: async (_root, args, ctx) => {
-      const timeout = count('timeout', args.timeout);
-      return act(ctx, args.ref, (target) => stopContainer(target.api, target.id, timeout));
-    },
+    resolve: (_root, args, ctx) =>
+      containerStop(ctx, { ref: args.ref, timeout: count('timeout', args.timeout) }),
   }),
   containerRestart: t.field({
     type: ContainerActionResult,
@@ -593,10 +505,8 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...ref }),
       timeout: t.arg.int(timeoutArg),
     },
-    resolve: async (_root, args, ctx) => {
-      const timeout = count('timeout', args.timeout);
-      return act(ctx, args.ref, (target) => restartContainer(target.api, target.id, timeout));
-    },
+    resolve: (_root, args, ctx) =>
+      containerRestart(ctx, { ref: args.ref, timeout: count('timeout', args.timeout) }),
   }),
   containerKill: t.field({
     type: ContainerActionResult,
@@ -605,26 +515,22 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...ref }),
       signal: t.arg.string({ description: 'A name (SIGHUP, HUP) or a number.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const signal = args.signal ? signalName('signal', args.signal) : undefined;
-      return act(ctx, args.ref, (target) => killContainer(target.api, target.id, signal));
+      return containerKill(ctx, { ref: args.ref, signal });
     },
   }),
   containerPause: t.field({
     type: ContainerActionResult,
     description: 'Freezes every process; CONFLICT when it is already paused or not running.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
-    resolve: async (_root, args, ctx) => {
-      return act(ctx, args.ref, (target) => pauseContainer(target.api, target.id));
-    },
+    resolve: (_root, args, ctx) => containerPause(ctx, { ref: args.ref }),
   }),
   containerUnpause: t.field({
     type: ContainerActionResult,
     description: 'CONFLICT when it is not paused.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
-    resolve: async (_root, args, ctx) => {
-      return act(ctx, args.ref, (target) => unpauseContainer(target.api, target.id));
-    },
+    resolve: (_root, args, ctx) => containerUnpause(ctx, { ref: args.ref }),
   }),
   containerRename: t.field({
     type: ContainerActionResult,
@@ -633,10 +539,8 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...ref }),
       name: t.arg.string({ required: true }),
     },
-    resolve: async (_root, args, ctx) => {
-      const name = containerName(args.name);
-      return act(ctx, args.ref, (target) => renameContainer(target.api, target.id, name));
-    },
+    resolve: (_root, args, ctx) =>
+      containerRename(ctx, { ref: args.ref, name: containerName(args.name) }),
   }),
   containerUpdate: t.field({
     type: ContainerActionResult,
@@ -645,7 +549,7 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...ref }),
       input: t.arg({ type: ContainerUpdateInput, required: true }),
     },
-    resolve: async (_root, { input, ...args }, ctx) => {
+    resolve: (_root, { input, ...args }, ctx) => {
       const body: ContainerUpdateBody = {
         Memory: count('memory', input.memory),
         MemorySwap: input.memorySwap === -1 ? -1 : count('memorySwap', input.memorySwap),
@@ -656,7 +560,7 @@ builder.mutationFields((t) => ({
       };
       if (Object.values(body).every((value) => value === undefined))
         throw new BadUserInputError('nothing to update');
-      return act(ctx, args.ref, (target) => updateContainer(target.api, target.id, body));
+      return containerUpdate(ctx, { ref: args.ref, body });
     },
   }),
   containerRemove: t.field({
@@ -670,15 +574,12 @@ builder.mutationFields((t) => ({
         description: 'Also remove its anonymous volumes.',
       }),
     },
-    resolve: async (_root, args, ctx) => {
-      const target = await resolve(ctx, args.ref);
-      await removeContainer(target.api, target.id, {
+    resolve: (_root, args, ctx) =>
+      containerRemove(ctx, {
+        ref: args.ref,
         force: args.force ?? false,
         volumes: args.volumes ?? false,
-      });
-      refreshLoaders(ctx);
-      return { dockerId: target.id, removed: true };
-    },
+      }),
   }),
   containerWait: t.field({
     type: ContainerWaitResult,
@@ -688,33 +589,19 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...ref }),
       condition: t.arg({ type: WaitCondition, defaultValue: 'not-running' }),
     },
-    resolve: async (_root, args, ctx) => {
-      const target = await resolve(ctx, args.ref);
-      const result = await waitContainer(
-        target.api,
-        target.id,
-        args.condition ?? 'not-running',
-        ctx.signal,
-      );
-      refreshLoaders(ctx);
-      return { exitCode: result.StatusCode, error: result.Error?.Message || null };
-    },
+    resolve: (_root, args, ctx) =>
+      containerWait(ctx, { ref: args.ref, condition: args.condition ?? 'not-running' }),
   }),
   containersPrune: t.field({
     type: ContainersPruneResult,
     description: 'Removes every stopped container that matches the filter (all of them without).',
     args: { filter: t.arg({ type: PruneFilter }) },
-    resolve: async (_root, args, ctx) => {
-      const filters = engineFilters({
-        label: args.filter?.label,
-        until: pruneUntil(args.filter?.until),
-      });
-      const result = await pruneContainers(defaultEngine(ctx).api, filters);
-      refreshLoaders(ctx);
-      return {
-        containersDeleted: result.ContainersDeleted ?? [],
-        spaceReclaimed: result.SpaceReclaimed,
-      };
-    },
+    resolve: (_root, args, ctx) =>
+      containersPrune(ctx, {
+        filters: engineFilters({
+          label: args.filter?.label,
+          until: pruneUntil(args.filter?.until),
+        }),
+      }),
   }),
 }));

@@ -1,130 +1,25 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import type { Context } from '../context.ts';
-import { listContainers, topContainer } from '../engine/containers.ts';
-import { EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import { containerRef } from '../engine/refs.ts';
-import type {
-  ContainerInspect,
-  ContainerSummary,
-  EndpointSettings,
-  MountPoint,
-  PortSummary,
-} from '../engine/types.ts';
-import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
+import type { ContainerInspect, MountPoint, PortSummary } from '../engine/types.ts';
+import {
+  attachmentAliases,
+  containerAt,
+  containerAttachments,
+  containerImageKey,
+  containerList,
+  containerProcesses,
+  containerSizes,
+  detailsOf,
+  mountVolumeKey,
+  summaryOf,
+} from '../model/containers.ts';
+import { parseKey } from '../model/loaders/keys.ts';
+import { attachmentNetwork } from '../model/networks.ts';
 import { builder } from './builder.ts';
-import { labelFields, nodesFor } from './common.ts';
-import { containerFilters, defaultEngine } from './filters.ts';
-import { Image } from './images.ts';
-import { Network, networkNode } from './networks.ts';
+import { labelFields } from './common.ts';
+import { containerFilters } from './filters.ts';
+import { Container, Image, Network, NetworkAttachment, Volume } from './nodes.ts';
 import { engineTime, unixTime } from './scalars.ts';
-import { Volume } from './volumes.ts';
-
-/**
- * A container as Wharf holds it while resolving: whatever the engine already told us. Fields the
- * list call answers read `summary`; fields only inspect knows read `details`; either is loaded
- * (batched, once per operation) when missing.
- */
-export interface ContainerNode {
-  key: EngineKey;
-  summary?: ContainerSummary;
-  details?: ContainerInspect;
-}
-
-export interface NetworkAttachmentNode {
-  container: ContainerNode;
-  networkName: string;
-  endpoint: EndpointSettings;
-}
-
-function gone(key: EngineKey): never {
-  throw new EngineNotFoundError(`container ${parseKey(key).id} no longer exists`);
-}
-
-export async function summaryOf(container: ContainerNode, ctx: Context): Promise<ContainerSummary> {
-  if (container.summary) return container.summary;
-  const summary = await ctx.loaders.containerSummaries.load(container.key);
-  if (summary) return summary;
-  // Gone from the list between inspect and now (an event about a removal): answer from inspect.
-  return container.details ? summaryFromDetails(container.details) : gone(container.key);
-}
-
-const STATUS_WORDS: Record<string, (exitCode: number) => string> = {
-  created: () => 'Created',
-  running: () => 'Up',
-  paused: () => 'Up (Paused)',
-  restarting: (code) => `Restarting (${code})`,
-  removing: () => 'Removal In Progress',
-  exited: (code) => `Exited (${code})`,
-  dead: () => 'Dead',
-};
-
-/** The list call's view of a container, rebuilt from inspect (without the list's "2 hours ago"). */
-export function summaryFromDetails(details: ContainerInspect): ContainerSummary {
-  const ports = Object.entries(details.NetworkSettings.Ports ?? {}).flatMap(([spec, bindings]) => {
-    const [port, protocol = 'tcp'] = spec.split('/');
-    const privatePort = Number(port);
-    if (!bindings || bindings.length === 0) return [{ PrivatePort: privatePort, Type: protocol }];
-    return bindings.map((binding) => ({
-      PrivatePort: privatePort,
-      Type: protocol,
-      ...(binding.HostIp && { IP: binding.HostIp }),
-      ...(binding.HostPort && { PublicPort: Number(binding.HostPort) }),
-    }));
-  });
-  const status = details.State.Status;
-  return {
-    Id: details.Id,
-    Names: [details.Name],
-    Image: details.Config.Image,
-    ImageID: details.Image,
-    Command: [details.Path, ...(details.Args ?? [])].join(' '),
-    Created: Math.floor(Date.parse(details.Created) / 1000),
-    Ports: ports,
-    Labels: details.Config.Labels,
-    State: status,
-    Status: STATUS_WORDS[status]?.(details.State.ExitCode) ?? status,
-    HostConfig: { NetworkMode: details.HostConfig.NetworkMode ?? '' },
-    NetworkSettings: { Networks: details.NetworkSettings.Networks },
-    Mounts: details.Mounts,
-  };
-}
-
-export async function detailsOf(container: ContainerNode, ctx: Context): Promise<ContainerInspect> {
-  if (container.details) return container.details;
-  return (await ctx.loaders.containerDetails.load(container.key)) ?? gone(container.key);
-}
-
-/**
- * A container by full id, unique id prefix or name, through the per-request inspect loader (so a
- * second path to it costs nothing); null when nothing matches.
- */
-export async function containerByRef(
-  ctx: Context,
-  engine: string,
-  ref: string,
-): Promise<ContainerNode | null> {
-  const details = await ctx.loaders.containerDetails.load(toKey(engine, ref));
-  if (!details) return null;
-  const key = toKey(engine, details.Id);
-  ctx.loaders.containerDetails.prime(key, details);
-  return { key, details };
-}
-
-export function containerNodeFromSummary(
-  engine: string,
-  summary: ContainerSummary,
-  ctx: Context,
-): ContainerNode {
-  const key = toKey(engine, summary.Id);
-  ctx.loaders.containerSummaries.prime(key, summary);
-  return { key, summary };
-}
-
-export function attachmentsOf(container: ContainerNode, summary: ContainerSummary) {
-  return Object.entries(summary.NetworkSettings?.Networks ?? {}).map(
-    ([networkName, endpoint]): NetworkAttachmentNode => ({ container, networkName, endpoint }),
-  );
-}
 
 export const ContainerState = builder.enumType('ContainerState', {
   description: 'Every state the engine reports; none is folded into another.',
@@ -211,8 +106,7 @@ const Mount = builder.objectRef<{ engine: string; mount: MountPoint }>('Mount').
       type: Volume,
       nullable: true,
       description: 'The named volume mounted here; null for bind and tmpfs mounts.',
-      resolve: ({ engine, mount }) =>
-        mount.Type === 'volume' && mount.Name ? toKey(engine, mount.Name) : null,
+      resolve: ({ engine, mount }) => mountVolumeKey(engine, mount),
     }),
   }),
 });
@@ -289,66 +183,46 @@ const ContainerProcesses = builder
     }),
   });
 
-export const NetworkAttachment = builder
-  .objectRef<NetworkAttachmentNode>('NetworkAttachment')
-  .implement({
-    description:
-      'A container on a network: the same object whether reached from the container or the network.',
-    fields: (t) => ({
-      network: t.field({
-        type: Network,
-        nullable: true,
-        description:
-          'Null only when the network is gone: a container created (never started) keeps naming a network removed since, and one such container must not fail a whole listing.',
-        resolve: async ({ container, networkName }, _args, ctx) => {
-          const { engine } = parseKey(container.key);
-          const network = await ctx.loaders.networksByName.load(toKey(engine, networkName));
-          return network ? networkNode(engine, network) : null;
-        },
-      }),
-      container: t.field({ type: Container, resolve: ({ container }) => container }),
-      networkName: t.exposeString('networkName'),
-      ipv4Address: t.string({
-        nullable: true,
-        resolve: ({ endpoint }) => endpoint.IPAddress || null,
-      }),
-      ipv4PrefixLength: t.int({
-        nullable: true,
-        resolve: ({ endpoint }) => endpoint.IPPrefixLen || null,
-      }),
-      ipv6Address: t.string({
-        nullable: true,
-        resolve: ({ endpoint }) => endpoint.GlobalIPv6Address || null,
-      }),
-      gateway: t.string({ nullable: true, resolve: ({ endpoint }) => endpoint.Gateway || null }),
-      macAddress: t.string({
-        nullable: true,
-        resolve: ({ endpoint }) => endpoint.MacAddress || null,
-      }),
-      endpointId: t.string({
-        nullable: true,
-        resolve: ({ endpoint }) => endpoint.EndpointID || null,
-      }),
-      aliases: t.stringList({
-        description:
-          'DNS aliases on this network (the list call lacks them: costs one batched inspect).',
-        resolve: async ({ container, networkName }, _args, ctx) =>
-          (await detailsOf(container, ctx)).NetworkSettings.Networks?.[networkName]?.Aliases ?? [],
-      }),
+NetworkAttachment.implement({
+  description:
+    'A container on a network: the same object whether reached from the container or the network.',
+  fields: (t) => ({
+    network: t.field({
+      type: Network,
+      nullable: true,
+      description:
+        'Null only when the network is gone: a container created (never started) keeps naming a network removed since, and one such container must not fail a whole listing.',
+      resolve: (attachment, _args, ctx) => attachmentNetwork(ctx, attachment),
     }),
-  });
-
-export const Container = builder.loadableNodeRef('Container', {
-  id: { resolve: (container: ContainerNode) => container.key },
-  load: (keys: string[], ctx: Context) =>
-    nodesFor(
-      keys,
-      ctx.loaders.containerSummaries.loadMany(keys),
-      (key, summary): ContainerNode => ({
-        key,
-        summary,
-      }),
-    ),
+    container: t.field({ type: Container, resolve: ({ container }) => container }),
+    networkName: t.exposeString('networkName'),
+    ipv4Address: t.string({
+      nullable: true,
+      resolve: ({ endpoint }) => endpoint.IPAddress || null,
+    }),
+    ipv4PrefixLength: t.int({
+      nullable: true,
+      resolve: ({ endpoint }) => endpoint.IPPrefixLen || null,
+    }),
+    ipv6Address: t.string({
+      nullable: true,
+      resolve: ({ endpoint }) => endpoint.GlobalIPv6Address || null,
+    }),
+    gateway: t.string({ nullable: true, resolve: ({ endpoint }) => endpoint.Gateway || null }),
+    macAddress: t.string({
+      nullable: true,
+      resolve: ({ endpoint }) => endpoint.MacAddress || null,
+    }),
+    endpointId: t.string({
+      nullable: true,
+      resolve: ({ endpoint }) => endpoint.EndpointID || null,
+    }),
+    aliases: t.stringList({
+      description:
+        'DNS aliases on this network (the list call lacks them: costs one batched inspect).',
+      resolve: (attachment, _args, ctx) => attachmentAliases(ctx, attachment),
+    }),
+  }),
 });
 
 Container.implement({
@@ -376,10 +250,7 @@ Container.implement({
       type: Image,
       nullable: true,
       description: 'The image the container was created from; null if it has been removed since.',
-      resolve: async (c, _args, ctx) => {
-        const { ImageID } = await summaryOf(c, ctx);
-        return ImageID ? toKey(parseKey(c.key).engine, ImageID) : null;
-      },
+      resolve: (c, _args, ctx) => containerImageKey(ctx, c),
     }),
     imageRef: t.string({
       description: 'The image reference as given at create time (a tag, a digest or an id).',
@@ -452,7 +323,7 @@ Container.implement({
     }),
     networks: t.field({
       type: [NetworkAttachment],
-      resolve: async (c, _args, ctx) => attachmentsOf(c, await summaryOf(c, ctx)),
+      resolve: (c, _args, ctx) => containerAttachments(ctx, c),
     }),
     config: t.field({
       type: ContainerConfig,
@@ -472,7 +343,7 @@ Container.implement({
       description:
         'Bytes written by the container. Costly for the engine: asked only when selected, batched.',
       resolve: async (c, _args, ctx) => {
-        const sized = await ctx.loaders.containerSizes.load(c.key);
+        const sized = await containerSizes(ctx, c);
         // The engine leaves SizeRw out when it is 0.
         return sized ? (sized.SizeRw ?? 0) : null;
       },
@@ -482,25 +353,14 @@ Container.implement({
       nullable: true,
       description:
         'Total size of all files in the container, image included. Asked only when selected.',
-      resolve: async (c, _args, ctx) =>
-        (await ctx.loaders.containerSizes.load(c.key))?.SizeRootFs ?? null,
+      resolve: async (c, _args, ctx) => (await containerSizes(ctx, c))?.SizeRootFs ?? null,
     }),
     processes: t.field({
       type: ContainerProcesses,
       nullable: true,
       description:
         'The processes running in the container (`docker top`); null when it is not running.',
-      resolve: async (c, _args, ctx) => {
-        const { engine, id } = parseKey(c.key);
-        const api = ctx.engines.api(engine);
-        if (!api) return null;
-        try {
-          return await topContainer(api, id);
-        } catch (error) {
-          if (error instanceof EngineConflictError) return null;
-          throw error;
-        }
-      },
+      resolve: (c, _args, ctx) => containerProcesses(ctx, c),
     }),
   }),
 });
@@ -541,15 +401,11 @@ builder.queryFields((t) => ({
       }),
       filter: t.arg({ type: ContainerFilter }),
     },
-    resolve: async (_root, args, ctx) => {
-      const engine = defaultEngine(ctx);
-      const filters = containerFilters(args.filter);
-      const list = await listContainers(engine.api, { all: args.all, filters });
-      return resolveArrayConnection(
+    resolve: async (_root, args, ctx) =>
+      resolveArrayConnection(
         { args },
-        list.map((summary) => containerNodeFromSummary(engine.name, summary, ctx)),
-      );
-    },
+        await containerList(ctx, { all: args.all, filters: containerFilters(args.filter) }),
+      ),
   }),
   container: t.field({
     type: Container,
@@ -557,7 +413,6 @@ builder.queryFields((t) => ({
     description:
       'A container by full id, unique id prefix or name; null when none matches, AMBIGUOUS_REF when a prefix matches several.',
     args: { ref: t.arg.string({ required: true }) },
-    resolve: (_root, { ref }, ctx) =>
-      containerByRef(ctx, defaultEngine(ctx).name, containerRef(ref)),
+    resolve: (_root, { ref }, ctx) => containerAt(ctx, { ref: containerRef(ref) }),
   }),
 }));

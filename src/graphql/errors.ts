@@ -3,33 +3,28 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { WharfError } from '../engine/errors.ts';
 
-function withCode(
-  error: GraphQLError,
-  message: string,
-  code: string,
-  extra: Readonly<Record<string, unknown>> = {},
-): GraphQLError {
+function withCode(error: GraphQLError, message: string, code: string): GraphQLError {
   return new GraphQLError(message, {
     nodes: error.nodes ?? null,
     source: error.source ?? null,
     positions: error.positions ?? null,
     path: error.path ?? null,
-    // `code` last: no extra field can replace it.
-    extensions: { ...extra, code },
+    extensions: { code },
   });
 }
 
 /**
  * Errors that Wharf raised on purpose reach the client with their message and `extensions.code`;
  * the cause, the stack and anything the transport knew (socket path, request) stay on the server.
- * Everything else is yoga's "Unexpected error." with code INTERNAL_SERVER_ERROR.
+ * A WharfError passes as it is (graphql's located copy already carries its code and facts), so it
+ * keeps its identity for every plugin after the mask. Coded errors from elsewhere (Pothos input
+ * validation, scalars) are given their code and their own message. Everything else is yoga's
+ * "Unexpected error." with code INTERNAL_SERVER_ERROR.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const graphqlError = error instanceof GraphQLError ? error : undefined;
   const original = graphqlError?.originalError ?? error;
-  if (graphqlError && original instanceof WharfError) {
-    return withCode(graphqlError, original.message, original.code, original.extensions);
-  }
+  if (graphqlError && original instanceof WharfError) return graphqlError;
   if (graphqlError && original instanceof PothosValidationError) {
     return withCode(graphqlError, original.message, 'BAD_USER_INPUT');
   }

@@ -1,9 +1,8 @@
 import { contextCacheSymbol } from '@pothos/core';
-import { type Context, createLoaders, type Loaders } from '../context.ts';
-import type { EngineApi } from '../engine/api.ts';
-import { outsideCallScope } from '../engine/call-scope.ts';
+import type { Context } from '../context.ts';
 import type { EventItem } from '../engine/event-hub.ts';
-import type { EngineRegistry } from '../loaders/engines.ts';
+import { type EngineRegistry, outsideCallScopes } from '../engine/registry.ts';
+import { createLoaders, type Loaders } from '../model/loaders/request-loaders.ts';
 
 /**
  * What resolves one event's relations (`container`, `image`, and what clients select below them):
@@ -28,7 +27,7 @@ const byEvent = new Map<EventItem, EventContext>();
 export function shareEventContext(ctx: Context, item: EventItem): void {
   let shared = byEvent.get(item);
   if (!shared) {
-    const engines = sharedWork(ctx.engines);
+    const engines = outsideCallScopes(ctx.engines);
     shared = { engines, loaders: createLoaders(engines), pothosCache: {} };
     byEvent.set(item, shared);
     if (byEvent.size > KEPT_EVENTS) byEvent.delete(byEvent.keys().next().value as EventItem);
@@ -36,40 +35,4 @@ export function shareEventContext(ctx: Context, item: EventItem): void {
   ctx.engines = shared.engines;
   ctx.loaders = shared.loaders;
   (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = shared.pothosCache;
-}
-
-const sharedRegistries = new WeakSet<EngineRegistry>();
-
-/**
- * The same engines, with every call made outside the caller's call scope: work shared by all
- * subscribers must not be charged to, or aborted with, whichever subscriber happened to ask first.
- */
-function sharedWork(engines: EngineRegistry): EngineRegistry {
-  if (sharedRegistries.has(engines)) return engines;
-  const apis = new Map<string, EngineApi>();
-  const registry: EngineRegistry = {
-    defaultName: engines.defaultName,
-    names: () => engines.names(),
-    client: (name) => engines.client(name),
-    api(name) {
-      const api = engines.api(name);
-      if (!api) return undefined;
-      let unscoped = apis.get(name);
-      if (!unscoped) {
-        unscoped = {
-          engine: api.engine,
-          version: () => outsideCallScope(() => api.version()),
-          json: (...args) => outsideCallScope(() => api.json(...args)),
-          call: (...args) => outsideCallScope(() => api.call(...args)),
-          stream: (...args) => outsideCallScope(() => api.stream(...args)),
-          hijack: (...args) => outsideCallScope(() => api.hijack(...args)),
-          ping: (...args) => outsideCallScope(() => api.ping(...args)),
-        };
-        apis.set(name, unscoped);
-      }
-      return unscoped;
-    },
-  };
-  sharedRegistries.add(registry);
-  return registry;
 }

@@ -1,18 +1,18 @@
-import { BadUserInputError } from '../engine/errors.ts';
 import type { EventItem, GapReason } from '../engine/event-hub.ts';
-import { filterAsync } from '../engine/iterate.ts';
-import type { EventMessage } from '../engine/types.ts';
-import { toKey } from '../loaders/keys.ts';
+import {
+  type EventShape,
+  eventActorKey,
+  eventContainer,
+  eventFrom,
+  eventImage,
+  eventStream,
+} from '../model/events.ts';
 import { builder } from './builder.ts';
 import { keyValues, Label } from './common.ts';
-import { Container, containerByRef } from './containers.ts';
 import { shareEventContext } from './event-context.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
-import { Image, imageByRef } from './images.ts';
-import { Network } from './networks.ts';
-import { Volume } from './volumes.ts';
+import { engineFilters } from './filters.ts';
+import { Container, Image, Network, Volume } from './nodes.ts';
 
-type EventShape = Extract<EventItem, { kind: 'event' }> & { engine: string };
 type GapShape = Extract<EventItem, { kind: 'gap' }>;
 
 const EVENT_TYPES = [
@@ -60,10 +60,6 @@ const EventGap = builder.objectRef<GapShape>('EventGap').implement({
   }),
 });
 
-function attribute(event: EventMessage, name: string): string | undefined {
-  return event.Actor.Attributes?.[name] || undefined;
-}
-
 const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
   description: 'One engine event, with the objects it concerns resolved as they are now.',
   fields: (t) => ({
@@ -94,38 +90,23 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       type: Container,
       nullable: true,
       description: 'The container concerned (null when it is gone).',
-      resolve: async ({ engine, event }, _args, ctx) => {
-        const id = event.Type === 'container' ? event.Actor.ID : attribute(event, 'container');
-        if (!id) return null;
-        return containerByRef(ctx, engine, id);
-      },
+      resolve: (item, _args, ctx) => eventContainer(ctx, item),
     }),
     image: t.field({
       type: Image,
       nullable: true,
       description: 'The image concerned (null when it is gone).',
-      resolve: async ({ engine, event }, _args, ctx) => {
-        const ref = event.Type === 'image' ? event.Actor.ID : attribute(event, 'image');
-        if (!ref) return null;
-        return imageByRef(ctx, engine, ref).catch((error: unknown) => {
-          // An attribute that is no image reference (a build's intermediate name) names nothing;
-          // any other failure is the client's to see.
-          if (error instanceof BadUserInputError) return null;
-          throw error;
-        });
-      },
+      resolve: (item, _args, ctx) => eventImage(ctx, item),
     }),
     network: t.field({
       type: Network,
       nullable: true,
-      resolve: ({ engine, event }) =>
-        event.Type === 'network' ? toKey(engine, event.Actor.ID) : null,
+      resolve: (item) => eventActorKey(item, 'network'),
     }),
     volume: t.field({
       type: Volume,
       nullable: true,
-      resolve: ({ engine, event }) =>
-        event.Type === 'volume' ? toKey(engine, event.Actor.ID) : null,
+      resolve: (item) => eventActorKey(item, 'volume'),
     }),
   }),
 });
@@ -151,46 +132,6 @@ const EventFilter = builder.inputType('EventFilter', {
   }),
 });
 
-type Filters = Partial<Record<string, readonly string[]>>;
-
-function anyOf(values: readonly string[] | undefined, test: (value: string) => boolean): boolean {
-  return !values || values.length === 0 || values.some(test);
-}
-
-function namedOrId(event: EventMessage, value: string): boolean {
-  return event.Actor.ID.startsWith(value) || attribute(event, 'name') === value;
-}
-
-function withoutLatest(ref: string): string {
-  return ref.endsWith(':latest') ? ref.slice(0, -':latest'.length) : ref;
-}
-
-/** The engine's own matching rules (daemon/events/filter.go), on one event. */
-export function matchesEvent(filters: Filters, event: EventMessage): boolean {
-  const attrs = event.Actor.Attributes ?? {};
-  return (
-    anyOf(filters.type, (type) => event.Type === type) &&
-    anyOf(
-      filters.action,
-      (action) => event.Action === action || event.Action.startsWith(`${action}:`),
-    ) &&
-    anyOf(filters.container, (value) => event.Type === 'container' && namedOrId(event, value)) &&
-    anyOf(filters.network, (value) => event.Type === 'network' && namedOrId(event, value)) &&
-    anyOf(filters.volume, (value) => event.Type === 'volume' && event.Actor.ID === value) &&
-    anyOf(filters.image, (value) => {
-      const image = event.Type === 'image' ? event.Actor.ID : attrs.image;
-      const candidates = [image, attrs.name]
-        .filter((c): c is string => Boolean(c))
-        .map(withoutLatest);
-      return candidates.includes(withoutLatest(value)) || event.Actor.ID.startsWith(value);
-    }) &&
-    anyOf(filters.label, (label) => {
-      const eq = label.indexOf('=');
-      return eq === -1 ? label in attrs : attrs[label.slice(0, eq)] === label.slice(eq + 1);
-    })
-  );
-}
-
 builder.subscriptionField('events', (t) =>
   t.field({
     type: EventStreamItem,
@@ -202,20 +143,12 @@ builder.subscriptionField('events', (t) =>
         description: 'A cursor from an earlier event: replay what came after it first.',
       }),
     },
-    subscribe: (_root, args, ctx) => {
-      const engine = defaultEngine(ctx);
-      const filters = (engineFilters(args.filter) ?? {}) as Filters;
-      const hub = ctx.engines.client(engine.name)?.events;
-      if (!hub) throw new Error(`no event hub for engine ${engine.name}`);
-      return filterAsync(
-        hub.subscribe(args.after ?? undefined),
-        (item) => item.kind === 'gap' || matchesEvent(filters, item.event),
-      );
-    },
+    subscribe: (_root, args, ctx) =>
+      eventStream(ctx, { filters: engineFilters(args.filter), after: args.after ?? undefined }),
     resolve: (item, _args, ctx) => {
       // Every subscriber gets this same item: its relations are looked up once for all of them.
       shareEventContext(ctx, item);
-      return item.kind === 'event' ? { ...item, engine: defaultEngine(ctx).name } : item;
+      return eventFrom(ctx, item);
     },
   }),
 );

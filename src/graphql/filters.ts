@@ -1,13 +1,5 @@
-import type { Context } from '../context.ts';
-import type { EngineApi } from '../engine/api.ts';
 import { BadUserInputError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
-
-/** The engine a root field talks to. One engine today; a later `engine:` argument picks others. */
-export function defaultEngine(ctx: Context): { name: string; api: EngineApi } {
-  const name = ctx.engines.defaultName;
-  return { name, api: ctx.engines.api(name) as EngineApi };
-}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -1,18 +1,10 @@
-import { type Context, refreshLoaders } from '../context.ts';
-import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
-import {
-  type ImageDeleteItem,
-  inspectImage,
-  pruneImages,
-  pullImage,
-  removeImage,
-  tagImage,
-} from '../engine/images.ts';
+import { BadUserInputError } from '../engine/errors.ts';
 import { imageRef } from '../engine/refs.ts';
+import { imagePull, imageRemove, imagesPrune, imageTag } from '../model/images.ts';
 import { builder } from './builder.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
-import { Image, type ImageNode, imageByRef } from './images.ts';
+import { engineFilters } from './filters.ts';
 import { PruneFilter, platformSpec, pruneUntil } from './input-checks.ts';
+import { Image } from './nodes.ts';
 
 /** The distribution reference grammar: an optional registry host[:port], then path components. */
 const DOMAIN =
@@ -39,21 +31,6 @@ function tagName(value: string): string {
     );
   }
   return value;
-}
-
-/** The engine changed: nothing read earlier in this operation may answer for the image. */
-async function reread(ctx: Context, engine: string, ref: string): Promise<ImageNode> {
-  refreshLoaders(ctx);
-  const image = await imageByRef(ctx, engine, ref);
-  if (!image) throw new EngineNotFoundError(`image ${ref} no longer exists`);
-  return image;
-}
-
-function split(items: readonly ImageDeleteItem[]) {
-  return {
-    untagged: items.flatMap((item) => (item.Untagged ? [item.Untagged] : [])),
-    deleted: items.flatMap((item) => (item.Deleted ? [item.Deleted] : [])),
-  };
 }
 
 const ImageRemoveResult = builder
@@ -94,16 +71,10 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true }),
       platform: t.arg.string({ description: 'os[/arch[/variant]], e.g. linux/amd64.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const ref = imageRef(args.ref);
       const platform = args.platform ? platformSpec('platform', args.platform) : undefined;
-      const engine = defaultEngine(ctx);
-      // A client that goes away takes its pull with it, as with the docker CLI.
-      const signal = ctx.signal ?? new AbortController().signal;
-      for await (const _progress of pullImage(engine.api, ref, { platform, signal })) {
-        // Only the end matters here; pullImage throws for a failure reported mid-stream.
-      }
-      return reread(ctx, engine.name, ref);
+      return imagePull(ctx, { ref, platform });
     },
   }),
   imageTag: t.field({
@@ -118,14 +89,10 @@ builder.mutationFields((t) => ({
       }),
       tag: t.arg.string({ defaultValue: 'latest' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const ref = imageRef(args.ref);
       const target = { repo: repository(args.repo), tag: tagName(args.tag ?? 'latest') };
-      const engine = defaultEngine(ctx);
-      // Resolved once, so the tag lands on the image that was asked about and is read back by id.
-      const { Id: id } = await inspectImage(engine.api, ref);
-      await tagImage(engine.api, id, target);
-      return reread(ctx, engine.name, id);
+      return imageTag(ctx, { ref, target });
     },
   }),
   imageRemove: t.field({
@@ -137,15 +104,12 @@ builder.mutationFields((t) => ({
       force: t.arg.boolean({ defaultValue: false }),
       noPrune: t.arg.boolean({ defaultValue: false, description: 'Keep untagged parents.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      const ref = imageRef(args.ref);
-      const items = await removeImage(defaultEngine(ctx).api, ref, {
+    resolve: (_root, args, ctx) =>
+      imageRemove(ctx, {
+        ref: imageRef(args.ref),
         force: args.force ?? false,
         noPrune: args.noPrune ?? false,
-      });
-      refreshLoaders(ctx);
-      return split(items);
-    },
+      }),
   }),
   imagesPrune: t.field({
     type: ImagesPruneResult,
@@ -155,18 +119,13 @@ builder.mutationFields((t) => ({
       dangling: t.arg.boolean({ defaultValue: true }),
       filter: t.arg({ type: PruneFilter }),
     },
-    resolve: async (_root, { dangling, filter }, ctx) => {
-      const filters = engineFilters({
-        dangling: dangling ?? true,
-        label: filter?.label,
-        until: pruneUntil(filter?.until),
-      });
-      const report = await pruneImages(defaultEngine(ctx).api, filters);
-      refreshLoaders(ctx);
-      return {
-        deleted: split(report.ImagesDeleted ?? []).deleted,
-        spaceReclaimed: report.SpaceReclaimed,
-      };
-    },
+    resolve: (_root, { dangling, filter }, ctx) =>
+      imagesPrune(ctx, {
+        filters: engineFilters({
+          dangling: dangling ?? true,
+          label: filter?.label,
+          until: pruneUntil(filter?.until),
+        }),
+      }),
   }),
 }));

@@ -1,47 +1,30 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import { type Context, refreshLoaders } from '../context.ts';
+import type { Context } from '../context.ts';
 import { EngineNotFoundError } from '../engine/errors.ts';
-import { listImages, pullImage } from '../engine/images.ts';
 import { abortable } from '../engine/iterate.ts';
 import { imageRef } from '../engine/refs.ts';
+import { engineFor } from '../engine/registry.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
-import { loadImageSummaries } from '../loaders/images.ts';
-import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
+import {
+  type ImageNode,
+  imageAt,
+  imageByRef,
+  imageContainers,
+  imageDetailsOf,
+  imageHistoryOf,
+  imageList,
+} from '../model/images.ts';
+import { parseKey } from '../model/loaders/keys.ts';
+import { refreshLoaders } from '../model/loaders/request-loaders.ts';
+import { type PullProgress as PullProgressShape, pullProgress } from '../model/pulls.ts';
 import { builder } from './builder.ts';
-import { labelFields, nodesFor } from './common.ts';
-import { Container, containerNodeFromSummary } from './containers.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
+import { labelFields } from './common.ts';
+import { engineFilters } from './filters.ts';
 import { platformSpec } from './input-checks.ts';
+import { Container, Image } from './nodes.ts';
 import { unixTime } from './scalars.ts';
 
-/** An image as listed (`summary`) or inspected (`details`); both carry tags, size and labels. */
-export interface ImageNode {
-  key: EngineKey;
-  summary?: ImageSummary;
-  details?: ImageInspect;
-}
-
-/** An image by id, id prefix, `repo:tag` or digest, through the per-request loader; null when none. */
-export async function imageByRef(
-  ctx: Context,
-  engine: string,
-  ref: string,
-): Promise<ImageNode | null> {
-  const details = await ctx.loaders.imageDetails.load(toKey(engine, ref));
-  if (!details) return null;
-  const key = toKey(engine, details.Id);
-  ctx.loaders.imageDetails.prime(key, details);
-  return { key, details };
-}
-
 const UNTAGGED = new Set(['<none>:<none>', '<none>@<none>']);
-
-async function detailsOf(image: ImageNode, ctx: Context): Promise<ImageInspect> {
-  if (image.details) return image.details;
-  const details = await ctx.loaders.imageDetails.load(image.key);
-  if (!details) throw new EngineNotFoundError(`image ${parseKey(image.key).id} no longer exists`);
-  return details;
-}
 
 function listed<T>(
   image: ImageNode,
@@ -65,16 +48,6 @@ const ImageLayer = builder.objectRef<ImageHistoryItem>('ImageLayer').implement({
     size: t.field({ type: 'SafeInt', resolve: (h) => h.Size }),
     comment: t.exposeString('Comment'),
   }),
-});
-
-export const Image = builder.loadableNodeRef('Image', {
-  id: { resolve: (image: ImageNode) => image.key },
-  load: (keys: string[], ctx: Context) =>
-    nodesFor(
-      keys,
-      loadImageSummaries(ctx.engines, keys),
-      (key, summary): ImageNode => ({ key, summary }),
-    ),
 });
 
 Image.implement({
@@ -137,34 +110,29 @@ Image.implement({
       ),
     ),
     architecture: t.string({
-      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Architecture,
+      resolve: async (image, _args, ctx) => (await imageDetailsOf(image, ctx)).Architecture,
     }),
     variant: t.string({
       nullable: true,
-      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Variant || null,
+      resolve: async (image, _args, ctx) => (await imageDetailsOf(image, ctx)).Variant || null,
     }),
-    os: t.string({ resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Os }),
+    os: t.string({ resolve: async (image, _args, ctx) => (await imageDetailsOf(image, ctx)).Os }),
     author: t.string({
       nullable: true,
-      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Author || null,
+      resolve: async (image, _args, ctx) => (await imageDetailsOf(image, ctx)).Author || null,
     }),
     comment: t.string({
       nullable: true,
-      resolve: async (image, _args, ctx) => (await detailsOf(image, ctx)).Comment || null,
+      resolve: async (image, _args, ctx) => (await imageDetailsOf(image, ctx)).Comment || null,
     }),
     history: t.field({
       type: [ImageLayer],
-      resolve: async (image, _args, ctx) => (await ctx.loaders.imageHistory.load(image.key)) ?? [],
+      resolve: (image, _args, ctx) => imageHistoryOf(ctx, image),
     }),
     containers: t.field({
       type: [Container],
       description: 'Containers created from this image (not from images built on top of it).',
-      resolve: async (image, _args, ctx) => {
-        const { engine } = parseKey(image.key);
-        return (await ctx.loaders.containersByImage.load(image.key)).map((summary) =>
-          containerNodeFromSummary(engine, summary, ctx),
-        );
-      },
+      resolve: (image, _args, ctx) => imageContainers(ctx, image),
     }),
   }),
 });
@@ -194,17 +162,11 @@ builder.queryFields((t) => ({
       }),
       filter: t.arg({ type: ImageFilter }),
     },
-    resolve: async (_root, args, ctx) => {
-      const engine = defaultEngine(ctx);
-      const list = await listImages(engine.api, {
-        all: args.all,
-        filters: engineFilters(args.filter),
-      });
-      return resolveArrayConnection(
+    resolve: async (_root, args, ctx) =>
+      resolveArrayConnection(
         { args },
-        list.map((summary): ImageNode => ({ key: toKey(engine.name, summary.Id), summary })),
-      );
-    },
+        await imageList(ctx, { all: args.all, filters: engineFilters(args.filter) }),
+      ),
   }),
   image: t.field({
     type: Image,
@@ -212,55 +174,40 @@ builder.queryFields((t) => ({
     description:
       'An image by id, unique id prefix, `repo:tag` or `repo@digest`; null when none matches.',
     args: { ref: t.arg.string({ required: true }) },
-    resolve: (_root, { ref }, ctx) => imageByRef(ctx, defaultEngine(ctx).name, imageRef(ref)),
+    resolve: (_root, { ref }, ctx) => imageAt(ctx, { ref: imageRef(ref) }),
   }),
 }));
 
-interface LayerState {
-  current: number;
-  total: number | undefined;
-}
+/** What `imagePull` yields: the model's progress reports, then the pulled image. */
+type PullEventShape = PullProgressShape | { kind: 'done'; image: ImageNode };
 
-type PullEventShape =
-  | {
-      kind: 'progress';
-      status: string;
-      layerId: string | null;
-      current: number | null;
-      total: number | null;
-      percent: number | null;
-    }
-  | { kind: 'done'; image: ImageNode };
-
-const PullProgress = builder
-  .objectRef<Extract<PullEventShape, { kind: 'progress' }>>('PullProgress')
-  .implement({
-    description: 'One progress report of a pull, for one layer (or the whole image).',
-    fields: (t) => ({
-      status: t.exposeString('status', {
-        description: 'e.g. Pulling fs layer, Downloading, Pull complete.',
-      }),
-      layerId: t.string({ nullable: true, resolve: (p) => p.layerId }),
-      current: t.field({
-        type: 'SafeInt',
-        nullable: true,
-        description: 'Bytes done of this layer.',
-        resolve: (p) => p.current,
-      }),
-      total: t.field({
-        type: 'SafeInt',
-        nullable: true,
-        description: 'Bytes of this layer, when known.',
-        resolve: (p) => p.total,
-      }),
-      percent: t.float({
-        nullable: true,
-        description:
-          'Overall progress over the layers whose sizes are known so far; null before any is.',
-        resolve: (p) => p.percent,
-      }),
+const PullProgress = builder.objectRef<PullProgressShape>('PullProgress').implement({
+  description: 'One progress report of a pull, for one layer (or the whole image).',
+  fields: (t) => ({
+    status: t.exposeString('status', {
+      description: 'e.g. Pulling fs layer, Downloading, Pull complete.',
     }),
-  });
+    layerId: t.string({ nullable: true, resolve: (p) => p.layerId }),
+    current: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Bytes done of this layer.',
+      resolve: (p) => p.current,
+    }),
+    total: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Bytes of this layer, when known.',
+      resolve: (p) => p.total,
+    }),
+    percent: t.float({
+      nullable: true,
+      description:
+        'Overall progress over the layers whose sizes are known so far; null before any is.',
+      resolve: (p) => p.percent,
+    }),
+  }),
+});
 
 const PullDone = builder
   .objectRef<Extract<PullEventShape, { kind: 'done' }>>('PullDone')
@@ -280,35 +227,8 @@ async function* pull(
   signal: AbortSignal,
 ): AsyncGenerator<PullEventShape> {
   if (args.platform) platformSpec('platform', args.platform);
-  const engine = defaultEngine(ctx);
-  const layers = new Map<string, LayerState>();
-  for await (const message of pullImage(engine.api, args.ref, {
-    platform: args.platform ?? undefined,
-    signal,
-  })) {
-    const detail = message.progressDetail;
-    if (message.id && detail && (detail.current !== undefined || detail.total !== undefined)) {
-      const layer = layers.get(message.id) ?? { current: 0, total: undefined };
-      layer.current = detail.current ?? layer.current;
-      layer.total = detail.total && detail.total > 0 ? detail.total : layer.total;
-      layers.set(message.id, layer);
-    }
-    if (message.id && /complete|already exists/i.test(message.status ?? '')) {
-      const layer = layers.get(message.id);
-      if (layer?.total !== undefined) layer.current = layer.total;
-    }
-    const sized = [...layers.values()].filter((layer) => layer.total !== undefined);
-    const total = sized.reduce((sum, layer) => sum + (layer.total ?? 0), 0);
-    const done = sized.reduce((sum, layer) => sum + Math.min(layer.current, layer.total ?? 0), 0);
-    yield {
-      kind: 'progress',
-      status: message.status ?? '',
-      layerId: message.id ?? null,
-      current: detail?.current ?? null,
-      total: detail?.total && detail.total > 0 ? detail.total : null,
-      percent: total > 0 ? (done / total) * 100 : null,
-    };
-  }
+  const engine = engineFor(ctx);
+  yield* pullProgress(engine.api, args.ref, { platform: args.platform, signal });
   // Read fresh: this subscription's loaders may have seen the image before the pull.
   refreshLoaders(ctx);
   const image = await imageByRef(ctx, engine.name, args.ref);

@@ -1,20 +1,17 @@
 import { BlockList, isIP, isIPv4 } from 'node:net';
-import { type Context, refreshLoaders } from '../context.ts';
-import { connectContainer } from '../engine/containers.ts';
-import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
-import {
-  createNetwork,
-  disconnectNetwork,
-  forbiddenAsConflict,
-  inspectNetwork,
-  type NetworkCreateConfig,
-  pruneNetworks,
-  removeNetwork,
-} from '../engine/networks.ts';
+import { BadUserInputError } from '../engine/errors.ts';
 import { containerRef, networkRef } from '../engine/refs.ts';
 import type { IpamConfig } from '../engine/types.ts';
+import {
+  type NetworkCreateConfig,
+  networkConnect,
+  networkCreate,
+  networkDisconnect,
+  networkRemove,
+  networksPrune,
+} from '../model/networks.ts';
 import { builder } from './builder.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
+import { engineFilters } from './filters.ts';
 import {
   driverName,
   keyValueMap,
@@ -24,7 +21,7 @@ import {
   pruneUntil,
   singleLine,
 } from './input-checks.ts';
-import { Network, type NetworkNode, networkByRef } from './networks.ts';
+import { Network } from './nodes.ts';
 
 interface Cidr {
   address: string;
@@ -133,21 +130,6 @@ function createConfig(input: CreateInput): NetworkCreateConfig {
   };
 }
 
-/** The engine changed: nothing read earlier in this operation may answer for the network. */
-async function reread(ctx: Context, engine: string, id: string): Promise<NetworkNode> {
-  refreshLoaders(ctx);
-  const network = await networkByRef(ctx, engine, id);
-  if (!network) throw new EngineNotFoundError(`network ${id} no longer exists`);
-  return network;
-}
-
-/** The ref is resolved once: every later call names the full id, never a prefix or a name. */
-async function resolve(ctx: Context, ref: string) {
-  const engine = defaultEngine(ctx);
-  const network = await inspectNetwork(engine.api, ref);
-  return { engine: engine.name, api: engine.api, id: network.Id };
-}
-
 const NetworkRemoveResult = builder
   .objectRef<{ dockerId: string }>('NetworkRemoveResult')
   .implement({
@@ -173,12 +155,7 @@ builder.mutationFields((t) => ({
     description:
       'Creates a network. CONFLICT when the name is taken or a subnet overlaps another network.',
     args: { input: t.arg({ type: NetworkCreateInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const config = createConfig(input);
-      const engine = defaultEngine(ctx);
-      const id = await createNetwork(engine.api, config);
-      return reread(ctx, engine.name, id);
-    },
+    resolve: (_root, { input }, ctx) => networkCreate(ctx, { config: createConfig(input) }),
   }),
   networkConnect: t.field({
     type: Network,
@@ -190,19 +167,21 @@ builder.mutationFields((t) => ({
       aliases: t.arg.stringList({ description: 'DNS names for the container on this network.' }),
       ipv4Address: t.arg.string({ description: 'A static address; the network needs a subnet.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const container = containerRef(args.container);
       const aliases = list('aliases', args.aliases, (alias) => singleLine('alias', alias));
       const address = args.ipv4Address ?? undefined;
       if (address !== undefined && !isIPv4(address)) {
         throw new BadUserInputError(`ipv4Address "${address.slice(0, 80)}" is not an IPv4 address`);
       }
-      const target = await resolve(ctx, networkRef(args.network));
-      await connectContainer(target.api, target.id, container, {
-        ...(aliases && { Aliases: aliases }),
-        ...(address !== undefined && { IPAMConfig: { IPv4Address: address } }),
-      }).catch(forbiddenAsConflict);
-      return reread(ctx, target.engine, target.id);
+      return networkConnect(ctx, {
+        ref: networkRef(args.network),
+        container,
+        endpoint: {
+          ...(aliases && { Aliases: aliases }),
+          ...(address !== undefined && { IPAMConfig: { IPv4Address: address } }),
+        },
+      });
     },
   }),
   networkDisconnect: t.field({
@@ -216,11 +195,13 @@ builder.mutationFields((t) => ({
         description: 'Detach even when the engine cannot reach the container.',
       }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const container = containerRef(args.container);
-      const target = await resolve(ctx, networkRef(args.network));
-      await disconnectNetwork(target.api, target.id, container, args.force ?? false);
-      return reread(ctx, target.engine, target.id);
+      return networkDisconnect(ctx, {
+        ref: networkRef(args.network),
+        container,
+        force: args.force ?? false,
+      });
     },
   }),
   networkRemove: t.field({
@@ -228,23 +209,16 @@ builder.mutationFields((t) => ({
     description:
       'Removes a network. CONFLICT while a running container is attached (one only created does not hold it) and for the predefined networks.',
     args: { ref: t.arg.string({ required: true, ...networkArg }) },
-    resolve: async (_root, args, ctx) => {
-      const target = await resolve(ctx, networkRef(args.ref));
-      await removeNetwork(target.api, target.id);
-      refreshLoaders(ctx);
-      return { dockerId: target.id };
-    },
+    resolve: (_root, args, ctx) => networkRemove(ctx, { ref: networkRef(args.ref) }),
   }),
   networksPrune: t.field({
     type: NetworksPruneResult,
     description:
       'Removes every network no running container is attached to that matches the filter (all of them without); predefined networks stay.',
     args: { filter: t.arg({ type: PruneFilter }) },
-    resolve: async (_root, { filter }, ctx) => {
-      const filters = engineFilters({ label: filter?.label, until: pruneUntil(filter?.until) });
-      const deleted = await pruneNetworks(defaultEngine(ctx).api, filters);
-      refreshLoaders(ctx);
-      return { deleted };
-    },
+    resolve: (_root, { filter }, ctx) =>
+      networksPrune(ctx, {
+        filters: engineFilters({ label: filter?.label, until: pruneUntil(filter?.until) }),
+      }),
   }),
 }));

@@ -1,33 +1,12 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import type { Context } from '../context.ts';
-import { listNetworks } from '../engine/networks.ts';
 import { networkRef } from '../engine/refs.ts';
 import type { IpamConfig, NetworkResource } from '../engine/types.ts';
-import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
-import { loadNetworks } from '../loaders/networks.ts';
+import { parseKey } from '../model/loaders/keys.ts';
+import { networkAt, networkAttachments, networkList } from '../model/networks.ts';
 import { builder } from './builder.ts';
-import { keyValues, Label, labelFields, nodesFor } from './common.ts';
-import { attachmentsOf, containerNodeFromSummary, NetworkAttachment } from './containers.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
-
-export interface NetworkNode {
-  key: EngineKey;
-  network: NetworkResource;
-}
-
-/** A network by id, id prefix or name, through the per-request loader; null when none. */
-export async function networkByRef(
-  ctx: Context,
-  engine: string,
-  ref: string,
-): Promise<NetworkNode | null> {
-  const network = await ctx.loaders.networkDetails.load(toKey(engine, ref));
-  return network ? networkNode(engine, network) : null;
-}
-
-export function networkNode(engine: string, network: NetworkResource): NetworkNode {
-  return { key: toKey(engine, network.Id), network };
-}
+import { keyValues, Label, labelFields } from './common.ts';
+import { engineFilters } from './filters.ts';
+import { Network, NetworkAttachment } from './nodes.ts';
 
 const IpamPool = builder.objectRef<IpamConfig>('IpamPool').implement({
   fields: (t) => ({
@@ -50,16 +29,6 @@ const Ipam = builder.objectRef<NonNullable<NetworkResource['IPAM']>>('Ipam').imp
     }),
     options: t.field({ type: [Label], resolve: (ipam) => keyValues(ipam.Options) }),
   }),
-});
-
-export const Network = builder.loadableNodeRef('Network', {
-  id: { resolve: (network: NetworkNode) => network.key },
-  load: (keys: string[], ctx: Context) =>
-    nodesFor(
-      keys,
-      loadNetworks(ctx.engines, keys),
-      (key, network): NetworkNode => ({ key, network }),
-    ),
 });
 
 Network.implement({
@@ -87,15 +56,7 @@ Network.implement({
     containers: t.field({
       type: [NetworkAttachment],
       description: 'Containers attached to this network, running or not. One batched engine call.',
-      resolve: async ({ key, network }, _args, ctx) => {
-        const { engine } = parseKey(key);
-        const containers = await ctx.loaders.containersByNetwork.load(toKey(engine, network.Name));
-        return containers.flatMap((summary) =>
-          attachmentsOf(containerNodeFromSummary(engine, summary, ctx), summary).filter(
-            (attachment) => attachment.networkName === network.Name,
-          ),
-        );
-      },
+      resolve: (network, _args, ctx) => networkAttachments(ctx, network),
     }),
   }),
 });
@@ -118,20 +79,17 @@ builder.queryFields((t) => ({
     type: Network,
     description: 'Networks. One engine call.',
     args: { filter: t.arg({ type: NetworkFilter }) },
-    resolve: async (_root, args, ctx) => {
-      const engine = defaultEngine(ctx);
-      const list = await listNetworks(engine.api, { filters: engineFilters(args.filter) });
-      return resolveArrayConnection(
+    resolve: async (_root, args, ctx) =>
+      resolveArrayConnection(
         { args },
-        list.map((network) => networkNode(engine.name, network)),
-      );
-    },
+        await networkList(ctx, { filters: engineFilters(args.filter) }),
+      ),
   }),
   network: t.field({
     type: Network,
     nullable: true,
     description: 'A network by id, unique id prefix or name; null when none matches.',
     args: { ref: t.arg.string({ required: true }) },
-    resolve: (_root, { ref }, ctx) => networkByRef(ctx, defaultEngine(ctx).name, networkRef(ref)),
+    resolve: (_root, { ref }, ctx) => networkAt(ctx, { ref: networkRef(ref) }),
   }),
 }));

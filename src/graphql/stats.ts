@@ -1,10 +1,8 @@
-import { inspectContainer } from '../engine/containers.ts';
-import { EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
-import { containerRef } from '../engine/refs.ts';
+import { engineClientFor } from '../engine/registry.ts';
 import type { ContainerStats as Stats } from '../engine/stats.ts';
+import { followStats } from '../model/stats.ts';
 import { builder } from './builder.ts';
-import { defaultEngine } from './filters.ts';
 
 const ContainerStats = builder.objectRef<Stats>('ContainerStats').implement({
   description:
@@ -38,21 +36,7 @@ builder.subscriptionField('containerStats', (t) =>
       'A sample about every second while the container runs; one engine stream per container, shared by all its subscribers. A slow subscriber skips samples rather than queueing them.',
     args: { ref: t.arg.string({ required: true }) },
     subscribe: (_root, { ref }, ctx) =>
-      abortable(async function* (signal) {
-        const engine = defaultEngine(ctx);
-        const details = await inspectContainer(engine.api, containerRef(ref)).catch(
-          (error: unknown) => {
-            throw error instanceof EngineNotFoundError
-              ? new EngineNotFoundError(`no container matches "${ref}"`)
-              : error;
-          },
-        );
-        const hub = ctx.engines.client(engine.name)?.stats;
-        if (!hub || signal.aborted) return;
-        const samples = hub.subscribe(details.Id);
-        signal.addEventListener('abort', () => samples.return?.(), { once: true });
-        yield* samples;
-      }),
+      abortable((signal) => followStats(engineClientFor(ctx), ref, signal)),
     resolve: (sample) => sample,
   }),
 );

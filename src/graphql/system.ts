@@ -1,11 +1,12 @@
 import type { Context } from '../context.ts';
-import type { SystemInfo, SystemVersion } from '../engine/types.ts';
+import {
+  type EngineNode,
+  engineAt,
+  engineInfo,
+  engineVersion,
+  negotiatedVersion,
+} from '../model/system.ts';
 import { builder } from './builder.ts';
-import { defaultEngine } from './filters.ts';
-
-interface EngineNode {
-  name: string;
-}
 
 const SwarmState = builder.enumType('SwarmState', {
   values: {
@@ -17,15 +18,9 @@ const SwarmState = builder.enumType('SwarmState', {
   } as const,
 });
 
-const version = (engine: EngineNode, ctx: Context): Promise<SystemVersion> =>
-  ctx.loaders.engineVersion.load(engine.name);
-const info = (engine: EngineNode, ctx: Context): Promise<SystemInfo> =>
-  ctx.loaders.engineInfo.load(engine.name);
-const negotiated = (engine: EngineNode, ctx: Context) => {
-  const api = ctx.engines.api(engine.name);
-  if (!api) throw new Error(`no engine named ${engine.name}`);
-  return api.version();
-};
+const version = (engine: EngineNode, ctx: Context) => engineVersion(ctx, engine);
+const info = (engine: EngineNode, ctx: Context) => engineInfo(ctx, engine);
+const negotiated = (engine: EngineNode, ctx: Context) => negotiatedVersion(ctx, engine);
 
 const Engine = builder.objectRef<EngineNode>('Engine').implement({
   description: 'A Docker Engine behind this Wharf: `docker version` and `docker info` in one.',
@@ -94,6 +89,6 @@ builder.queryField('engine', (t) =>
     type: Engine,
     description:
       'The engine Wharf talks to. Each field costs at most one `/version` and one `/info`.',
-    resolve: (_root, _args, ctx) => ({ name: defaultEngine(ctx).name }),
+    resolve: (_root, args, ctx) => engineAt(ctx, args),
   }),
 );

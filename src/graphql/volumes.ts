@@ -1,26 +1,12 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import type { Context } from '../context.ts';
 import { volumeName } from '../engine/refs.ts';
-import type { Volume as EngineVolume } from '../engine/types.ts';
-import { listVolumes } from '../engine/volumes.ts';
-import { type EngineKey, parseKey, toKey } from '../loaders/keys.ts';
-import { loadVolumes } from '../loaders/volumes.ts';
+import { parseKey } from '../model/loaders/keys.ts';
+import { volumeKey, volumeList, volumeSize, volumeUsers } from '../model/volumes.ts';
 import { builder } from './builder.ts';
-import { keyValues, Label, labelFields, nodesFor } from './common.ts';
-import { Container, containerNodeFromSummary } from './containers.ts';
-import { defaultEngine, engineFilters } from './filters.ts';
+import { keyValues, Label, labelFields } from './common.ts';
+import { engineFilters } from './filters.ts';
+import { Container, Volume } from './nodes.ts';
 import { engineTime } from './scalars.ts';
-
-export interface VolumeNode {
-  key: EngineKey;
-  volume: EngineVolume;
-}
-
-export const Volume = builder.loadableNodeRef('Volume', {
-  id: { resolve: (volume: VolumeNode) => volume.key },
-  load: (keys: string[], ctx: Context) =>
-    nodesFor(keys, loadVolumes(ctx.engines, keys), (key, volume): VolumeNode => ({ key, volume })),
-});
 
 Volume.implement({
   description: 'A volume on one engine. Its name is its identity.',
@@ -44,19 +30,14 @@ Volume.implement({
     usedBy: t.field({
       type: [Container],
       description: 'Containers that mount this volume, running or not. One batched engine call.',
-      resolve: async ({ key }, _args, ctx) => {
-        const { engine } = parseKey(key);
-        return (await ctx.loaders.containersByVolume.load(key)).map((summary) =>
-          containerNodeFromSummary(engine, summary, ctx),
-        );
-      },
+      resolve: (volume, _args, ctx) => volumeUsers(ctx, volume),
     }),
     size: t.field({
       type: 'SafeInt',
       nullable: true,
       description:
         "Bytes on disk from the engine's disk usage report; null when the driver cannot tell. Costly: asked only when selected, once per operation.",
-      resolve: ({ key }, _args, ctx) => ctx.loaders.volumeSizes.load(key),
+      resolve: (volume, _args, ctx) => volumeSize(ctx, volume),
     }),
   }),
 });
@@ -76,20 +57,17 @@ builder.queryFields((t) => ({
     type: Volume,
     description: 'Volumes. One engine call.',
     args: { filter: t.arg({ type: VolumeFilter }) },
-    resolve: async (_root, args, ctx) => {
-      const engine = defaultEngine(ctx);
-      const list = await listVolumes(engine.api, { filters: engineFilters(args.filter) });
-      return resolveArrayConnection(
+    resolve: async (_root, args, ctx) =>
+      resolveArrayConnection(
         { args },
-        list.map((volume): VolumeNode => ({ key: toKey(engine.name, volume.Name), volume })),
-      );
-    },
+        await volumeList(ctx, { filters: engineFilters(args.filter) }),
+      ),
   }),
   volume: t.field({
     type: Volume,
     nullable: true,
     description: 'A volume by name; null when none has that name.',
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => toKey(defaultEngine(ctx).name, volumeName(name)),
+    resolve: (_root, { name }, ctx) => volumeKey(ctx, { name: volumeName(name) }),
   }),
 }));

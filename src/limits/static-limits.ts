@@ -18,12 +18,8 @@ import { LIMIT_VARIABLES, type QueryLimits } from './limits.ts';
 type RejectCallbacks = NonNullable<NonNullable<Parameters<typeof maxDepthPlugin>[0]>['onReject']>;
 
 /** Every refusal is COST_LIMIT and names its limit; the numbers only outside production. */
-function refusal(limit: string, numbers: string, production: boolean): GraphQLError {
-  const error = new CostLimitError(`${limit} exceeded${production ? '' : ` (${numbers})`}`);
-  return new GraphQLError(error.message, {
-    originalError: error,
-    extensions: { code: error.code },
-  });
+function refusal(limit: string, numbers: string, production: boolean): CostLimitError {
+  return new CostLimitError(`${limit} exceeded${production ? '' : ` (${numbers})`}`);
 }
 
 /** graphql-armor's own error says "Syntax Error"; ours says which limit, with the code. */

@@ -1,6 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
-  AmbiguousRefError,
   BadUserInputError,
   EngineBadRequestError,
   EngineConflictError,
@@ -9,6 +9,7 @@ import {
   EngineUnavailableError,
   engineErrorFromStatus,
   isUnavailableCause,
+  OrphanedContainerError,
   WharfError,
 } from '../../src/engine/errors.ts';
 
@@ -32,12 +33,34 @@ describe('WharfError family', () => {
     expect(new EngineUnavailableError('down').code).toBe('ENGINE_UNAVAILABLE');
   });
 
-  it('AmbiguousRefError names the ref and the kind', () => {
-    const error = new AmbiguousRefError('container', 'ab');
-    expect(error.code).toBe('AMBIGUOUS_REF');
-    expect(error.ref).toBe('ab');
-    expect(error.message).toContain('"ab"');
-    expect(error.message).toContain('container');
+  it('is a GraphQLError whose extensions are the code and the facts, never the cause', () => {
+    const cause = Object.assign(new Error('connect ENOENT /run/secret.sock'), { code: 'ENOENT' });
+    const error = new WharfError('CONFLICT', 'taken', { cause, facts: { createdId: 'abc' } });
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect(error.extensions).toEqual({ createdId: 'abc', code: 'CONFLICT' });
+    expect(error.cause).toBe(cause);
+    expect(error.originalError).toBeUndefined();
+    expect(JSON.stringify(error)).toBe(
+      '{"message":"taken","extensions":{"createdId":"abc","code":"CONFLICT"}}',
+    );
+  });
+
+  it('keeps its code over a fact of the same name', () => {
+    const error = new WharfError('NOT_FOUND', 'gone', { facts: { code: 'OTHER' } });
+    expect(error.extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('takes only the closed set of codes', () => {
+    // @ts-expect-error: a typo is not a WharfCode.
+    expect(new WharfError('NOT_FOUN', 'typo').code).toBe('NOT_FOUN');
+  });
+
+  it("an orphaned container keeps the failure's code and facts and adds its id", () => {
+    const failure = new WharfError('CONFLICT', 'name taken', { facts: { hint: 'x' } });
+    const error = new OrphanedContainerError('abc', failure, new Error('remove failed'));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.extensions).toEqual({ hint: 'x', orphanedId: 'abc', code: 'CONFLICT' });
+    expect(error.cause).toBe(failure);
   });
 });
 

@@ -4,8 +4,8 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createEngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
+import { createEngineRegistry } from '../../src/engine/registry.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
-import { createEngineRegistry } from '../../src/loaders/engines.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { createGateway, type GatewayOptions as ServerOptions } from '../../src/server.ts';
 

@@ -1,6 +1,6 @@
-import { engineInfo, engineVersion } from '../engine/system.ts';
-import type { SystemInfo, SystemVersion } from '../engine/types.ts';
-import type { EngineRegistry } from './engines.ts';
+import type { EngineRegistry } from '../../engine/registry.ts';
+import { engineInfo, engineVersion } from '../../engine/system.ts';
+import type { SystemInfo, SystemVersion } from '../../engine/types.ts';
 
 async function perEngine<T>(
   engines: EngineRegistry,

@@ -1,7 +1,7 @@
-import { imageHistory, inspectImage, listImages } from '../engine/images.ts';
-import type { ImageHistoryItem, ImageInspect } from '../engine/types.ts';
+import { imageHistory, inspectImage, listImages } from '../../engine/images.ts';
+import type { EngineRegistry } from '../../engine/registry.ts';
+import type { ImageHistoryItem, ImageInspect } from '../../engine/types.ts';
 import { batchByList, batchEachRef } from './batch.ts';
-import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /** Summaries by full image id (`sha256:…`): one list call per engine. */

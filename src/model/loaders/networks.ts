@@ -1,7 +1,7 @@
-import { inspectNetwork, listNetworks } from '../engine/networks.ts';
-import type { NetworkResource } from '../engine/types.ts';
+import { inspectNetwork, listNetworks } from '../../engine/networks.ts';
+import type { EngineRegistry } from '../../engine/registry.ts';
+import type { NetworkResource } from '../../engine/types.ts';
 import { batchByList, batchEachRef } from './batch.ts';
-import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /** Networks by full id: one list call per engine (the list carries every field but Containers). */

@@ -1,6 +1,6 @@
-import type { EngineApi } from '../engine/api.ts';
-import { EngineNotFoundError } from '../engine/errors.ts';
-import type { EngineRegistry } from './engines.ts';
+import type { EngineApi } from '../../engine/api.ts';
+import { EngineNotFoundError } from '../../engine/errors.ts';
+import type { EngineRegistry } from '../../engine/registry.ts';
 import { type EngineKey, parseKey } from './keys.ts';
 
 /**
@@ -78,4 +78,21 @@ export function batchByList<T>(
     const byId = new Map((await list(api, ids)).map((item) => [identify(item), item]));
     return (id) => byId.get(id) ?? null;
   });
+}
+
+/**
+ * Loader results → node shapes, in key order, for a loadable node's `load`. A key that names
+ * nothing (a removed container, a stale global id) answers null: Pothos passes it through, though
+ * its load signature only admits values and errors.
+ */
+export async function nodesFor<T, N>(
+  keys: readonly string[],
+  results: Promise<readonly (T | null | Error)[]>,
+  wrap: (key: string, value: T) => N,
+): Promise<(N | Error)[]> {
+  return (await results).map((value, index) =>
+    value instanceof Error || value === null
+      ? (value as N | Error)
+      : wrap(keys[index] as string, value),
+  );
 }

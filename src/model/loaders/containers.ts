@@ -1,7 +1,7 @@
-import { inspectContainer, listContainers } from '../engine/containers.ts';
-import type { ContainerInspect, ContainerSummary } from '../engine/types.ts';
+import { inspectContainer, listContainers } from '../../engine/containers.ts';
+import type { EngineRegistry } from '../../engine/registry.ts';
+import type { ContainerInspect, ContainerSummary } from '../../engine/types.ts';
 import { batchByEngine, batchByList, batchEachRef } from './batch.ts';
-import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /**

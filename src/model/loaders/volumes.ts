@@ -1,7 +1,7 @@
-import { dataUsage } from '../engine/system.ts';
-import { listVolumes } from '../engine/volumes.ts';
+import type { EngineRegistry } from '../../engine/registry.ts';
+import { dataUsage } from '../../engine/system.ts';
+import { listVolumes } from '../../engine/volumes.ts';
 import { batchByEngine, batchByList } from './batch.ts';
-import type { EngineRegistry } from './engines.ts';
 import type { EngineKey } from './keys.ts';
 
 /** Volumes by name: one list call per engine. */

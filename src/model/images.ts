@@ -1,0 +1,142 @@
+import type { Context } from '../context.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
+import type { EngineFilters } from '../engine/filters.ts';
+import {
+  type ImageDeleteItem,
+  inspectImage,
+  listImages,
+  pruneImages,
+  pullImage,
+  removeImage,
+  tagImage,
+} from '../engine/images.ts';
+import { type EngineArg, engineFor } from '../engine/registry.ts';
+import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
+import { type ContainerNode, containerFromSummary } from './containers.ts';
+import { nodesFor } from './loaders/batch.ts';
+import { loadImageSummaries } from './loaders/images.ts';
+import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
+import { write, writeTo } from './writes.ts';
+
+/** An image as listed (`summary`) or inspected (`details`); both carry tags, size and labels. */
+export interface ImageNode {
+  key: EngineKey;
+  summary?: ImageSummary;
+  details?: ImageInspect;
+}
+
+/** The Image node's loader: summaries by full id (`sha256:…`), one list call per engine. */
+export function imageNodes(ctx: Context, keys: string[]) {
+  return nodesFor(
+    keys,
+    loadImageSummaries(ctx.engines, keys),
+    (key, summary): ImageNode => ({ key, summary }),
+  );
+}
+
+/** An image by id, id prefix, `repo:tag` or digest, through the per-request loader; null when none. */
+export async function imageByRef(
+  ctx: Context,
+  engine: string,
+  ref: string,
+): Promise<ImageNode | null> {
+  const details = await ctx.loaders.imageDetails.load(toKey(engine, ref));
+  if (!details) return null;
+  const key = toKey(engine, details.Id);
+  ctx.loaders.imageDetails.prime(key, details);
+  return { key, details };
+}
+
+/** `image(ref:)`: an image of the engine the arguments name. */
+export function imageAt(ctx: Context, args: EngineArg & { ref: string }) {
+  return imageByRef(ctx, engineFor(ctx, args).name, args.ref);
+}
+
+export async function imageList(
+  ctx: Context,
+  args: EngineArg & { all: boolean; filters: EngineFilters | undefined },
+): Promise<ImageNode[]> {
+  const engine = engineFor(ctx, args);
+  const list = await listImages(engine.api, { all: args.all, filters: args.filters });
+  return list.map((summary) => ({ key: toKey(engine.name, summary.Id), summary }));
+}
+
+export async function imageDetailsOf(image: ImageNode, ctx: Context): Promise<ImageInspect> {
+  if (image.details) return image.details;
+  const details = await ctx.loaders.imageDetails.load(image.key);
+  if (!details) throw new EngineNotFoundError(`image ${parseKey(image.key).id} no longer exists`);
+  return details;
+}
+
+export async function imageHistoryOf(ctx: Context, image: ImageNode): Promise<ImageHistoryItem[]> {
+  return (await ctx.loaders.imageHistory.load(image.key)) ?? [];
+}
+
+/** Containers created from the image (not from images built on top of it). */
+export async function imageContainers(ctx: Context, image: ImageNode): Promise<ContainerNode[]> {
+  const { engine } = parseKey(image.key);
+  const containers = await ctx.loaders.containersByImage.load(image.key);
+  return containers.map((summary) => containerFromSummary(ctx, engine, summary));
+}
+
+/** The image read back after a write (which let go of everything read before it). */
+async function reread(ctx: Context, engine: string, ref: string): Promise<ImageNode> {
+  const image = await imageByRef(ctx, engine, ref);
+  if (!image) throw new EngineNotFoundError(`image ${ref} no longer exists`);
+  return image;
+}
+
+/** Pulls to the end (a client that goes away takes its pull with it, as with the docker CLI). */
+export async function imagePull(
+  ctx: Context,
+  args: EngineArg & { ref: string; platform: string | undefined },
+): Promise<ImageNode> {
+  const engine = await write(ctx, args, async ({ name, api }) => {
+    const signal = ctx.signal ?? new AbortController().signal;
+    for await (const _progress of pullImage(api, args.ref, { platform: args.platform, signal })) {
+      // Only the end matters here; pullImage throws for a failure reported mid-stream.
+    }
+    return name;
+  });
+  return reread(ctx, engine, args.ref);
+}
+
+/** Resolved once, so the tag lands on the image that was asked about and is read back by id. */
+export async function imageTag(
+  ctx: Context,
+  args: EngineArg & { ref: string; target: { repo: string; tag: string } },
+): Promise<ImageNode> {
+  const tagged = await writeTo(ctx, args, inspectImage, ({ api }, id) =>
+    tagImage(api, id, args.target),
+  );
+  return reread(ctx, tagged.engine, tagged.id);
+}
+
+function split(items: readonly ImageDeleteItem[]) {
+  return {
+    untagged: items.flatMap((item) => (item.Untagged ? [item.Untagged] : [])),
+    deleted: items.flatMap((item) => (item.Deleted ? [item.Deleted] : [])),
+  };
+}
+
+export function imageRemove(
+  ctx: Context,
+  args: EngineArg & { ref: string; force: boolean; noPrune: boolean },
+) {
+  return write(ctx, args, async ({ api }) =>
+    split(await removeImage(api, args.ref, { force: args.force, noPrune: args.noPrune })),
+  );
+}
+
+export function imagesPrune(
+  ctx: Context,
+  args: EngineArg & { filters: EngineFilters | undefined },
+) {
+  return write(ctx, args, async ({ api }) => {
+    const report = await pruneImages(api, args.filters);
+    return {
+      deleted: split(report.ImagesDeleted ?? []).deleted,
+      spaceReclaimed: report.SpaceReclaimed,
+    };
+  });
+}

@@ -1,0 +1,268 @@
+import type { EngineApi } from '../engine/api.ts';
+import { containerLogs, inspectContainer, streamContainerLogs } from '../engine/containers.ts';
+import { type Framing, framingOf } from '../engine/decode/framing.ts';
+import {
+  BadUserInputError,
+  EngineConflictError,
+  EngineNotFoundError,
+  isUnavailableCause,
+  WharfError,
+} from '../engine/errors.ts';
+import { LogDecoder, type LogLine } from '../engine/log-lines.ts';
+import { containerToFollow } from './followed-container.ts';
+
+/** A line as clients get it: the engine's timestamp is always the cursor, shown only if asked. */
+export interface LogEntry extends LogLine {
+  cursor: string | null;
+}
+
+export type LogEndReason = 'EXITED' | 'REMOVED' | 'ENGINE_GONE' | 'HISTORY_END';
+
+export interface LogLines {
+  kind: 'lines';
+  lines: LogEntry[];
+}
+
+export interface LogEnd {
+  kind: 'end';
+  reason: LogEndReason;
+  exitCode: number | null;
+}
+
+/** What a log stream yields: batches of lines, then one end. */
+export type LogEvent = LogLines | LogEnd;
+
+/** Which lines to read. Timestamps are always asked of the engine (they are the cursors). */
+export interface LogSelection {
+  stdout: boolean;
+  stderr: boolean;
+  /** Only the last N lines; checked with `checkTail`. */
+  tail?: number | null | undefined;
+  since?: Date | null | undefined;
+  /** Show each line's timestamp (its cursor is there either way). */
+  timestamps: boolean;
+}
+
+function entries(lines: LogLine[], timestamps: boolean): LogEntry[] {
+  return lines.map((line) => ({
+    ...line,
+    cursor: line.timestamp,
+    timestamp: timestamps ? line.timestamp : null,
+  }));
+}
+
+/** The engine's `since`/`until`: Unix seconds, with the milliseconds as a fraction. */
+function seconds(date: Date | null | undefined): number | undefined {
+  return date ? date.getTime() / 1000 : undefined;
+}
+
+/** `tail` as the engine takes it: absent means all lines. */
+export function checkTail(tail: number | null | undefined): number | undefined {
+  if (tail === null || tail === undefined) return undefined;
+  if (tail < 0) throw new BadUserInputError('tail must be 0 or more');
+  return tail;
+}
+
+/** Bounds a history read; each method throws to stop it. */
+export interface HistoryBudget {
+  /** Raw bytes as they arrive (bounds memory while a long line is still being joined). */
+  read(bytes: number): void;
+  /** A whole line, as it is kept. */
+  line(line: LogLine): void;
+}
+
+/**
+ * A container's log history (no follow), read as a stream so a history over the budget is cut off
+ * rather than buffered whole. `tty` (is the container's output raw?) is asked while the read
+ * starts; the response's content type wins over it where the engine sets one.
+ */
+export async function readLogHistory(
+  api: EngineApi,
+  id: string,
+  selection: LogSelection & { until?: Date | null | undefined },
+  options: { tty: () => Promise<boolean>; budget: HistoryBudget; signal?: AbortSignal | undefined },
+): Promise<LogEntry[]> {
+  const tail = checkTail(selection.tail);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const [tty, response] = await Promise.all([
+    options.tty(),
+    streamContainerLogs(api, id, {
+      stdout: selection.stdout,
+      stderr: selection.stderr,
+      timestamps: true,
+      tail,
+      since: seconds(selection.since),
+      until: seconds(selection.until),
+      signal,
+    }),
+  ]);
+  const decoder = new LogDecoder(framingOf(response.headers['content-type'], tty), {
+    timestamps: true,
+  });
+  const { budget } = options;
+  const lines: LogLine[] = [];
+  const keep = (line: LogLine) => {
+    budget.line(line);
+    lines.push(line);
+  };
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      budget.read(chunk.length);
+      for (const line of decoder.push(chunk)) keep(line);
+      decoder.throwIfFailed();
+    }
+    for (const line of decoder.end()) keep(line);
+  } catch (error) {
+    throw signal.aborted && signal.reason instanceof WharfError ? signal.reason : error;
+  } finally {
+    stop.abort();
+    response.body.destroy();
+  }
+  return entries(lines, selection.timestamps);
+}
+
+/** Why a followed stream ended, from what the engine says of the container afterwards. */
+async function endOf(api: EngineApi, id: string): Promise<LogEnd> {
+  try {
+    const details = await inspectContainer(api, id);
+    if (details.State.Status === 'removing' || details.State.Dead) {
+      return { kind: 'end', reason: 'REMOVED', exitCode: details.State.ExitCode };
+    }
+    return { kind: 'end', reason: 'EXITED', exitCode: details.State.ExitCode };
+  } catch (error) {
+    if (error instanceof EngineNotFoundError)
+      return { kind: 'end', reason: 'REMOVED', exitCode: null };
+    if (
+      isUnavailableCause(error) ||
+      (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE')
+    ) {
+      return { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Follows (or, with `follow: false`, reads once) a container's logs: batches of lines as the
+ * engine sends them, then one LogEnd saying why the stream ended. Aborting `signal` ends it quietly.
+ */
+export async function* followLogs(
+  api: EngineApi,
+  ref: string,
+  selection: LogSelection & { follow: boolean },
+  signal: AbortSignal,
+): AsyncGenerator<LogEvent> {
+  const tail = checkTail(selection.tail);
+  const details = await containerToFollow(api, ref);
+  const response = await streamContainerLogs(api, details.Id, {
+    follow: selection.follow,
+    stdout: selection.stdout,
+    stderr: selection.stderr,
+    timestamps: true,
+    tail,
+    since: seconds(selection.since),
+    signal,
+  });
+  const framing = framingOf(response.headers['content-type'], details.Config.Tty);
+  const decoder = new LogDecoder(framing, { timestamps: true });
+  const delivered = new DeliveredLines();
+  let engineGone = false;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const lines = decoder.push(chunk);
+      if (lines.length > 0)
+        yield { kind: 'lines', lines: entries(delivered.add(lines), selection.timestamps) };
+      decoder.throwIfFailed();
+    }
+  } catch (error) {
+    if (signal.aborted) return;
+    if (!isUnavailableCause(error) && !(error instanceof Error && error.name === 'AbortError'))
+      throw error;
+    engineGone = true;
+  } finally {
+    response.body.destroy();
+  }
+  if (engineGone) {
+    yield { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
+    return;
+  }
+  if (!selection.follow) {
+    const rest = decoder.end();
+    if (rest.length > 0) yield { kind: 'lines', lines: entries(rest, selection.timestamps) };
+    yield { kind: 'end', reason: 'HISTORY_END', exitCode: null };
+    return;
+  }
+  // The engine can close a follow when the container exits before its log copier has written the
+  // last lines (Engine 20.10, seen with fast writers): read the history from where the follow
+  // stopped and deliver whatever it missed.
+  decoder.throwIfFailed();
+  const resumeFrom = decoder.pendingSince() ?? delivered.last;
+  const missed = await catchUp(api, details.Id, framing, selection, resumeFrom, delivered);
+  if (missed.length > 0) yield { kind: 'lines', lines: entries(missed, selection.timestamps) };
+  yield await endOf(api, details.Id);
+}
+
+/** What a follow delivered, by timestamp, so a catch-up read can skip it. */
+class DeliveredLines {
+  last: string | null = null;
+  private readonly atLast = new Map<string, number>();
+
+  add(lines: LogLine[]): LogLine[] {
+    for (const line of lines) {
+      if (line.timestamp === null) continue;
+      if (line.timestamp !== this.last) {
+        this.last = line.timestamp;
+        this.atLast.clear();
+      }
+      this.atLast.set(line.stream, (this.atLast.get(line.stream) ?? 0) + 1);
+    }
+    return lines;
+  }
+
+  /** True for a line the follow already delivered (same timestamp, counted per stream). */
+  seen(line: LogLine): boolean {
+    if (line.timestamp === null || this.last === null) return false;
+    if (line.timestamp < this.last) return true;
+    if (line.timestamp > this.last) return false;
+    const left = this.atLast.get(line.stream) ?? 0;
+    if (left === 0) return false;
+    this.atLast.set(line.stream, left - 1);
+    return true;
+  }
+}
+
+/** RFC 3339 with nanoseconds → the engine's `since` (seconds with a fraction; inclusive). */
+function engineSince(timestamp: string): string | undefined {
+  const match = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(timestamp);
+  const seconds = match?.[1] ? Date.parse(`${match[1]}Z`) / 1000 : Number.NaN;
+  if (!Number.isFinite(seconds)) return undefined;
+  return `${seconds}.${(match?.[2] ?? '').padEnd(9, '0')}`;
+}
+
+async function catchUp(
+  api: EngineApi,
+  id: string,
+  framing: Framing,
+  selection: LogSelection,
+  from: string | null,
+  delivered: DeliveredLines,
+): Promise<LogLine[]> {
+  const since = from === null ? undefined : engineSince(from);
+  if (since === undefined) return [];
+  let response: Awaited<ReturnType<typeof containerLogs>>;
+  try {
+    response = await containerLogs(api, id, {
+      stdout: selection.stdout,
+      stderr: selection.stderr,
+      timestamps: true,
+      since,
+    });
+  } catch (error) {
+    // Removed (or being removed): its logs went with it; the follow delivered what there was.
+    if (error instanceof EngineNotFoundError || error instanceof EngineConflictError) return [];
+    throw error;
+  }
+  const decoder = new LogDecoder(framing, { timestamps: true });
+  return [...decoder.push(response.body), ...decoder.end()].filter((line) => !delivered.seen(line));
+}

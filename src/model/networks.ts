@@ -1,0 +1,142 @@
+import type { Context } from '../context.ts';
+import { connectContainer, type EndpointConfig } from '../engine/containers.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
+import type { EngineFilters } from '../engine/filters.ts';
+import {
+  createNetwork,
+  disconnectNetwork,
+  inspectNetwork,
+  listNetworks,
+  type NetworkCreateConfig,
+  pruneNetworks,
+  removeNetwork,
+} from '../engine/networks.ts';
+import { type EngineArg, engineFor } from '../engine/registry.ts';
+import type { NetworkResource } from '../engine/types.ts';
+import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from './containers.ts';
+import { nodesFor } from './loaders/batch.ts';
+import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
+import { loadNetworks } from './loaders/networks.ts';
+import { write, writeTo } from './writes.ts';
+
+export type { NetworkCreateConfig };
+
+export interface NetworkNode {
+  key: EngineKey;
+  network: NetworkResource;
+}
+
+function networkNode(engine: string, network: NetworkResource): NetworkNode {
+  return { key: toKey(engine, network.Id), network };
+}
+
+/** The Network node's loader: one list call per engine for any number of ids. */
+export function networkNodes(ctx: Context, keys: string[]) {
+  return nodesFor(
+    keys,
+    loadNetworks(ctx.engines, keys),
+    (key, network): NetworkNode => ({ key, network }),
+  );
+}
+
+/** A network by id, id prefix or name, through the per-request loader; null when none. */
+async function networkByRef(
+  ctx: Context,
+  engine: string,
+  ref: string,
+): Promise<NetworkNode | null> {
+  const network = await ctx.loaders.networkDetails.load(toKey(engine, ref));
+  return network ? networkNode(engine, network) : null;
+}
+
+/** `network(ref:)`: a network of the engine the arguments name. */
+export function networkAt(ctx: Context, args: EngineArg & { ref: string }) {
+  return networkByRef(ctx, engineFor(ctx, args).name, args.ref);
+}
+
+export async function networkList(
+  ctx: Context,
+  args: EngineArg & { filters: EngineFilters | undefined },
+): Promise<NetworkNode[]> {
+  const engine = engineFor(ctx, args);
+  const list = await listNetworks(engine.api, { filters: args.filters });
+  return list.map((network) => networkNode(engine.name, network));
+}
+
+/** Containers attached to the network, running or not: one list call for every network asked. */
+export async function networkAttachments(
+  ctx: Context,
+  { key, network }: NetworkNode,
+): Promise<NetworkAttachmentNode[]> {
+  const { engine } = parseKey(key);
+  // A created (never started) container's endpoint names its network but has no id yet.
+  const containers = await ctx.loaders.containersByNetwork.load(toKey(engine, network.Name));
+  return containers.flatMap((summary) =>
+    attachmentsOf(containerFromSummary(ctx, engine, summary), summary).filter(
+      (attachment) => attachment.networkName === network.Name,
+    ),
+  );
+}
+
+/**
+ * The network an attachment names; null only when it is gone (a created container keeps naming a
+ * network removed since). Attachments know the name always, the id only once started.
+ */
+export async function attachmentNetwork(
+  ctx: Context,
+  { container, networkName }: NetworkAttachmentNode,
+): Promise<NetworkNode | null> {
+  const { engine } = parseKey(container.key);
+  const network = await ctx.loaders.networksByName.load(toKey(engine, networkName));
+  return network ? networkNode(engine, network) : null;
+}
+
+/** The network read back after a write (which let go of everything read before it). */
+async function reread(ctx: Context, engine: string, id: string): Promise<NetworkNode> {
+  const network = await networkByRef(ctx, engine, id);
+  if (!network) throw new EngineNotFoundError(`network ${id} no longer exists`);
+  return network;
+}
+
+export async function networkCreate(
+  ctx: Context,
+  args: EngineArg & { config: NetworkCreateConfig },
+): Promise<NetworkNode> {
+  const created = await write(ctx, args, async (engine) => ({
+    engine: engine.name,
+    id: await createNetwork(engine.api, args.config),
+  }));
+  return reread(ctx, created.engine, created.id);
+}
+
+export async function networkConnect(
+  ctx: Context,
+  args: EngineArg & { ref: string; container: string; endpoint: EndpointConfig },
+): Promise<NetworkNode> {
+  const { engine, id } = await writeTo(ctx, args, inspectNetwork, ({ api }, id) =>
+    connectContainer(api, id, args.container, args.endpoint),
+  );
+  return reread(ctx, engine, id);
+}
+
+export async function networkDisconnect(
+  ctx: Context,
+  args: EngineArg & { ref: string; container: string; force: boolean },
+): Promise<NetworkNode> {
+  const { engine, id } = await writeTo(ctx, args, inspectNetwork, ({ api }, id) =>
+    disconnectNetwork(api, id, args.container, args.force),
+  );
+  return reread(ctx, engine, id);
+}
+
+export async function networkRemove(ctx: Context, args: EngineArg & { ref: string }) {
+  const { id } = await writeTo(ctx, args, inspectNetwork, ({ api }, id) => removeNetwork(api, id));
+  return { dockerId: id };
+}
+
+export function networksPrune(
+  ctx: Context,
+  args: EngineArg & { filters: EngineFilters | undefined },
+) {
+  return write(ctx, args, async ({ api }) => ({ deleted: await pruneNetworks(api, args.filters) }));
+}

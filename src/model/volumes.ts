@@ -1,0 +1,133 @@
+import type { Context } from '../context.ts';
+import { EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
+import type { EngineFilters } from '../engine/filters.ts';
+import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
+import type { Volume as EngineVolume, Labels } from '../engine/types.ts';
+import {
+  createVolume,
+  inspectVolume,
+  listVolumes,
+  pruneVolumes,
+  removeVolume,
+  type VolumeCreateConfig,
+} from '../engine/volumes.ts';
+import { type ContainerNode, containerFromSummary } from './containers.ts';
+import { nodesFor } from './loaders/batch.ts';
+import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
+import { loadVolumes } from './loaders/volumes.ts';
+import { write } from './writes.ts';
+
+export type { VolumeCreateConfig };
+
+export interface VolumeNode {
+  key: EngineKey;
+  volume: EngineVolume;
+}
+
+/** The Volume node's loader: one list call per engine for any number of names. */
+export function volumeNodes(ctx: Context, keys: string[]) {
+  return nodesFor(
+    keys,
+    loadVolumes(ctx.engines, keys),
+    (key, volume): VolumeNode => ({ key, volume }),
+  );
+}
+
+export async function volumeList(
+  ctx: Context,
+  args: EngineArg & { filters: EngineFilters | undefined },
+): Promise<VolumeNode[]> {
+  const engine = engineFor(ctx, args);
+  const list = await listVolumes(engine.api, { filters: args.filters });
+  return list.map((volume) => ({ key: toKey(engine.name, volume.Name), volume }));
+}
+
+/** A volume's node key by name, for its loader (a name is a volume's identity). */
+export function volumeKey(ctx: Context, args: EngineArg & { name: string }): EngineKey {
+  return toKey(engineFor(ctx, args).name, args.name);
+}
+
+/** Containers that mount the volume, running or not: one list call for every volume asked. */
+export async function volumeUsers(ctx: Context, volume: VolumeNode): Promise<ContainerNode[]> {
+  const { engine } = parseKey(volume.key);
+  const users = await ctx.loaders.containersByVolume.load(volume.key);
+  return users.map((summary) => containerFromSummary(ctx, engine, summary));
+}
+
+export function volumeSize(ctx: Context, volume: VolumeNode): Promise<number | null> {
+  return ctx.loaders.volumeSizes.load(volume.key);
+}
+
+function sameMap(a: Labels, b: Labels): boolean {
+  const left = Object.entries(a ?? {});
+  const right = b ?? {};
+  return (
+    left.length === Object.keys(right).length &&
+    left.every(([key, value]) => Object.hasOwn(right, key) && right[key] === value)
+  );
+}
+
+/**
+ * The engine answers a create for a taken name with the existing volume, unchanged, as if it had
+ * made it. That is only what was asked for when driver, options and labels all agree.
+ */
+function checkSame(existing: EngineVolume, config: VolumeCreateConfig): void {
+  const differs = [
+    existing.Driver !== config.Driver && 'driver',
+    !sameMap(existing.Options, config.DriverOpts) && 'driver options',
+    !sameMap(existing.Labels, config.Labels) && 'labels',
+  ].filter((what) => what !== false);
+  if (differs.length > 0) {
+    throw new EngineConflictError(
+      `volume ${existing.Name} already exists with other ${differs.join(', ')}`,
+    );
+  }
+}
+
+/** Inspect that answers undefined for a name that is not there. */
+function existing(engine: Engine, name: string) {
+  return inspectVolume(engine.api, name).catch((error: unknown) => {
+    if (error instanceof EngineNotFoundError) return undefined;
+    throw error;
+  });
+}
+
+export function volumeCreate(
+  ctx: Context,
+  args: EngineArg & { config: VolumeCreateConfig },
+): Promise<VolumeNode> {
+  const { config } = args;
+  return write(ctx, args, async (engine) => {
+    if (config.Name !== undefined) {
+      const taken = await existing(engine, config.Name);
+      if (taken) checkSame(taken, config);
+    }
+    const volume = await createVolume(engine.api, config);
+    // Made by someone else between the inspect and the create: the engine answered theirs.
+    checkSame(volume, config);
+    return { key: toKey(engine.name, volume.Name), volume };
+  });
+}
+
+/** False only with `force` for a volume that was not there. */
+export function volumeRemove(
+  ctx: Context,
+  args: EngineArg & { name: string; force: boolean },
+): Promise<boolean> {
+  return write(ctx, args, async (engine) => {
+    // With force the engine answers 204 for a missing volume too; only inspect can tell.
+    if (args.force && !(await existing(engine, args.name))) return false;
+    await removeVolume(engine.api, args.name, args.force);
+    return true;
+  });
+}
+
+export function volumesPrune(
+  ctx: Context,
+  args: EngineArg & { filters: EngineFilters | undefined },
+) {
+  return write(ctx, args, async (engine) => {
+    const report = await pruneVolumes(engine.api, args.filters);
+    return { deleted: report.VolumesDeleted ?? [], spaceReclaimed: report.SpaceReclaimed };
+  });
+}

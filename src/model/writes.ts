@@ -1,0 +1,34 @@
+import type { Context } from '../context.ts';
+import type { EngineApi } from '../engine/api.ts';
+import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
+import { refreshLoaders } from './loaders/request-loaders.ts';
+
+/**
+ * Every write goes through here: pick the engine, act, and let nothing read before the write
+ * answer after it (the re-read that follows sees the engine as it is now).
+ */
+export async function write<T>(
+  ctx: Context,
+  args: EngineArg,
+  act: (engine: Engine) => Promise<T>,
+): Promise<T> {
+  const result = await act(engineFor(ctx, args));
+  refreshLoaders(ctx);
+  return result;
+}
+
+/**
+ * A write to one object. Its ref (id prefix or name) is resolved once: the act names the full id,
+ * so a rename or a second object matching the prefix cannot change what it acts on.
+ */
+export function writeTo<T>(
+  ctx: Context,
+  args: EngineArg & { ref: string },
+  inspect: (api: EngineApi, ref: string) => Promise<{ Id: string }>,
+  act: (engine: Engine, id: string) => Promise<T>,
+): Promise<{ engine: string; id: string; result: T }> {
+  return write(ctx, args, async (engine) => {
+    const { Id: id } = await inspect(engine.api, args.ref);
+    return { engine: engine.name, id, result: await act(engine, id) };
+  });
+}
