@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from './helpers/docker.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
@@ -87,23 +88,12 @@ describe('wharf CLI', () => {
   });
 
   it('listens on every interface with WHARF_AUTH=none, and warns loudly', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, WHARF_LISTEN: '0.0.0.0:0', WHARF_AUTH: 'none' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    server = child;
-    const logs: Record<string, unknown>[] = [];
-    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
-    const url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.level === 'warn' && String(entry.msg).includes('NO AUTHENTICATION')) {
-          resolve(String(logs.find((e) => e.msg === 'wharf listening')?.url));
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`wharf exited with ${code}`)));
-    });
+    const { logs, url } = await serveWith({ WHARF_LISTEN: '0.0.0.0:0', WHARF_AUTH: 'none' });
+    await eventually('the warning', async () =>
+      logs.some((e) => e.level === 'warn' && String(e.msg).includes('NO AUTHENTICATION'))
+        ? true
+        : undefined,
+    );
     expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/graphql$/);
     // Inside a container published on 127.0.0.1, clients still send a loopback Host.
     const port = new URL(url).port;

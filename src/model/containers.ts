@@ -37,7 +37,7 @@ import type {
   EndpointSettings,
   MountPoint,
 } from '../engine/types.ts';
-import { nodesFor } from './loaders/batch.ts';
+import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { write, writeTo } from './writes.ts';
 
@@ -142,11 +142,7 @@ export async function containerByRef(
   engine: string,
   ref: string,
 ): Promise<ContainerNode | null> {
-  const details = await ctx.loaders.containerDetails.load(toKey(engine, ref));
-  if (!details) return null;
-  const key = toKey(engine, details.Id);
-  ctx.loaders.containerDetails.prime(key, details);
-  return { key, details };
+  return inspectByRef(ctx.loaders.containerDetails, engine, ref);
 }
 
 /** `container(ref:)`: a container of the engine the arguments name. */

@@ -13,7 +13,7 @@ import {
 import { type EngineArg, engineFor } from '../engine/registry.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
 import { type ContainerNode, containerFromSummary } from './containers.ts';
-import { nodesFor } from './loaders/batch.ts';
+import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { loadImageSummaries } from './loaders/images.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { write, writeTo } from './writes.ts';
@@ -40,11 +40,7 @@ export async function imageByRef(
   engine: string,
   ref: string,
 ): Promise<ImageNode | null> {
-  const details = await ctx.loaders.imageDetails.load(toKey(engine, ref));
-  if (!details) return null;
-  const key = toKey(engine, details.Id);
-  ctx.loaders.imageDetails.prime(key, details);
-  return { key, details };
+  return inspectByRef(ctx.loaders.imageDetails, engine, ref);
 }
 
 /** `image(ref:)`: an image of the engine the arguments name. */

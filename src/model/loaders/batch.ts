@@ -1,7 +1,8 @@
+import type DataLoader from 'dataloader';
 import type { EngineApi } from '../../engine/api.ts';
 import { EngineNotFoundError } from '../../engine/errors.ts';
 import type { EngineRegistry } from '../../engine/registry.ts';
-import { type EngineKey, parseKey } from './keys.ts';
+import { type EngineKey, parseKey, toKey } from './keys.ts';
 
 /**
  * Runs one batch per engine and puts the answers back in key order, as DataLoader requires.
@@ -95,4 +96,20 @@ export async function nodesFor<T, N>(
       ? (value as N | Error)
       : wrap(keys[index] as string, value),
   );
+}
+
+/**
+ * One object by any ref (full id, unique prefix, name or tag) through its per-request inspect
+ * loader, primed under its full id too: a second path to it, by id or by another ref, costs nothing.
+ */
+export async function inspectByRef<T extends { Id: string }>(
+  loader: DataLoader<EngineKey, T | null>,
+  engine: string,
+  ref: string,
+): Promise<{ key: EngineKey; details: T } | null> {
+  const details = await loader.load(toKey(engine, ref));
+  if (!details) return null;
+  const key = toKey(engine, details.Id);
+  loader.prime(key, details);
+  return { key, details };
 }
