@@ -1,14 +1,10 @@
+import type { Principal } from './auth/principal.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import { createLoaders, type Loaders } from './model/loaders/request-loaders.ts';
 
-/**
- * Who is asking. The one place a request's identity lives; every transport (HTTP, WebSocket, SSE)
- * fills it when the context is built. Until authentication lands everyone is anonymous.
- */
-export type Principal = { kind: 'anonymous' };
-
 export interface Context {
   engines: EngineRegistry;
+  /** Who is asking (src/auth/principal.ts): the one place a request's identity lives. */
   principal: Principal;
   loaders: Loaders;
   /** Aborts when the client goes away (HTTP, SSE), so long engine calls it started end with it. */

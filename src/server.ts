@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { useAccessLog, yogaLogger } from './access-log.ts';
+import { LOCAL_PRINCIPAL } from './auth/principal.ts';
 import { type Context, createContext } from './context.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import { gracefulClose } from './graceful-close.ts';
@@ -92,7 +93,7 @@ export function createGateway({
     multipart: false,
     // As large as the largest WebSocket message: one body limit for every transport.
     maxRequestBodySize: MAX_MESSAGE_BYTES,
-    context: ({ request }) => createContext(engines, { kind: 'anonymous' }, request?.signal),
+    context: ({ request }) => createContext(engines, LOCAL_PRINCIPAL, request?.signal),
     maskedErrors: { maskError, isDev: !production },
     // Never yoga's default: it logs every client error at `error`, with the query text inline.
     logging: yogaLogger(logger),
