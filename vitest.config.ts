@@ -9,9 +9,12 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   // Everything in test/engine/ but hijack, which also attaches to real containers.
   'test/engine/!(hijack).test.ts',
+  'test/audit/**/*.test.ts',
+  'test/auth/**/*.test.ts',
   'test/http/**/*.test.ts',
   'test/limits/**/*.test.ts',
   'test/model/**/*.test.ts',
+  'test/policy/**/*.test.ts',
   'test/streams/**/*.test.ts',
   'test/graphql/mask.test.ts',
   'test/graphql/prune-filter.test.ts',

@@ -2,10 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { loadConfig } from './config.ts';
+import { type AuditSink, fileAuditSink, logAuditSink } from './audit.ts';
+import { loadTokensFile, TokenStore } from './auth/tokens.ts';
+import { type Config, loadConfig } from './config.ts';
 import { createEngineClient } from './engine/client.ts';
 import { describeEndpoint } from './engine/docker-host.ts';
-import { WharfError } from './engine/errors.ts';
+import { BadUserInputError, WharfError } from './engine/errors.ts';
 import { createEngineRegistry } from './engine/registry.ts';
 import { schema } from './graphql/index.ts';
 import { createLogger, routeConsole, serializeError } from './log.ts';
@@ -23,7 +25,11 @@ Environment:
   DOCKER_TLS_VERIFY         set to verify the engine's TLS certificate (tcp only)
   DOCKER_CERT_PATH          directory with ca.pem, cert.pem, key.pem (default ~/.docker)
   DOCKER_API_VERSION        pin the Engine API version instead of negotiating it
-  WHARF_LISTEN              listen address, like --listen; only loopback unless WHARF_AUTH=none
+  WHARF_LISTEN              listen address, like --listen; only loopback unless WHARF_TOKENS_FILE
+                            or WHARF_AUTH=none is set
+  WHARF_TOKENS_FILE         JSON array of { name, role: viewer|operator|admin, token | sha256,
+                            labels? }: every request needs "Authorization: Bearer <token>";
+                            reloaded on SIGHUP (unset: no tokens, loopback clients are admin)
   WHARF_AUTH                none: serve without authentication on a non-loopback address (unset)
   WHARF_PUBLIC_HOSTS        comma list of host names clients use besides loopback (none)
   WHARF_CORS_ORIGINS        comma list of origins allowed by CORS, exact match (none: CORS off)
@@ -38,11 +44,30 @@ Environment:
   WHARF_MAX_SUBSCRIPTIONS_PER_CLIENT  subscriptions at once from one client address, WebSocket
                             and SSE together (default 200)
   WHARF_WS_INIT_TIMEOUT_MS  close a WebSocket that sends no connection_init in time (default 3000)
+  WHARF_AUDIT_FILE          append audit lines (one JSON line per mutation, denial and exec session
+                            start and end, fsynced) to this file; unset: to the log as "audit": true
   WHARF_LOG_LEVEL           debug, info, warn or error (default info)
   WHARF_LOG_RATE            log lines a second of one message from one client; the rest of that
                             second is counted in one "log lines suppressed" line (default 50)
   NODE_ENV                  development shows error details to clients; anything else hides them
 `;
+
+/**
+ * WHARF_AUDIT_FILE opened now, so a path that cannot be appended to refuses to start. Audit lines
+ * (and a failed file write's fallback) use a logger of their own: WHARF_LOG_LEVEL and WHARF_LOG_RATE
+ * never drop them.
+ */
+function auditSinkFor(config: Config): AuditSink {
+  const auditLogger = createLogger('info');
+  if (config.audit.file === undefined) return logAuditSink(auditLogger);
+  try {
+    return fileAuditSink(config.audit.file, auditLogger);
+  } catch (error) {
+    throw new BadUserInputError(
+      `WHARF_AUDIT_FILE=${config.audit.file} cannot be opened for appending: ${(error as Error).message}`,
+    );
+  }
+}
 
 export function printedSchema(): string {
   return `${printSchema(lexicographicSortSchema(schema))}\n`;
@@ -55,6 +80,7 @@ async function serve(listen: string | undefined): Promise<void> {
   });
   // Every line on stderr is JSON: what libraries print and Node's warnings go through the logger.
   routeConsole(logger);
+  const audit = auditSinkFor(config);
   const engine = createEngineClient({
     name: config.engine.name,
     endpoint: config.engine.endpoint,
@@ -65,20 +91,24 @@ async function serve(listen: string | undefined): Promise<void> {
     logger,
   });
   const engines = createEngineRegistry([engine]);
+  const tokens = config.tokens && new TokenStore(config.tokens.entries);
   const gateway = createGateway({
     engines,
     logger,
+    ...(tokens && { tokens }),
     http: config.http,
     streams: config.streams,
     limits: config.limits,
     production: config.production,
+    audit,
+    policy: config.policy,
   });
   const address = await gateway.start(config.listen.host, config.listen.port);
   logger.info('wharf listening', {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/graphql`,
     engine: describeEndpoint(config.engine.endpoint),
   });
-  if (config.http.auth === 'none') {
+  if (config.http.auth === 'none' && !tokens) {
     logger.warn(
       'WHARF_AUTH=none: NO AUTHENTICATION. Anyone who reaches this address is root on the Docker host',
       {
@@ -111,6 +141,21 @@ async function serve(listen: string | undefined): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (tokens && config.tokens) {
+    const { file } = config.tokens;
+    // A bad file keeps the tokens in force: a typo must not lock everyone out, or let anyone in.
+    process.on('SIGHUP', () => {
+      try {
+        tokens.replace(loadTokensFile(file));
+        logger.info('tokens reloaded', { file, tokens: tokens.size });
+      } catch (error) {
+        logger.error('tokens not reloaded; the previous tokens stay in force', {
+          file,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+  }
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception', { error });

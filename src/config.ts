@@ -1,8 +1,11 @@
+import { loadTokensFile, type TokenEntry } from './auth/tokens.ts';
 import { parseApiVersion } from './engine/api-version.ts';
 import { type EngineEndpoint, parseDockerHost } from './engine/docker-host.ts';
 import { BadUserInputError } from './engine/errors.ts';
+import { isLoopbackName } from './http/host-check.ts';
 import { type HttpConfig, loadHttpConfig } from './http/http-config.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits/limits.ts';
+import { loadPolicyConfig, type PolicyConfig } from './model/policy/policy-config.ts';
 import {
   DEFAULT_STREAM_LIMITS,
   STREAM_LIMIT_VARIABLES,
@@ -29,6 +32,12 @@ export interface Config {
   streams: StreamLimits;
   /** Production hides GraphiQL-irrelevant internals from errors; development keeps messages verbose. */
   production: boolean;
+  /** WHARF_TOKENS_FILE and its entries, checked; unset: no tokens, everyone is the local admin. */
+  tokens: { file: string; entries: TokenEntry[] } | undefined;
+  /** WHARF_AUDIT_FILE: audit lines go to this file (append-only, fsync per line), else to the log. */
+  audit: { file: string | undefined };
+  /** The create policy for non-admins: WHARF_BIND_ALLOW, WHARF_REGISTRY_ALLOW, WHARF_DENY_ROOT_USER. */
+  policy: PolicyConfig;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -77,6 +86,19 @@ function loadLimits(env: Env): QueryLimits {
   return positiveInts(env, DEFAULT_LIMITS, LIMIT_VARIABLES);
 }
 
+/**
+ * A plain-HTTP engine on another host: whoever is on the path between them is root on that host,
+ * and Wharf's tokens would guard nothing.
+ */
+function refusePlainRemoteEngine(endpoint: EngineEndpoint): void {
+  if (endpoint.kind !== 'tcp' || endpoint.tls) return;
+  if (isLoopbackName(new URL(endpoint.origin).hostname)) return;
+  throw new BadUserInputError(
+    `refusing the engine at ${endpoint.origin}: it is not on this host and not reached over TLS. ` +
+      'Set DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (tcp://HOST:2376), or use a unix socket',
+  );
+}
+
 /** The only reader of the environment. Flags given on the command line win over variables. */
 export function loadConfig(env: Env, overrides: { listen?: string | undefined } = {}): Config {
   const apiVersion = env.DOCKER_API_VERSION?.trim() || undefined;
@@ -88,12 +110,16 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     );
   }
   const listen = parseListen(overrides.listen ?? env.WHARF_LISTEN ?? DEFAULT_LISTEN);
+  const tokensFile = env.WHARF_TOKENS_FILE?.trim() || undefined;
+  const endpoint = parseDockerHost(env);
+  refusePlainRemoteEngine(endpoint);
   return {
     listen,
-    http: loadHttpConfig(env, listen),
+    tokens: tokensFile ? { file: tokensFile, entries: loadTokensFile(tokensFile) } : undefined,
+    http: loadHttpConfig(env, listen, tokensFile !== undefined),
     engine: {
       name: 'local',
-      endpoint: parseDockerHost(env),
+      endpoint,
       apiVersion,
       timeoutMs: positiveInt('WHARF_ENGINE_TIMEOUT_MS', env.WHARF_ENGINE_TIMEOUT_MS, 30_000),
       maxConnections: positiveInt('WHARF_ENGINE_CONNECTIONS', env.WHARF_ENGINE_CONNECTIONS, 16),
@@ -103,5 +129,7 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     limits: loadLimits(env),
     streams: positiveInts(env, DEFAULT_STREAM_LIMITS, STREAM_LIMIT_VARIABLES),
     production: env.NODE_ENV !== 'development',
+    audit: { file: env.WHARF_AUDIT_FILE?.trim() || undefined },
+    policy: loadPolicyConfig(env, endpoint.kind === 'unix' ? endpoint.socketPath : undefined),
   };
 }

@@ -2,12 +2,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { useAccessLog, yogaLogger } from './access-log.ts';
-import { LOCAL_PRINCIPAL } from './auth/principal.ts';
+import { type AuditSink, logAuditSink } from './audit.ts';
+import { authenticate, requestPrincipal } from './auth/authenticate.ts';
+import type { Principal } from './auth/principal.ts';
+import type { TokenStore } from './auth/tokens.ts';
 import { type Context, createContext } from './context.ts';
+import { UnauthenticatedError } from './engine/errors.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import { gracefulClose } from './graceful-close.ts';
 import { maskError } from './graphql/errors.ts';
@@ -27,6 +32,7 @@ import { useOperationScope } from './limits/operation-scope.ts';
 import { useStaticLimits } from './limits/static-limits.ts';
 import { trackWsOperations } from './limits/ws-operations.ts';
 import type { Logger } from './log.ts';
+import { DEFAULT_POLICY, type PolicyConfig } from './model/policy/policy-config.ts';
 import { quietWebSocket } from './streams/quiet-websocket.ts';
 import {
   DEFAULT_STREAM_LIMITS,
@@ -48,6 +54,14 @@ export interface GatewayOptions {
   streams?: Partial<StreamLimits>;
   /** How long `stop()` waits for requests in flight before cutting them (SSE streams end at once). */
   stopGraceMs?: number;
+  /** WHARF_TOKENS_FILE's tokens: every request needs one. Unset: everyone is the local admin. */
+  tokens?: TokenStore;
+  /** Where audit lines go (WHARF_AUDIT_FILE's sink); the gateway's log with `audit: true` if unset. */
+  audit?: AuditSink;
+  /** The create policy for non-admins (config.policy); DEFAULT_POLICY if unset. */
+  policy?: PolicyConfig;
+  /** Tests only: every request is this principal, whatever it presents. Never set by the CLI. */
+  principal?: Principal;
 }
 
 export interface Gateway {
@@ -81,7 +95,15 @@ export function createGateway({
   );
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const streams: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streams };
-  const yoga = createYoga<{ req: IncomingMessage }, Context>({
+  const auditSink = options.audit ?? logAuditSink(logger);
+  const policy = options.policy ?? DEFAULT_POLICY;
+  // A graphql-ws socket's credentials: its upgrade URL and its connection_init payload.
+  const wsAuthentication = (ctx: WsContext) =>
+    authenticate(options.tokens, {
+      url: ctx.extra.request.url,
+      authorization: ctx.connectionParams?.authorization,
+    });
+  const yoga = createYoga<{ req: IncomingMessage; principal?: Principal }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -93,7 +115,15 @@ export function createGateway({
     multipart: false,
     // As large as the largest WebSocket message: one body limit for every transport.
     maxRequestBodySize: MAX_MESSAGE_BYTES,
-    context: ({ request }) => createContext(engines, LOCAL_PRINCIPAL, request?.signal),
+    // WebSocket operations bring the socket's principal; HTTP and SSE present their header here.
+    context: ({ request, principal }) =>
+      createContext(
+        engines,
+        options.principal ?? principal ?? requestPrincipal(options.tokens, request),
+        auditSink,
+        policy,
+        request?.signal,
+      ),
     maskedErrors: { maskError, isDev: !production },
     // Never yoga's default: it logs every client error at `error`, with the query text inline.
     logging: yogaLogger(logger),
@@ -139,11 +169,15 @@ export function createGateway({
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
       onSubscribe: async (ctx, id, params) => {
+        // Again for each operation: a token revoked by a reload (SIGHUP) stops working at once.
+        const auth = wsAuthentication(ctx);
+        if (!auth.ok) return [new UnauthenticatedError(auth.message)];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
+          principal: auth.principal,
           // Aborted by the client's `complete` for this id or the socket's close.
           clientSignal: wsOperations.open(ctx.extra.socket, id),
         });
@@ -167,6 +201,14 @@ export function createGateway({
         const errors = validate(args.schema, args.document);
         if (errors.length > 0) wsOperations.done(ctx.extra.socket, id);
         return errors.length > 0 ? errors : args;
+      },
+      // Missing credentials close with 4401 Unauthorized, a token nobody holds with 4403 Forbidden.
+      onConnect: (ctx) => {
+        const result = wsAuthentication(ctx);
+        if (result.ok) return true;
+        if (result.reason === 'missing')
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+        return false;
       },
       onComplete: (ctx, id) => wsOperations.done(ctx.extra.socket, id),
       connectionInitWaitTimeout: streams.wsInitTimeoutMs,
@@ -193,6 +235,12 @@ export function createGateway({
       await yoga.dispose();
     },
   };
+}
+
+/** What graphql-ws keeps of a socket that authentication reads. */
+interface WsContext {
+  extra: { request: IncomingMessage };
+  connectionParams?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** graphql-ws hands execute/subscribe the args onSubscribe built; yoga's own functions ride on rootValue. */

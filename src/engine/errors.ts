@@ -10,6 +10,9 @@ export type WharfCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'AMBIGUOUS_REF'
+  // Who is asking: no valid token, or one whose role or rules refuse this.
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
   // The engine's side.
   | 'ENGINE_UNAVAILABLE'
   | 'ENGINE_BUSY'
@@ -31,6 +34,8 @@ type ClientFacts = Readonly<Record<string, string | number | boolean>>;
 
 interface WharfErrorOptions extends ErrorOptions {
   facts?: ClientFacts;
+  /** The HTTP answer yoga gives when this error ends a request; yoga strips it from the body. */
+  http?: { status: number; headers?: Record<string, string> };
 }
 
 /**
@@ -42,9 +47,13 @@ export class WharfError extends GraphQLError {
   readonly code: WharfCode;
   declare readonly extensions: ClientFacts & { readonly code: WharfCode };
 
-  constructor(code: WharfCode, message: string, { facts, ...options }: WharfErrorOptions = {}) {
+  constructor(
+    code: WharfCode,
+    message: string,
+    { facts, http, ...options }: WharfErrorOptions = {},
+  ) {
     // `code` last: no fact can replace it.
-    super(message, { extensions: { ...facts, code } });
+    super(message, { extensions: { ...facts, ...(http && { http }), code } });
     this.name = new.target.name;
     this.code = code;
     // As Error's own stack: from where it was thrown, without the constructors.
@@ -64,6 +73,25 @@ export class WharfError extends GraphQLError {
 export class BadUserInputError extends WharfError {
   constructor(message: string, options?: ErrorOptions) {
     super('BAD_USER_INPUT', message, options);
+  }
+}
+
+/** Refused by a rule (role or create policy); the rule's name is in the message and in `rule`. */
+export class ForbiddenError extends WharfError {
+  readonly rule: string;
+
+  constructor(rule: string, message: string) {
+    super('FORBIDDEN', `${message} (rule ${rule})`, { facts: { rule } });
+    this.rule = rule;
+  }
+}
+
+/** No token, or one that matches no entry of the tokens file: HTTP 401. */
+export class UnauthenticatedError extends WharfError {
+  constructor(message: string) {
+    super('UNAUTHENTICATED', message, {
+      http: { status: 401, headers: { 'www-authenticate': 'Bearer' } },
+    });
   }
 }
 

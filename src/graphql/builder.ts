@@ -2,21 +2,31 @@ import SchemaBuilder, { PothosValidationError } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Context } from '../context.ts';
 import { fieldCost } from '../limits/cost.ts';
+import { type RoleScopes, roleRefusal, roleScopes } from './auth-scopes.ts';
 
 const NODE_TYPES = new Set(['Container', 'Image', 'Network', 'Volume']);
 
 /** Plugins, scalars and roots only; every type lives in its own module (see index.ts). */
 export const builder = new SchemaBuilder<{
   Context: Context;
+  AuthScopes: RoleScopes;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     SafeInt: { Input: number; Output: number };
   };
 }>({
-  plugins: [RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  // Scope auth first: a refused field runs nothing of the other plugins.
+  plugins: [ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  scopeAuth: {
+    // Subscriptions are checked when they start, not on their first event.
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => roleScopes(ctx.principal),
+    unauthorizedError: (_parent, _ctx, info, result) => roleRefusal(info.fieldName, result.failure),
+  },
   // Costs only: the budget is checked per request before execution (src/limits/static-limits.ts).
   complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
@@ -33,7 +43,7 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     // A fixed cost: a cost function would decode the id while the budget is computed, and a
     // malformed one would then fail the whole document instead of this field.
-    nodeQueryOptions: { complexity: 2 },
+    nodeQueryOptions: { complexity: 2, authScopes: { viewer: true } },
     nodesQueryOptions: false,
   },
 });

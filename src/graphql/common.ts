@@ -1,3 +1,4 @@
+import { visibleLabels } from '../auth/redact.ts';
 import type { Labels } from '../engine/types.ts';
 import { builder, type Types } from './builder.ts';
 
@@ -23,7 +24,7 @@ export function keyValues(map: Labels | undefined): KeyValue[] {
 
 type Ctx = Types['Context'];
 
-/** `labels` and `label(key)` for any type that can produce its engine labels. */
+/** `labels` and `label(key)` for any type that can produce its engine labels; secret-looking values redacted below admin. */
 export function labelFields<Parent>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
   labelsOf: (parent: Parent, ctx: Ctx) => Labels | undefined | Promise<Labels | undefined>,
@@ -32,13 +33,15 @@ export function labelFields<Parent>(
     labels: t.field({
       type: [Label],
       description: 'All labels, sorted by key.',
-      resolve: async (parent, _args, ctx) => keyValues(await labelsOf(parent, ctx)),
+      resolve: async (parent, _args, ctx) =>
+        keyValues(visibleLabels(ctx.principal, await labelsOf(parent, ctx))),
     }),
     label: t.string({
       nullable: true,
       description: 'The value of one label, or null when it is not set.',
       args: { key: t.arg.string({ required: true }) },
-      resolve: async (parent, { key }, ctx) => (await labelsOf(parent, ctx))?.[key] ?? null,
+      resolve: async (parent, { key }, ctx) =>
+        visibleLabels(ctx.principal, await labelsOf(parent, ctx))[key] ?? null,
     }),
   };
 }

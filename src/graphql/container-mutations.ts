@@ -471,6 +471,7 @@ const timeoutArg = {
 
 builder.mutationFields((t) => ({
   containerCreate: t.field({
+    authScopes: { operator: true },
     type: Container,
     description:
       'Creates a container, and starts it with `start: true`. If it was created but did not start, the error names its id.',
@@ -482,12 +483,14 @@ builder.mutationFields((t) => ({
       containerCreate(ctx, { request: createRequest(args.input), start: args.start ?? false }),
   }),
   containerStart: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Starts a created or stopped container; `changed: false` if it was running.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
     resolve: (_root, args, ctx) => containerStart(ctx, { ref: args.ref }),
   }),
   containerStop: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description:
       'Sends the stop signal, then SIGKILL after the timeout; `changed: false` if it was not running.',
@@ -499,6 +502,7 @@ builder.mutationFields((t) => ({
       containerStop(ctx, { ref: args.ref, timeout: count('timeout', args.timeout) }),
   }),
   containerRestart: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Stops (if running) and starts again.',
     args: {
@@ -509,6 +513,7 @@ builder.mutationFields((t) => ({
       containerRestart(ctx, { ref: args.ref, timeout: count('timeout', args.timeout) }),
   }),
   containerKill: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Sends a signal (SIGKILL by default); CONFLICT when it is not running.',
     args: {
@@ -521,18 +526,21 @@ builder.mutationFields((t) => ({
     },
   }),
   containerPause: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Freezes every process; CONFLICT when it is already paused or not running.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
     resolve: (_root, args, ctx) => containerPause(ctx, { ref: args.ref }),
   }),
   containerUnpause: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'CONFLICT when it is not paused.',
     args: { ref: t.arg.string({ required: true, ...ref }) },
     resolve: (_root, args, ctx) => containerUnpause(ctx, { ref: args.ref }),
   }),
   containerRename: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'CONFLICT when the name is taken.',
     args: {
@@ -543,6 +551,7 @@ builder.mutationFields((t) => ({
       containerRename(ctx, { ref: args.ref, name: containerName(args.name) }),
   }),
   containerUpdate: t.field({
+    authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Changes limits and restart policy, running or not.',
     args: {
@@ -564,6 +573,7 @@ builder.mutationFields((t) => ({
     },
   }),
   containerRemove: t.field({
+    authScopes: { operator: true },
     type: ContainerRemoveResult,
     description: 'CONFLICT when it is running and `force` is false.',
     args: {
@@ -582,6 +592,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   containerWait: t.field({
+    authScopes: { operator: true },
     type: ContainerWaitResult,
     description:
       'Answers when the condition holds, or fails with QUERY_TIMEOUT past WHARF_QUERY_TIMEOUT_MS (follow `events` to wait longer).',
@@ -593,6 +604,7 @@ builder.mutationFields((t) => ({
       containerWait(ctx, { ref: args.ref, condition: args.condition ?? 'not-running' }),
   }),
   containersPrune: t.field({
+    authScopes: { admin: true },
     type: ContainersPruneResult,
     description: 'Removes every stopped container that matches the filter (all of them without).',
     args: { filter: t.arg({ type: PruneFilter }) },

@@ -1,4 +1,5 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { visibleEnv } from '../auth/redact.ts';
 import { containerRef } from '../engine/refs.ts';
 import type { ContainerInspect, MountPoint, PortSummary } from '../engine/types.ts';
 import {
@@ -334,8 +335,10 @@ Container.implement({
       resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).HostConfig,
     }),
     env: t.stringList({
-      description: 'The environment as the engine reports it, `KEY=value`.',
-      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).Config.Env ?? [],
+      description:
+        'The environment as the engine reports it, `KEY=value`; below admin the values read `KEY=***`.',
+      resolve: async (c, _args, ctx) =>
+        visibleEnv(ctx.principal, (await detailsOf(c, ctx)).Config.Env ?? []),
     }),
     sizeRw: t.field({
       type: 'SafeInt',
@@ -391,6 +394,7 @@ const ContainerFilter = builder.inputType('ContainerFilter', {
 
 builder.queryFields((t) => ({
   containers: t.connection({
+    authScopes: { viewer: true },
     type: Container,
     description: 'Containers, newest first. One engine call, whatever list fields are selected.',
     args: {
@@ -408,6 +412,7 @@ builder.queryFields((t) => ({
       ),
   }),
   container: t.field({
+    authScopes: { viewer: true },
     type: Container,
     nullable: true,
     description:

@@ -1,3 +1,4 @@
+import { visibleLabels } from '../auth/redact.ts';
 import type { EventItem, GapReason } from '../engine/event-hub.ts';
 import {
   type EventShape,
@@ -71,7 +72,10 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
     actorId: t.string({ resolve: ({ event }) => event.Actor.ID }),
     attributes: t.field({
       type: [Label],
-      resolve: ({ event }) => keyValues(event.Actor.Attributes),
+      description:
+        "The actor's attributes (a container's include its labels): secret-looking values redacted below admin.",
+      resolve: ({ event }, _args, ctx) =>
+        keyValues(visibleLabels(ctx.principal, event.Actor.Attributes)),
     }),
     scope: t.string({ nullable: true, resolve: ({ event }) => event.scope ?? null }),
     time: t.field({
@@ -134,6 +138,7 @@ const EventFilter = builder.inputType('EventFilter', {
 
 builder.subscriptionField('events', (t) =>
   t.field({
+    authScopes: { viewer: true },
     type: EventStreamItem,
     description:
       'Engine events as they happen, from one connection shared by all subscribers. Survives engine restarts: events are resumed without duplicates, and an `EventGap` marks any stretch where some may be missing. A subscriber that falls 10000 events behind is closed with SLOW_CONSUMER.',

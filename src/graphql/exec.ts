@@ -15,6 +15,7 @@ import {
   runExecToEnd,
   writeExecInput,
 } from '../model/exec.ts';
+import { checkExecOwner, recordExecOwner } from '../model/exec-owners.ts';
 import { toKey } from '../model/loaders/keys.ts';
 import { builder } from './builder.ts';
 import { OutputStream } from './common.ts';
@@ -137,6 +138,8 @@ const ExecEvent = builder.unionType('ExecEvent', {
 
 builder.mutationFields((t) => ({
   execCreate: t.field({
+    // Root or a privileged exec needs admin: the create policy's exec.user-root rule decides.
+    authScopes: { operator: true },
     type: Exec,
     description:
       'Creates (does not start) a process in a running container; start it with `execAttach`.',
@@ -144,10 +147,13 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const config = execConfig(input);
       const engine = engineFor(ctx);
-      return { engine: engine.name, id: await createExecIn(engine.api, input.container, config) };
+      const id = await createExecIn(ctx.principal, engine, input.container, config);
+      recordExecOwner(ctx.principal, engine.name, id);
+      return { engine: engine.name, id };
     },
   }),
   execInput: t.boolean({
+    authScopes: { operator: true },
     description:
       'Writes to the stdin of an exec that `execAttach` holds; `closeStdin` sends EOF after it.',
     args: {
@@ -156,8 +162,10 @@ builder.mutationFields((t) => ({
       closeStdin: t.arg.boolean({ defaultValue: false }),
     },
     resolve: async (_root, args, ctx) => {
+      const engine = engineClientFor(ctx);
+      checkExecOwner(ctx.principal, engine.name, args.execId);
       await writeExecInput(
-        engineClientFor(ctx),
+        engine,
         args.execId,
         Buffer.from(args.data, 'utf8'),
         args.closeStdin ?? false,
@@ -166,6 +174,7 @@ builder.mutationFields((t) => ({
     },
   }),
   execResize: t.boolean({
+    authScopes: { operator: true },
     description: 'Resizes the TTY of an exec.',
     args: {
       execId: t.arg.string({ required: true }),
@@ -176,11 +185,14 @@ builder.mutationFields((t) => ({
       if (!validDimension(rows) || !validDimension(cols)) {
         throw new BadUserInputError('rows and cols must be 1 to 65535');
       }
-      await resizeExecTty(engineFor(ctx).api, id, { rows, cols });
+      const engine = engineFor(ctx);
+      checkExecOwner(ctx.principal, engine.name, id);
+      await resizeExecTty(engine.api, id, { rows, cols });
       return true;
     },
   }),
   exec: t.field({
+    authScopes: { operator: true },
     type: builder.objectRef<ExecResult>('ExecResult').implement({
       description: `A finished one-shot exec. Each stream keeps its first ${EXEC_OUTPUT_CAP} bytes as JSON text (a NUL counts six); \`truncated\` says whether more was dropped.`,
       fields: (f) => ({
@@ -201,7 +213,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const config = execConfig({ ...args, stdin: false });
-      return runExecToEnd(engineFor(ctx).api, args.container, config, {
+      return runExecToEnd(ctx, engineFor(ctx), args.container, config, {
         outputCap: EXEC_OUTPUT_CAP,
         charge: chargeResponseBytes,
         signal: ctx.signal,
@@ -212,12 +224,16 @@ builder.mutationFields((t) => ({
 
 builder.subscriptionField('execAttach', (t) =>
   t.field({
+    authScopes: { operator: true },
     type: ExecEvent,
     description:
       'Starts an exec created by `execCreate` and streams its output, ending with `ExecExit`. Send stdin with `execInput`, resize with `execResize`. If the subscriber goes away, Wharf closes the connection: a TTY process gets SIGHUP, others see stdin closed; the engine has no exec kill, so a process that ignores both keeps running.',
     args: { execId: t.arg.string({ required: true }) },
-    subscribe: (_root, args, ctx) =>
-      abortable((signal) => attachExecOutput(engineClientFor(ctx), args.execId, signal)),
+    subscribe: (_root, args, ctx) => {
+      const engine = engineClientFor(ctx);
+      checkExecOwner(ctx.principal, engine.name, args.execId);
+      return abortable((signal) => attachExecOutput(ctx, engine, args.execId, signal));
+    },
     resolve: (event) => event,
   }),
 );

@@ -64,6 +64,7 @@ const imageArg = { description: 'Image id, unique id prefix, `repo:tag` or `repo
 
 builder.mutationFields((t) => ({
   imagePull: t.field({
+    authScopes: { operator: true },
     type: Image,
     description:
       'Pulls an image (no tag means `latest`) and answers it once the pull is complete. Failures, whether the engine answers them with a status or inside its stream, are PULL_FAILED. Subscribe to `imagePull` for progress.',
@@ -78,6 +79,7 @@ builder.mutationFields((t) => ({
     },
   }),
   imageTag: t.field({
+    authScopes: { operator: true },
     type: Image,
     description:
       'Adds the reference `repo:tag` to an image. As with `docker tag`, a reference that named another image moves to this one.',
@@ -96,6 +98,7 @@ builder.mutationFields((t) => ({
     },
   }),
   imageRemove: t.field({
+    authScopes: { admin: true },
     type: ImageRemoveResult,
     description:
       'Removes a reference, and the image once no reference is left. CONFLICT without `force` when a container uses the image, or when an id names an image with several references.',
@@ -112,6 +115,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   imagesPrune: t.field({
+    authScopes: { admin: true },
     type: ImagesPruneResult,
     description:
       'Removes images no container uses that match the filter: only untagged ones with `dangling: true`, tagged ones too with false.',

@@ -16,6 +16,7 @@ import {
 } from '../model/images.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { refreshLoaders } from '../model/loaders/request-loaders.ts';
+import { checkPull } from '../model/policy/create-policy.ts';
 import { type PullProgress as PullProgressShape, pullProgress } from '../model/pulls.ts';
 import { builder } from './builder.ts';
 import { labelFields } from './common.ts';
@@ -152,6 +153,7 @@ const ImageFilter = builder.inputType('ImageFilter', {
 
 builder.queryFields((t) => ({
   images: t.connection({
+    authScopes: { viewer: true },
     type: Image,
     description: 'Images, as `docker images` lists them. One engine call.',
     args: {
@@ -169,6 +171,7 @@ builder.queryFields((t) => ({
       ),
   }),
   image: t.field({
+    authScopes: { viewer: true },
     type: Image,
     nullable: true,
     description:
@@ -227,6 +230,7 @@ async function* pull(
   signal: AbortSignal,
 ): AsyncGenerator<PullEventShape> {
   if (args.platform) platformSpec('platform', args.platform);
+  checkPull(ctx.principal, ctx.policy, args.ref);
   const engine = engineFor(ctx);
   yield* pullProgress(engine.api, args.ref, { platform: args.platform, signal });
   // Read fresh: this subscription's loaders may have seen the image before the pull.
@@ -238,6 +242,7 @@ async function* pull(
 
 builder.subscriptionField('imagePull', (t) =>
   t.field({
+    authScopes: { operator: true },
     type: PullEvent,
     description:
       'Pulls an image (no tag means `latest`), streaming per-layer progress, then `PullDone`. A failure the engine reports inside its stream ends the subscription with PULL_FAILED. Unsubscribing stops following; the engine may finish the pull on its own.',

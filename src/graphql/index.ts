@@ -13,6 +13,10 @@ import './container-mutations.ts';
 import './image-mutations.ts';
 import './network-mutations.ts';
 import './volume-mutations.ts';
+import { auditRootFields } from './audited-fields.ts';
+import { assertRootScopes } from './auth-scopes.ts';
 import { builder } from './builder.ts';
 
-export const schema = builder.toSchema();
+const built = builder.toSchema();
+assertRootScopes(built);
+export const schema = auditRootFields(built);

@@ -114,6 +114,7 @@ const LogEvent = builder.unionType('LogEvent', {
 
 builder.subscriptionField('containerLogs', (t) =>
   t.field({
+    authScopes: { viewer: true },
     type: LogEvent,
     description:
       "Follows a container's logs: batches of lines as they arrive, then one `LogEnd` saying why the stream ended (the container exited, was removed, the engine went away, or the history ended with follow: false). Unsubscribing closes the engine stream.",

@@ -151,6 +151,7 @@ const containerArg = { description: 'Container full id, unique id prefix or name
 
 builder.mutationFields((t) => ({
   networkCreate: t.field({
+    authScopes: { operator: true },
     type: Network,
     description:
       'Creates a network. CONFLICT when the name is taken or a subnet overlaps another network.',
@@ -158,6 +159,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => networkCreate(ctx, { config: createConfig(input) }),
   }),
   networkConnect: t.field({
+    authScopes: { operator: true },
     type: Network,
     description:
       'Attaches a container to a network, running or not; CONFLICT when it is already attached.',
@@ -185,6 +187,7 @@ builder.mutationFields((t) => ({
     },
   }),
   networkDisconnect: t.field({
+    authScopes: { operator: true },
     type: Network,
     description: 'Detaches a container from a network; CONFLICT when it is not attached.',
     args: {
@@ -205,6 +208,7 @@ builder.mutationFields((t) => ({
     },
   }),
   networkRemove: t.field({
+    authScopes: { operator: true },
     type: NetworkRemoveResult,
     description:
       'Removes a network. CONFLICT while a running container is attached (one only created does not hold it) and for the predefined networks.',
@@ -212,6 +216,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => networkRemove(ctx, { ref: networkRef(args.ref) }),
   }),
   networksPrune: t.field({
+    authScopes: { admin: true },
     type: NetworksPruneResult,
     description:
       'Removes every network no running container is attached to that matches the filter (all of them without); predefined networks stay.',

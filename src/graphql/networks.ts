@@ -76,6 +76,7 @@ const NetworkFilter = builder.inputType('NetworkFilter', {
 
 builder.queryFields((t) => ({
   networks: t.connection({
+    authScopes: { viewer: true },
     type: Network,
     description: 'Networks. One engine call.',
     args: { filter: t.arg({ type: NetworkFilter }) },
@@ -86,6 +87,7 @@ builder.queryFields((t) => ({
       ),
   }),
   network: t.field({
+    authScopes: { viewer: true },
     type: Network,
     nullable: true,
     description: 'A network by id, unique id prefix or name; null when none matches.',

@@ -31,6 +31,7 @@ const ContainerStats = builder.objectRef<Stats>('ContainerStats').implement({
 
 builder.subscriptionField('containerStats', (t) =>
   t.field({
+    authScopes: { viewer: true },
     type: ContainerStats,
     description:
       'A sample about every second while the container runs; one engine stream per container, shared by all its subscribers. A slow subscriber skips samples rather than queueing them.',

@@ -86,6 +86,7 @@ const Engine = builder.objectRef<EngineNode>('Engine').implement({
 
 builder.queryField('engine', (t) =>
   t.field({
+    authScopes: { viewer: true },
     type: Engine,
     description:
       'The engine Wharf talks to. Each field costs at most one `/version` and one `/info`.',

@@ -78,6 +78,7 @@ const VolumesPruneFilter = builder.inputType('VolumesPruneFilter', {
 
 builder.mutationFields((t) => ({
   volumeCreate: t.field({
+    authScopes: { operator: true },
     type: Volume,
     description:
       'Creates a volume. A taken name answers the existing volume when its driver, options and labels are exactly those asked for, and CONFLICT otherwise (the engine itself would answer the existing one either way).',
@@ -85,6 +86,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => volumeCreate(ctx, { config: createConfig(input) }),
   }),
   volumeRemove: t.field({
+    authScopes: { operator: true },
     type: VolumeRemoveResult,
     description:
       'Removes a volume. CONFLICT while a container (running or not) uses it, `force` or not; NOT_FOUND for an unknown name unless `force`.',
@@ -98,6 +100,7 @@ builder.mutationFields((t) => ({
     },
   }),
   volumesPrune: t.field({
+    authScopes: { admin: true },
     type: VolumesPruneResult,
     description:
       'Removes every volume no container uses that matches the filter, named ones included (API 1.41); without a filter, all of them.',

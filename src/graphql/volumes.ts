@@ -54,6 +54,7 @@ const VolumeFilter = builder.inputType('VolumeFilter', {
 
 builder.queryFields((t) => ({
   volumes: t.connection({
+    authScopes: { viewer: true },
     type: Volume,
     description: 'Volumes. One engine call.',
     args: { filter: t.arg({ type: VolumeFilter }) },
@@ -64,6 +65,7 @@ builder.queryFields((t) => ({
       ),
   }),
   volume: t.field({
+    authScopes: { viewer: true },
     type: Volume,
     nullable: true,
     description: 'A volume by name; null when none has that name.',

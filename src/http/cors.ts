@@ -18,7 +18,8 @@ export function corsFor({ corsOrigins, corsCredentials }: BrowserPolicy): CorsOp
       origin: [origin],
       credentials: corsCredentials,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['content-type', 'accept', CSRF_HEADER],
+      // `authorization` carries the Bearer token (WHARF_TOKENS_FILE).
+      allowedHeaders: ['content-type', 'accept', 'authorization', CSRF_HEADER],
     };
   };
 }

@@ -30,8 +30,15 @@ export function isLoopbackListen(host: string): boolean {
   return isLoopbackName(listenHostName(host));
 }
 
-/** WHARF_PUBLIC_HOSTS, WHARF_CORS_*, WHARF_GRAPHIQL and WHARF_AUTH, checked against the listen host. */
-export function loadHttpConfig(env: Env, listen: { host: string; port: number }): HttpConfig {
+/**
+ * WHARF_PUBLIC_HOSTS, WHARF_CORS_*, WHARF_GRAPHIQL and WHARF_AUTH, checked against the listen
+ * host. With tokens (WHARF_TOKENS_FILE) every request authenticates, so any address is fine.
+ */
+export function loadHttpConfig(
+  env: Env,
+  listen: { host: string; port: number },
+  withTokens = false,
+): HttpConfig {
   const publicHosts = list(env.WHARF_PUBLIC_HOSTS);
   for (const host of publicHosts) {
     if (listenHostName(host) !== host.toLowerCase()) {
@@ -52,12 +59,12 @@ export function loadHttpConfig(env: Env, listen: { host: string; port: number })
   if (auth !== undefined && auth !== 'none') {
     throw new BadUserInputError(`WHARF_AUTH=${auth}: the only value is "none"`);
   }
-  if (!isLoopbackListen(listen.host) && auth !== 'none') {
+  if (!isLoopbackListen(listen.host) && auth !== 'none' && !withTokens) {
     throw new BadUserInputError(
       `refusing to listen on ${listen.host}: it is not a loopback address, and whoever reaches Wharf ` +
-        'controls the Docker Engine, which is root on this host. Listen on 127.0.0.1 (the default) ' +
-        'and put an authenticating proxy in front, or set WHARF_AUTH=none to serve without ' +
-        'authentication anyway',
+        'controls the Docker Engine, which is root on this host. Set WHARF_TOKENS_FILE so every ' +
+        'request needs a token, or listen on 127.0.0.1 (the default) behind an authenticating ' +
+        'proxy, or set WHARF_AUTH=none to serve without authentication anyway',
     );
   }
   return {

@@ -1,3 +1,4 @@
+import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import {
   type ContainerCreateBody,
@@ -39,6 +40,7 @@ import type {
 } from '../engine/types.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
+import { checkContainerCreate } from './policy/create-policy.ts';
 import { write, writeTo } from './writes.ts';
 
 export type {
@@ -302,8 +304,9 @@ export function containersPrune(
   ctx: Context,
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
-  return write(ctx, args, async ({ api }) => {
+  return write(ctx, args, async ({ name: engine, api }) => {
     const result = await pruneContainers(api, args.filters);
+    for (const id of result.ContainersDeleted ?? []) auditTarget(engine, id);
     return {
       containersDeleted: result.ContainersDeleted ?? [],
       spaceReclaimed: result.SpaceReclaimed,
@@ -344,10 +347,12 @@ export async function containerCreate(
   args: EngineArg & { request: ContainerCreateRequest; start: boolean },
 ): Promise<ContainerNode> {
   const { name, body, networks, later } = args.request;
+  await checkContainerCreate(ctx.principal, ctx.policy, args.request);
   const created = await write(ctx, args, async ({ name: engine, api }) => {
     // A created container takes any network name and fails only at start: check them first.
     await Promise.all(networks.map((network) => inspectNetwork(api, network)));
     const { Id: id } = await createContainer(api, body, name);
+    auditTarget(engine, id);
     try {
       for (const { network, endpoint } of later) {
         await connectContainer(api, network, id, endpoint);

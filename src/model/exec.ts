@@ -1,3 +1,5 @@
+import { type AuditContext, auditCode, auditSession, auditTarget } from '../audit.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { Context } from '../context.ts';
 import type { EngineApi } from '../engine/api.ts';
 import type { EngineClient } from '../engine/client.ts';
@@ -21,8 +23,10 @@ import {
   resizeExec,
   runExec,
 } from '../engine/exec.ts';
+import type { Engine } from '../engine/registry.ts';
 import { fitJson } from '../limits/json-size.ts';
 import { toKey } from './loaders/keys.ts';
+import { checkExecUser } from './policy/create-policy.ts';
 
 /** An exec on one engine, as `execCreate` returns it. */
 export interface ExecNode {
@@ -88,29 +92,58 @@ class ExecOutputDecoder {
   }
 }
 
-/** The container must exist and run; its full id is what the exec is created on. */
-async function runningContainer(api: EngineApi, ref: string): Promise<string> {
+/**
+ * The container must exist and run; its full id is what the exec is created on. Without a user
+ * of its own the exec runs as the container's (empty: root), which the policy checks then.
+ */
+async function runningContainer(
+  principal: Principal,
+  api: EngineApi,
+  ref: string,
+  config: ExecConfig,
+): Promise<string> {
+  checkExecUser(principal, config.User);
   const details = await inspectContainer(api, ref);
   if (!details.State.Running || details.State.Paused) {
     throw new EngineConflictError(`container ${ref} is not running`);
   }
+  checkExecUser(principal, config.User, details);
   return details.Id;
+}
+
+/** A new exec and the full id of its container, both named as the running mutation's targets. */
+async function newExec(
+  principal: Principal,
+  engine: Engine,
+  containerRef: string,
+  config: ExecConfig,
+) {
+  const containerId = await runningContainer(principal, engine.api, containerRef, config);
+  auditTarget(engine.name, containerId);
+  const id = await createExec(engine.api, containerId, config);
+  auditTarget(engine.name, id);
+  return { containerId, id, targets: [toKey(engine.name, containerId), toKey(engine.name, id)] };
 }
 
 /** Creates (does not start) a process in a running container; its exec id. */
 export async function createExecIn(
-  api: EngineApi,
+  principal: Principal,
+  engine: Engine,
   containerRef: string,
   config: ExecConfig,
 ): Promise<string> {
-  return createExec(api, await runningContainer(api, containerRef), config);
+  return (await newExec(principal, engine, containerRef, config)).id;
 }
+
+/** An exec session's end line for a session that failed or was cut off: no exit code. */
+const endedBy = (error: unknown) => ({ exitCode: null, error: auditCode(error) });
 
 /**
  * Starts an exec created with stdin or a TTY and yields its output, then its exit. The hijacked
  * connection is held in the engine's exec sessions meanwhile, so input and resize reach it.
  */
 export async function* attachExecOutput(
+  ctx: AuditContext,
   engine: EngineClient,
   id: string,
   signal: AbortSignal,
@@ -124,20 +157,33 @@ export async function* attachExecOutput(
   }
   const connection = await attachExec(engine.api, id, state.ProcessConfig.tty, signal);
   sessions.hold(id, connection.socket);
+  const ended = auditSession(ctx, [toKey(engine.name, state.ContainerID), toKey(engine.name, id)], {
+    tty: state.ProcessConfig.tty,
+  });
   const decoder = new ExecOutputDecoder(framingOf(connection.contentType, state.ProcessConfig.tty));
   try {
-    for await (const chunk of connection.socket as AsyncIterable<Buffer>) {
-      yield* decoder.push(chunk);
-      decoder.throwIfFailed();
+    try {
+      for await (const chunk of connection.socket as AsyncIterable<Buffer>) {
+        yield* decoder.push(chunk);
+        decoder.throwIfFailed();
+      }
+      decoder.end();
+    } catch (error) {
+      if (signal.aborted || error instanceof WharfError) throw error;
+      throw new EngineUnavailableError('the engine closed the exec connection', { cause: error });
+    } finally {
+      connection.close();
     }
-    decoder.end();
+    const exitCode = await execExitCode(engine.api, id);
+    ended({ exitCode });
+    yield { kind: 'exit', exitCode };
   } catch (error) {
-    if (signal.aborted || error instanceof WharfError) throw error;
-    throw new EngineUnavailableError('the engine closed the exec connection', { cause: error });
+    ended(endedBy(error));
+    throw error;
   } finally {
-    connection.close();
+    // The subscriber went away before the process ended.
+    ended({ exitCode: null, error: 'CLIENT_GONE' });
   }
-  yield { kind: 'exit', exitCode: await execExitCode(engine.api, id) };
 }
 
 /**
@@ -146,14 +192,34 @@ export async function* attachExecOutput(
  * so. `charge` is told the JSON size of each piece kept.
  */
 export async function runExecToEnd(
-  api: EngineApi,
+  ctx: AuditContext,
+  engine: Engine,
   containerRef: string,
   config: ExecConfig,
   options: { outputCap: number; charge: (bytes: number) => void; signal?: AbortSignal | undefined },
 ): Promise<ExecResult> {
-  const id = await createExecIn(api, containerRef, config);
+  const { api } = engine;
+  const { id, targets } = await newExec(ctx.principal, engine, containerRef, config);
   const response = await runExec(api, id, config.Tty, options.signal);
-  const decoder = new ExecOutputDecoder(framingOf(response.headers['content-type'], config.Tty));
+  const ended = auditSession(ctx, targets, { tty: config.Tty });
+  try {
+    const result = await collectOutput(response, config.Tty, options);
+    const exitCode = await execExitCode(api, id);
+    ended({ exitCode });
+    return { exitCode, ...result };
+  } catch (error) {
+    ended(endedBy(error));
+    throw error;
+  }
+}
+
+/** The output of a one-shot exec, each stream cut at the cap. */
+async function collectOutput(
+  response: Awaited<ReturnType<typeof runExec>>,
+  tty: boolean,
+  options: { outputCap: number; charge: (bytes: number) => void },
+) {
+  const decoder = new ExecOutputDecoder(framingOf(response.headers['content-type'], tty));
   const kept: Record<OutputStreamName, string[]> = { stdout: [], stderr: [] };
   const sizes: Record<OutputStreamName, number> = { stdout: 0, stderr: 0 };
   let truncated = false;
@@ -173,7 +239,6 @@ export async function runExecToEnd(
   }
   decoder.end();
   return {
-    exitCode: await execExitCode(api, id),
     stdout: kept.stdout.join(''),
     stderr: kept.stderr.join(''),
     truncated,
@@ -188,6 +253,8 @@ export async function writeExecInput(
   close: boolean,
 ): Promise<void> {
   await engine.execs.write(execId(id), data, close);
+  // Only a held session took the input, so the id is a full one.
+  auditTarget(engine.name, id);
 }
 
 /** Resizes the TTY of an exec. */

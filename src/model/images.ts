@@ -1,3 +1,4 @@
+import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import { EngineNotFoundError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
@@ -16,6 +17,7 @@ import { type ContainerNode, containerFromSummary } from './containers.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { loadImageSummaries } from './loaders/images.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
+import { checkPull } from './policy/create-policy.ts';
 import { write, writeTo } from './writes.ts';
 
 /** An image as listed (`summary`) or inspected (`details`); both carry tags, size and labels. */
@@ -87,6 +89,7 @@ export async function imagePull(
   ctx: Context,
   args: EngineArg & { ref: string; platform: string | undefined },
 ): Promise<ImageNode> {
+  checkPull(ctx.principal, ctx.policy, args.ref);
   const engine = await write(ctx, args, async ({ name, api }) => {
     const signal = ctx.signal ?? new AbortController().signal;
     for await (const _progress of pullImage(api, args.ref, { platform: args.platform, signal })) {
@@ -94,7 +97,9 @@ export async function imagePull(
     }
     return name;
   });
-  return reread(ctx, engine, args.ref);
+  const image = await reread(ctx, engine, args.ref);
+  auditTarget(engine, parseKey(image.key).id);
+  return image;
 }
 
 /** Resolved once, so the tag lands on the image that was asked about and is read back by id. */
@@ -119,19 +124,25 @@ export function imageRemove(
   ctx: Context,
   args: EngineArg & { ref: string; force: boolean; noPrune: boolean },
 ) {
-  return write(ctx, args, async ({ api }) =>
-    split(await removeImage(api, args.ref, { force: args.force, noPrune: args.noPrune })),
-  );
+  return write(ctx, args, async ({ name, api }) => {
+    const removed = split(
+      await removeImage(api, args.ref, { force: args.force, noPrune: args.noPrune }),
+    );
+    for (const id of removed.deleted) auditTarget(name, id);
+    return removed;
+  });
 }
 
 export function imagesPrune(
   ctx: Context,
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
-  return write(ctx, args, async ({ api }) => {
+  return write(ctx, args, async ({ name, api }) => {
     const report = await pruneImages(api, args.filters);
+    const { deleted } = split(report.ImagesDeleted ?? []);
+    for (const id of deleted) auditTarget(name, id);
     return {
-      deleted: split(report.ImagesDeleted ?? []).deleted,
+      deleted,
       spaceReclaimed: report.SpaceReclaimed,
     };
   });

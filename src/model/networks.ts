@@ -1,4 +1,6 @@
+import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
+import type { EngineApi } from '../engine/api.ts';
 import { connectContainer, type EndpointConfig } from '../engine/containers.ts';
 import { EngineNotFoundError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
@@ -17,6 +19,7 @@ import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from 
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { loadNetworks } from './loaders/networks.ts';
+import { checkNetworkConnect } from './policy/create-policy.ts';
 import { write, writeTo } from './writes.ts';
 
 export type { NetworkCreateConfig };
@@ -102,10 +105,11 @@ export async function networkCreate(
   ctx: Context,
   args: EngineArg & { config: NetworkCreateConfig },
 ): Promise<NetworkNode> {
-  const created = await write(ctx, args, async (engine) => ({
-    engine: engine.name,
-    id: await createNetwork(engine.api, args.config),
-  }));
+  const created = await write(ctx, args, async (engine) => {
+    const id = await createNetwork(engine.api, args.config);
+    auditTarget(engine.name, id);
+    return { engine: engine.name, id };
+  });
   return reread(ctx, created.engine, created.id);
 }
 
@@ -113,7 +117,14 @@ export async function networkConnect(
   ctx: Context,
   args: EngineArg & { ref: string; container: string; endpoint: EndpointConfig },
 ): Promise<NetworkNode> {
-  const { engine, id } = await writeTo(ctx, args, inspectNetwork, ({ api }, id) =>
+  checkNetworkConnect(ctx.principal, { Name: args.ref });
+  // Again once resolved: an id or id prefix can name the host network too.
+  const resolved = async (api: EngineApi, ref: string) => {
+    const network = await inspectNetwork(api, ref);
+    checkNetworkConnect(ctx.principal, network);
+    return network;
+  };
+  const { engine, id } = await writeTo(ctx, args, resolved, ({ api }, id) =>
     connectContainer(api, id, args.container, args.endpoint),
   );
   return reread(ctx, engine, id);
@@ -138,5 +149,10 @@ export function networksPrune(
   ctx: Context,
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
-  return write(ctx, args, async ({ api }) => ({ deleted: await pruneNetworks(api, args.filters) }));
+  return write(ctx, args, async ({ name, api }) => {
+    const deleted = await pruneNetworks(api, args.filters);
+    // The engine names what it pruned by network name.
+    for (const network of deleted) auditTarget(name, network);
+    return { deleted };
+  });
 }

@@ -1,3 +1,4 @@
+import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import { EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
@@ -15,6 +16,7 @@ import { type ContainerNode, containerFromSummary } from './containers.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { loadVolumes } from './loaders/volumes.ts';
+import { checkVolumeCreate } from './policy/create-policy.ts';
 import { write } from './writes.ts';
 
 export type { VolumeCreateConfig };
@@ -92,17 +94,19 @@ function existing(engine: Engine, name: string) {
   });
 }
 
-export function volumeCreate(
+export async function volumeCreate(
   ctx: Context,
   args: EngineArg & { config: VolumeCreateConfig },
 ): Promise<VolumeNode> {
   const { config } = args;
+  checkVolumeCreate(ctx.principal, config);
   return write(ctx, args, async (engine) => {
     if (config.Name !== undefined) {
       const taken = await existing(engine, config.Name);
       if (taken) checkSame(taken, config);
     }
     const volume = await createVolume(engine.api, config);
+    auditTarget(engine.name, volume.Name);
     // Made by someone else between the inspect and the create: the engine answered theirs.
     checkSame(volume, config);
     return { key: toKey(engine.name, volume.Name), volume };
@@ -118,6 +122,7 @@ export function volumeRemove(
     // With force the engine answers 204 for a missing volume too; only inspect can tell.
     if (args.force && !(await existing(engine, args.name))) return false;
     await removeVolume(engine.api, args.name, args.force);
+    auditTarget(engine.name, args.name);
     return true;
   });
 }
@@ -128,6 +133,7 @@ export function volumesPrune(
 ) {
   return write(ctx, args, async (engine) => {
     const report = await pruneVolumes(engine.api, args.filters);
+    for (const volume of report.VolumesDeleted ?? []) auditTarget(engine.name, volume);
     return { deleted: report.VolumesDeleted ?? [], spaceReclaimed: report.SpaceReclaimed };
   });
 }

@@ -1,3 +1,4 @@
+import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import type { EngineApi } from '../engine/api.ts';
 import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
@@ -19,7 +20,8 @@ export async function write<T>(
 
 /**
  * A write to one object. Its ref (id prefix or name) is resolved once: the act names the full id,
- * so a rename or a second object matching the prefix cannot change what it acts on.
+ * so a rename or a second object matching the prefix cannot change what it acts on. That id is
+ * the audit line's target.
  */
 export function writeTo<T>(
   ctx: Context,
@@ -29,6 +31,7 @@ export function writeTo<T>(
 ): Promise<{ engine: string; id: string; result: T }> {
   return write(ctx, args, async (engine) => {
     const { Id: id } = await inspect(engine.api, args.ref);
+    auditTarget(engine.name, id);
     return { engine: engine.name, id, result: await act(engine, id) };
   });
 }

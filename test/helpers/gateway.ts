@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { type AuditSink, auditRecord } from '../../src/audit.ts';
 import { createEngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import { createEngineRegistry } from '../../src/engine/registry.ts';
@@ -23,6 +24,14 @@ export interface GatewayOptions {
   production?: boolean;
   /** Receives the gateway's log (and the engine client's); silent by default. */
   logger?: Logger;
+  /** WHARF_TOKENS_FILE's tokens: requests then need `token` (query's third argument, wsClient). */
+  tokens?: ServerOptions['tokens'];
+  /** Also receives the audit lines (they are always kept in `audits` as well). */
+  audit?: AuditSink;
+  /** The create policy's settings (WHARF_BIND_ALLOW, …); the defaults if unset. */
+  policy?: ServerOptions['policy'];
+  /** Every request is this principal, whatever it presents (e.g. an operator, for the policy). */
+  principal?: ServerOptions['principal'];
 }
 
 export interface GraphQLError {
@@ -39,6 +48,8 @@ export type Result<T> = { data?: T | null; errors?: GraphQLError[] };
  */
 export async function startGateway(options: GatewayOptions = {}) {
   const calls: EngineCall[] = [];
+  /** Every audit line the gateway wrote, as the file would hold it. */
+  const audits: ReturnType<typeof auditRecord>[] = [];
   const logger = options.logger ?? createLogger('error', () => true);
   const engine = createEngineClient({
     name: 'local',
@@ -56,6 +67,13 @@ export async function startGateway(options: GatewayOptions = {}) {
     engines: createEngineRegistry([engine]),
     logger,
     production: options.production ?? true,
+    audit: (principal, entry) => {
+      audits.push(auditRecord(principal, entry));
+      options.audit?.(principal, entry);
+    },
+    ...(options.tokens && { tokens: options.tokens }),
+    ...(options.policy && { policy: options.policy }),
+    ...(options.principal && { principal: options.principal }),
     ...(options.http && { http: options.http }),
     ...(options.limits && { limits: options.limits }),
     ...(options.streams && { streams: options.streams }),
@@ -66,10 +84,15 @@ export async function startGateway(options: GatewayOptions = {}) {
   async function query<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
     document: string | DocumentNode | TypedDocumentNode<TData, TVars>,
     variables?: TVars,
+    token?: string,
   ): Promise<Result<TData>> {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
       body: JSON.stringify({
         query: typeof document === 'string' ? document : print(document),
         variables,
@@ -98,13 +121,14 @@ export async function startGateway(options: GatewayOptions = {}) {
 
   const wsClients: Client[] = [];
 
-  /** A graphql-ws client on /graphql (the `graphql-transport-ws` protocol). */
-  function wsClient(): Client {
+  /** A graphql-ws client on /graphql (the `graphql-transport-ws` protocol); `token` goes in connection_init. */
+  function wsClient(token?: string): Client {
     const client = createClient({
       url: `${url.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
+      ...(token && { connectionParams: { authorization: `Bearer ${token}` } }),
     });
     wsClients.push(client);
     return client;
@@ -125,6 +149,7 @@ export async function startGateway(options: GatewayOptions = {}) {
   return {
     url,
     calls,
+    audits,
     engine,
     wsClient,
     subscribe,

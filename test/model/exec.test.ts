@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AuditContext, AuditEntry } from '../../src/audit.ts';
+import { LOCAL_PRINCIPAL } from '../../src/auth/principal.ts';
 import type { EngineClient } from '../../src/engine/client.ts';
 import {
   attachExecOutput,
@@ -97,7 +99,22 @@ beforeAll(async () => {
 afterEach(() => {
   fake.requests.length = 0;
   execInspections = 0;
+  audits.length = 0;
 });
+
+/** The audit lines the exec sessions wrote. */
+const audits: AuditEntry[] = [];
+const ctx: AuditContext = {
+  principal: LOCAL_PRINCIPAL,
+  audit: (_principal, entry) => audits.push(entry),
+};
+const session = (end: Record<string, unknown>) => {
+  const targets = [`${client.name}/${CONTAINER}`, `${client.name}/${EXEC}`];
+  return [
+    { operation: 'execSession.start', decision: 'allow', targets, details: { tty: false } },
+    { operation: 'execSession.end', decision: 'allow', targets, details: { tty: false, ...end } },
+  ];
+};
 
 afterAll(async () => {
   await client?.close();
@@ -121,7 +138,7 @@ describe('attachExecOutput', () => {
       },
     };
     const events = await within(
-      collect(attachExecOutput(client, EXEC, new AbortController().signal)),
+      collect(attachExecOutput(ctx, client, EXEC, new AbortController().signal)),
       5_000,
       'the exec',
     );
@@ -132,6 +149,20 @@ describe('attachExecOutput', () => {
       { kind: 'exit', exitCode: 3 },
     ]);
     expect(client.execs.isAttached(EXEC)).toBe(false);
+    expect(audits).toEqual(session({ exitCode: 3 }));
+  });
+
+  it('writes the end line when the subscriber leaves before the process ends', async () => {
+    script = {
+      exec: () => notStarted,
+      attach: (socket) => socket.write(frame(1, 'ready\n')),
+    };
+    for await (const event of attachExecOutput(ctx, client, EXEC, new AbortController().signal)) {
+      if (event.kind === 'output') break;
+    }
+    // Released when the closed connection's socket closes, before the next test attaches.
+    await vi.waitFor(() => expect(client.execs.isAttached(EXEC)).toBe(false));
+    expect(audits).toEqual(session({ exitCode: null, error: 'CLIENT_GONE' }));
   });
 
   it('holds the connection while attached, so input reaches the process', async () => {
@@ -147,7 +178,7 @@ describe('attachExecOutput', () => {
       },
     };
     const events: ExecEvent[] = [];
-    for await (const event of attachExecOutput(client, EXEC, new AbortController().signal)) {
+    for await (const event of attachExecOutput(ctx, client, EXEC, new AbortController().signal)) {
       events.push(event);
       if (event.kind === 'output' && event.text === 'ready\n') {
         expect(client.execs.isAttached(EXEC)).toBe(true);
@@ -164,10 +195,12 @@ describe('attachExecOutput', () => {
   it('refuses an exec already started, and input for an exec nobody holds', async () => {
     script = { exec: () => ({ Running: true, ExitCode: null }) };
     expect(
-      await rejection(collect(attachExecOutput(client, EXEC, new AbortController().signal))),
+      await rejection(collect(attachExecOutput(ctx, client, EXEC, new AbortController().signal))),
     ).toMatchObject({
       code: 'CONFLICT',
     });
+    // Never started: no session to audit.
+    expect(audits).toEqual([]);
     expect(await rejection(writeExecInput(client, EXEC, Buffer.from('x'), false))).toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -182,10 +215,11 @@ describe('attachExecOutput', () => {
       attach: (socket) => socket.end(frame(1, 'cut short').subarray(0, 12)),
     };
     expect(
-      await rejection(collect(attachExecOutput(client, EXEC, new AbortController().signal))),
+      await rejection(collect(attachExecOutput(ctx, client, EXEC, new AbortController().signal))),
     ).toMatchObject({
       code: 'STREAM_DECODE_ERROR',
     });
+    expect(audits).toEqual(session({ exitCode: null, error: 'STREAM_DECODE_ERROR' }));
   });
 });
 
@@ -200,7 +234,7 @@ describe('runExecToEnd', () => {
       },
     };
     const charged: number[] = [];
-    const result = await runExecToEnd(client.api, 'box', CONFIG, {
+    const result = await runExecToEnd(ctx, { name: client.name, api: client.api }, 'box', CONFIG, {
       outputCap: 8,
       charge: (bytes) => charged.push(bytes),
     });
@@ -214,11 +248,16 @@ describe('runExecToEnd', () => {
     expect(charged).toEqual([6, 8, 2]);
     const create = fake.requests.find((r) => r.url.endsWith('/exec'));
     expect(JSON.parse(create?.body ?? '{}')).toEqual(CONFIG);
+    expect(audits).toEqual(session({ exitCode: 0 }));
   });
 
   it('refuses a container that is not running, creating nothing', async () => {
     script = { exec: () => notStarted, container: { Running: false } };
-    expect(await rejection(createExecIn(client.api, 'box', CONFIG))).toMatchObject({
+    expect(
+      await rejection(
+        createExecIn(LOCAL_PRINCIPAL, { name: client.name, api: client.api }, 'box', CONFIG),
+      ),
+    ).toMatchObject({
       code: 'CONFLICT',
       message: 'container box is not running',
     });

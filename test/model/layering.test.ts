@@ -12,6 +12,8 @@ const SHARED = new Set([
   'input-checks.ts',
   'nodes.ts',
   'event-context.ts',
+  'auth-scopes.ts',
+  'audited-fields.ts',
 ]);
 /** Engine modules that are no endpoint: errors, ref checks, engine choice, iteration helpers. */
 const ENGINE_HELPERS = new Set(['errors.ts', 'refs.ts', 'registry.ts', 'iterate.ts']);

@@ -1,0 +1,129 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BadUserInputError } from '../engine/errors.ts';
+import type { Principal, Role } from './principal.ts';
+
+/** One entry of the tokens file, as kept in memory: the token itself only as its SHA-256. */
+export interface TokenEntry {
+  name: string;
+  role: Role;
+  labels: readonly string[];
+  sha256: Buffer;
+}
+
+const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+const KEYS = new Set(['name', 'role', 'token', 'sha256', 'labels']);
+/** Short tokens can be guessed; a hash says nothing about length, so only `token` is checked. */
+const MIN_TOKEN_LENGTH = 16;
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One entry, checked strictly; errors name the entry by position and name. */
+function parseEntry(value: unknown, index: number, seen: Set<string>): TokenEntry {
+  const where = isRecord(value) && typeof value.name === 'string' ? ` "${value.name}"` : '';
+  const fail = (why: string) => new BadUserInputError(`tokens file entry ${index}${where}: ${why}`);
+  if (!isRecord(value)) throw fail('must be an object');
+  const unknown = Object.keys(value).filter((key) => !KEYS.has(key));
+  if (unknown.length > 0) throw fail(`unknown field ${unknown.join(', ')}`);
+  const { name, role, token, sha256: hash, labels = [] } = value;
+  if (typeof name !== 'string' || !/^[\w.@-]{1,64}$/.test(name)) {
+    throw fail('name must be 1 to 64 letters, digits, or . _ @ -');
+  }
+  if (seen.has(name)) throw fail('name is used twice');
+  seen.add(name);
+  if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+    throw fail(`role must be one of ${ROLES.join(', ')}`);
+  }
+  if ((token === undefined) === (hash === undefined)) {
+    throw fail('needs exactly one of "token" and "sha256"');
+  }
+  if (token !== undefined && (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)) {
+    throw fail(`token must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+  if (typeof token === 'string' && /\s/.test(token)) throw fail('token must not contain spaces');
+  if (hash !== undefined && (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash))) {
+    throw fail('sha256 must be 64 hex digits');
+  }
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && /^[^=]+=/.test(l))) {
+    throw fail('labels must be a list of "key=value" strings');
+  }
+  return {
+    name,
+    role: role as Role,
+    labels: [...labels] as string[],
+    sha256: typeof token === 'string' ? sha256(token) : Buffer.from(hash as string, 'hex'),
+  };
+}
+
+/** The tokens file's text (a JSON array of entries); a malformed entry is named in the error. */
+export function parseTokens(text: string): TokenEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new BadUserInputError(`tokens file is not JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new BadUserInputError('tokens file must be a non-empty JSON array of entries');
+  }
+  const seen = new Set<string>();
+  const entries = parsed.map((entry, index) => parseEntry(entry, index, seen));
+  const digests = new Set(entries.map((entry) => entry.sha256.toString('hex')));
+  if (digests.size !== entries.length) {
+    throw new BadUserInputError('tokens file has the same token in two entries');
+  }
+  return entries;
+}
+
+/** WHARF_TOKENS_FILE, read and checked; unreadable or malformed is a setup error (exit 2). */
+export function loadTokensFile(path: string): TokenEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new BadUserInputError(`cannot read WHARF_TOKENS_FILE ${path} (${code})`);
+  }
+  try {
+    return parseTokens(text);
+  } catch (error) {
+    throw new BadUserInputError(`WHARF_TOKENS_FILE ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** The tokens in force; `replace` swaps them all at once (SIGHUP). */
+export class TokenStore {
+  private entries: readonly TokenEntry[];
+
+  constructor(entries: readonly TokenEntry[]) {
+    this.entries = entries;
+  }
+
+  replace(entries: readonly TokenEntry[]): void {
+    this.entries = entries;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * The principal a presented token stands for. The token is hashed and compared with every
+   * entry in constant time, without stopping at a match, so timing tells nothing about which
+   * entry (or how much of one) matched.
+   */
+  authenticate(token: string): Principal | undefined {
+    const digest = sha256(token);
+    let match: TokenEntry | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.sha256, digest) && match === undefined) match = entry;
+    }
+    return match && { kind: 'token', name: match.name, role: match.role, labels: match.labels };
+  }
+}

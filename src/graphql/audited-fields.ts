@@ -1,0 +1,94 @@
+import { defaultFieldResolver, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { audit, auditCode, auditRule, collectingTargets, isDenial } from '../audit.ts';
+import type { Context } from '../context.ts';
+
+type Settled = { error: unknown } | { error?: undefined };
+
+/** Calls `run` and `settled` once with its outcome, for a value, a promise or a throw alike. */
+function observe<T>(run: () => T, settled: (outcome: Settled) => void): T {
+  let result: T;
+  try {
+    result = run();
+  } catch (error) {
+    settled({ error });
+    throw error;
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (value) => {
+        settled({});
+        return value;
+      },
+      (error: unknown) => {
+        settled({ error });
+        throw error;
+      },
+    ) as T;
+  }
+  settled({});
+  return result;
+}
+
+/**
+ * One line per mutation root field, written when it settles: `deny` with the rule for a denial,
+ * else `allow` (a failure adds its code as `details.error`), and the targets its writes named.
+ * Argument values are never part of it: they can hold env values and other secrets.
+ */
+function auditMutation(field: GraphQLField<unknown, Context>): void {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  field.resolve = (root, args, ctx, info) => {
+    const targets = new Set<string>();
+    return collectingTargets(targets, () =>
+      observe(
+        () => resolve(root, args, ctx, info),
+        ({ error }) => {
+          const code = error === undefined ? undefined : auditCode(error);
+          const denied = code !== undefined && isDenial(code);
+          const rule = denied ? auditRule(error) : undefined;
+          audit(ctx, {
+            operation: field.name,
+            decision: denied ? 'deny' : 'allow',
+            ...(rule !== undefined && { rule }),
+            targets: [...targets],
+            ...(code !== undefined && !denied && { details: { error: code } }),
+          });
+        },
+      ),
+    );
+  };
+}
+
+/** A denial thrown by a Query or Subscription root field is one `deny` line; nothing else is. */
+function auditDenials(field: GraphQLField<unknown, Context>): void {
+  const record =
+    (ctx: Context) =>
+    ({ error }: Settled) => {
+      if (error === undefined || !isDenial(auditCode(error))) return;
+      const rule = auditRule(error);
+      audit(ctx, { operation: field.name, decision: 'deny', ...(rule !== undefined && { rule }) });
+    };
+  const { resolve, subscribe } = field;
+  if (resolve) {
+    field.resolve = (root, args, ctx, info) =>
+      observe(() => resolve(root, args, ctx, info), record(ctx));
+  }
+  if (subscribe) {
+    field.subscribe = (root, args, ctx, info) =>
+      observe(() => subscribe(root, args, ctx, info), record(ctx));
+  }
+}
+
+/**
+ * The one place audit lines for GraphQL operations are written (see src/audit.ts for who writes
+ * which line). Wraps the built schema's root fields outermost, so it sees every way a field ends:
+ * bad input, a denial by scope-auth or the create policy, an engine failure, success.
+ */
+export function auditRootFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    auditMutation(field);
+  }
+  for (const type of [schema.getQueryType(), schema.getSubscriptionType()]) {
+    for (const field of Object.values(type?.getFields() ?? {})) auditDenials(field);
+  }
+  return schema;
+}

@@ -1,0 +1,60 @@
+import { BadUserInputError } from '../../engine/errors.ts';
+
+/** What the create policy lets everyone but admin do (README, Security: the create policy). */
+export interface PolicyConfig {
+  /** WHARF_BIND_ALLOW: host path prefixes bind mounts may name; none by default. */
+  bindAllow: readonly string[];
+  /** WHARF_REGISTRY_ALLOW: registry hosts (`host` or `host:port`) pulls may reach. */
+  registryAllow: readonly string[];
+  /** WHARF_DENY_ROOT_USER: refuse `user` 0 or root on containerCreate. */
+  denyRootUser: boolean;
+  /** Never bindable, whatever bindAllow says: the standard ones and DOCKER_HOST's socket. */
+  dockerSockets: readonly string[];
+}
+
+/** Docker Hub, however a reference names it; bare references (`alpine`, `user/app`) mean it too. */
+export const DOCKER_HUB = 'docker.io';
+
+const STANDARD_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+
+export const DEFAULT_POLICY: PolicyConfig = {
+  bindAllow: [],
+  registryAllow: [DOCKER_HUB],
+  denyRootUser: false,
+  dockerSockets: STANDARD_SOCKETS,
+};
+
+function commaList(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new BadUserInputError(`${name}=${value} must be true or false`);
+}
+
+/** The policy from the environment; `engineSocket` is DOCKER_HOST's unix socket, if it is one. */
+export function loadPolicyConfig(
+  env: Record<string, string | undefined>,
+  engineSocket: string | undefined,
+): PolicyConfig {
+  const bindAllow = commaList(env.WHARF_BIND_ALLOW) ?? [];
+  for (const prefix of bindAllow) {
+    if (!prefix.startsWith('/')) {
+      throw new BadUserInputError(`WHARF_BIND_ALLOW entry "${prefix}" must be an absolute path`);
+    }
+  }
+  return {
+    bindAllow,
+    registryAllow: (commaList(env.WHARF_REGISTRY_ALLOW) ?? [DOCKER_HUB]).map((host) =>
+      host.toLowerCase(),
+    ),
+    denyRootUser: flag('WHARF_DENY_ROOT_USER', env.WHARF_DENY_ROOT_USER),
+    dockerSockets: [...new Set([...STANDARD_SOCKETS, ...(engineSocket ? [engineSocket] : [])])],
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, loadPolicyConfig } from '../../src/model/policy/policy-config.ts';
+import { thrown } from '../helpers/errors.ts';
+
+describe('loadPolicyConfig', () => {
+  it('defaults to no binds, Docker Hub only, root allowed, the standard sockets', () => {
+    expect(loadPolicyConfig({}, '/var/run/docker.sock')).toEqual(DEFAULT_POLICY);
+  });
+
+  it('reads the three variables and adds DOCKER_HOST socket', () => {
+    expect(
+      loadPolicyConfig(
+        {
+          WHARF_BIND_ALLOW: ' /srv/data, /home/ci ,',
+          WHARF_REGISTRY_ALLOW: 'docker.io,Registry.Local:5000',
+          WHARF_DENY_ROOT_USER: 'true',
+        },
+        '/tmp/engine.sock',
+      ),
+    ).toEqual({
+      bindAllow: ['/srv/data', '/home/ci'],
+      registryAllow: ['docker.io', 'registry.local:5000'],
+      denyRootUser: true,
+      dockerSockets: ['/var/run/docker.sock', '/run/docker.sock', '/tmp/engine.sock'],
+    });
+  });
+
+  it.each([
+    [
+      { WHARF_BIND_ALLOW: 'srv/data' },
+      'WHARF_BIND_ALLOW entry "srv/data" must be an absolute path',
+    ],
+    [{ WHARF_DENY_ROOT_USER: 'yes' }, 'WHARF_DENY_ROOT_USER=yes must be true or false'],
+  ])('refuses %o', (env, message) => {
+    expect(thrown(() => loadPolicyConfig(env, undefined))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message,
+    });
+  });
+});
