@@ -60,8 +60,6 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** The create policy for non-admins (config.policy); DEFAULT_POLICY if unset. */
   policy?: PolicyConfig;
-  /** Tests only: every request is this principal, whatever it presents. Never set by the CLI. */
-  principal?: Principal;
 }
 
 export interface Gateway {
@@ -119,7 +117,7 @@ export function createGateway({
     context: ({ request, principal }) =>
       createContext(
         engines,
-        options.principal ?? principal ?? requestPrincipal(options.tokens, request),
+        principal ?? requestPrincipal(options.tokens, request),
         auditSink,
         policy,
         request?.signal,

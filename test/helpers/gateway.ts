@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type AuditSink, auditRecord } from '../../src/audit.ts';
+import type { Principal } from '../../src/auth/principal.ts';
+import { parseTokens, TokenStore } from '../../src/auth/tokens.ts';
 import { createEngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import { createEngineRegistry } from '../../src/engine/registry.ts';
@@ -30,8 +33,18 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** The create policy's settings (WHARF_BIND_ALLOW, …); the defaults if unset. */
   policy?: ServerOptions['policy'];
-  /** Every request is this principal, whatever it presents (e.g. an operator, for the policy). */
-  principal?: ServerOptions['principal'];
+  /** Every request presents a token of this principal (a tokens file with that one entry). */
+  principal?: Extract<Principal, { kind: 'token' }>;
+}
+
+/** A tokens file holding one random token for `principal`. */
+function tokenOf(principal: Extract<Principal, { kind: 'token' }>) {
+  const token = randomBytes(24).toString('hex');
+  const { name, role, labels } = principal;
+  return {
+    token,
+    store: new TokenStore(parseTokens(JSON.stringify([{ name, role, labels, token }]))),
+  };
 }
 
 export interface GraphQLError {
@@ -51,6 +64,8 @@ export async function startGateway(options: GatewayOptions = {}) {
   /** Every audit line the gateway wrote, as the file would hold it. */
   const audits: ReturnType<typeof auditRecord>[] = [];
   const logger = options.logger ?? createLogger('error', () => true);
+  const own = options.principal && tokenOf(options.principal);
+  const tokens = options.tokens ?? own?.store;
   const engine = createEngineClient({
     name: 'local',
     endpoint: parseDockerHost({
@@ -71,9 +86,8 @@ export async function startGateway(options: GatewayOptions = {}) {
       audits.push(auditRecord(principal, entry));
       options.audit?.(principal, entry);
     },
-    ...(options.tokens && { tokens: options.tokens }),
+    ...(tokens && { tokens }),
     ...(options.policy && { policy: options.policy }),
-    ...(options.principal && { principal: options.principal }),
     ...(options.http && { http: options.http }),
     ...(options.limits && { limits: options.limits }),
     ...(options.streams && { streams: options.streams }),
@@ -91,7 +105,7 @@ export async function startGateway(options: GatewayOptions = {}) {
       headers: {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json',
-        ...(token && { authorization: `Bearer ${token}` }),
+        ...((token ?? own?.token) && { authorization: `Bearer ${token ?? own?.token}` }),
       },
       body: JSON.stringify({
         query: typeof document === 'string' ? document : print(document),
@@ -128,7 +142,9 @@ export async function startGateway(options: GatewayOptions = {}) {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
-      ...(token && { connectionParams: { authorization: `Bearer ${token}` } }),
+      ...((token ?? own?.token) && {
+        connectionParams: { authorization: `Bearer ${token ?? own?.token}` },
+      }),
     });
     wsClients.push(client);
     return client;
