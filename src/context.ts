@@ -24,5 +24,5 @@ export function createContext(
   policy: PolicyConfig,
   signal?: AbortSignal,
 ): Context {
-  return { engines, principal, audit, policy, loaders: createLoaders(engines), signal };
+  return { engines, principal, audit, policy, loaders: createLoaders(engines, principal), signal };
 }

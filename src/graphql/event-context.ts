@@ -17,7 +17,8 @@ interface EventContext {
 
 /** Subscribers resolve an event within moments of each other; older events' caches are let go. */
 const KEPT_EVENTS = 256;
-const byEvent = new Map<EventItem, EventContext>();
+/** Per event, one shared context per tenancy (loaders answer only what their principal sees). */
+const byEvent = new Map<EventItem, Map<string, EventContext>>();
 
 /**
  * The hub's fanout hands every subscriber the same EventItem object. Pointing the subscriber's
@@ -25,12 +26,18 @@ const byEvent = new Map<EventItem, EventContext>();
  * of the number of subscribers: the first subscriber's lookups are everyone's.
  */
 export function shareEventContext(ctx: Context, item: EventItem): void {
-  let shared = byEvent.get(item);
+  let tenancies = byEvent.get(item);
+  if (!tenancies) {
+    tenancies = new Map();
+    byEvent.set(item, tenancies);
+    if (byEvent.size > KEPT_EVENTS) byEvent.delete(byEvent.keys().next().value as EventItem);
+  }
+  const tenancy = ctx.principal.labels.join('\n');
+  let shared = tenancies.get(tenancy);
   if (!shared) {
     const engines = outsideCallScopes(ctx.engines);
-    shared = { engines, loaders: createLoaders(engines), pothosCache: {} };
-    byEvent.set(item, shared);
-    if (byEvent.size > KEPT_EVENTS) byEvent.delete(byEvent.keys().next().value as EventItem);
+    shared = { engines, loaders: createLoaders(engines, ctx.principal), pothosCache: {} };
+    tenancies.set(tenancy, shared);
   }
   ctx.engines = shared.engines;
   ctx.loaders = shared.loaders;

@@ -125,7 +125,7 @@ builder.subscriptionField('containerLogs', (t) =>
       timestamps: t.arg.boolean({ defaultValue: false, required: true }),
     },
     subscribe: (_root, { ref, ...selection }, ctx) =>
-      abortable((signal) => followLogs(engineFor(ctx).api, ref, selection, signal)),
+      abortable((signal) => followLogs(ctx.principal, engineFor(ctx).api, ref, selection, signal)),
     resolve: (event) => event,
   }),
 );

@@ -37,7 +37,7 @@ builder.subscriptionField('containerStats', (t) =>
       'A sample about every second while the container runs; one engine stream per container, shared by all its subscribers. A slow subscriber skips samples rather than queueing them.',
     args: { ref: t.arg.string({ required: true }) },
     subscribe: (_root, { ref }, ctx) =>
-      abortable((signal) => followStats(engineClientFor(ctx), ref, signal)),
+      abortable((signal) => followStats(ctx.principal, engineClientFor(ctx), ref, signal)),
     resolve: (sample) => sample,
   }),
 );

@@ -1,5 +1,6 @@
 import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
+import type { EngineApi } from '../engine/api.ts';
 import {
   type ContainerCreateBody,
   type ContainerUpdateBody,
@@ -38,9 +39,11 @@ import type {
   EndpointSettings,
   MountPoint,
 } from '../engine/types.ts';
+import { inspectVolume } from '../engine/volumes.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate } from './policy/create-policy.ts';
+import { stampLabels, tenantFilters, visibleItems, visibleTo } from './tenancy.ts';
 import { write, writeTo } from './writes.ts';
 
 export type {
@@ -172,7 +175,9 @@ export async function containerList(
 ): Promise<ContainerNode[]> {
   const engine = engineFor(ctx, args);
   const list = await listContainers(engine.api, { all: args.all, filters: args.filters });
-  return list.map((summary) => containerFromSummary(ctx, engine.name, summary));
+  return visibleItems(ctx.principal, list, (container) => container.Labels).map((summary) =>
+    containerFromSummary(ctx, engine.name, summary),
+  );
 }
 
 export function attachmentsOf(container: ContainerNode, summary: ContainerSummary) {
@@ -230,13 +235,19 @@ async function reread(ctx: Context, engine: string, id: string): Promise<Contain
   return container;
 }
 
+const CONTAINER = {
+  kind: 'container' as const,
+  inspect: (api: EngineApi, ref: string) => inspectContainer(api, ref),
+  labels: (container: ContainerInspect) => container.Config.Labels,
+};
+
 /** A write to one container, named by id, id prefix or name. */
 function writeToContainer<T>(
   ctx: Context,
   args: EngineArg & { ref: string },
   act: (engine: Engine, id: string) => Promise<T>,
 ) {
-  return writeTo(ctx, args, (api, ref) => inspectContainer(api, ref), act);
+  return writeTo(ctx, args, CONTAINER, act);
 }
 
 export interface ContainerActionResult {
@@ -305,7 +316,7 @@ export function containersPrune(
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
   return write(ctx, args, async ({ name: engine, api }) => {
-    const result = await pruneContainers(api, args.filters);
+    const result = await pruneContainers(api, tenantFilters(ctx.principal, args.filters));
     for (const id of result.ContainersDeleted ?? []) auditTarget(engine, id);
     return {
       containersDeleted: result.ContainersDeleted ?? [],
@@ -341,16 +352,46 @@ export interface ContainerCreateRequest {
   later: { network: string; endpoint: EndpointConfig }[];
 }
 
+/** Another tenant's network answers a create as a missing one would. */
+async function visibleNetwork(ctx: Context, api: EngineApi, ref: string): Promise<void> {
+  const network = await inspectNetwork(api, ref);
+  if (!visibleTo(ctx.principal, network.Labels)) {
+    throw new EngineNotFoundError(`network ${ref} not found`);
+  }
+}
+
+function mountedVolumes(body: ContainerCreateBody): string[] {
+  return (body.HostConfig?.Mounts ?? []).flatMap((mount) =>
+    mount.Type === 'volume' && mount.Source ? [mount.Source] : [],
+  );
+}
+
+/** Another tenant's volume cannot be mounted (a missing one the engine creates, as always). */
+async function visibleVolume(ctx: Context, api: EngineApi, name: string): Promise<void> {
+  const volume = await inspectVolume(api, name).catch((error: unknown) => {
+    if (error instanceof EngineNotFoundError) return undefined;
+    throw error;
+  });
+  if (volume && !visibleTo(ctx.principal, volume.Labels)) {
+    throw new EngineNotFoundError(`No such volume: ${name}`);
+  }
+}
+
 /** Creates (and with `start`, starts) a container, and reads it back. */
 export async function containerCreate(
   ctx: Context,
   args: EngineArg & { request: ContainerCreateRequest; start: boolean },
 ): Promise<ContainerNode> {
-  const { name, body, networks, later } = args.request;
+  const { name, networks, later } = args.request;
   await checkContainerCreate(ctx.principal, ctx.policy, args.request);
+  const body = {
+    ...args.request.body,
+    Labels: stampLabels(ctx.principal, args.request.body.Labels),
+  };
   const created = await write(ctx, args, async ({ name: engine, api }) => {
     // A created container takes any network name and fails only at start: check them first.
-    await Promise.all(networks.map((network) => inspectNetwork(api, network)));
+    await Promise.all(networks.map((network) => visibleNetwork(ctx, api, network)));
+    await Promise.all(mountedVolumes(body).map((volume) => visibleVolume(ctx, api, volume)));
     const { Id: id } = await createContainer(api, body, name);
     auditTarget(engine, id);
     try {

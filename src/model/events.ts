@@ -8,6 +8,7 @@ import type { EventMessage } from '../engine/types.ts';
 import { type ContainerNode, containerByRef } from './containers.ts';
 import { type ImageNode, imageByRef } from './images.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
+import { eventVisibleTo } from './tenancy.ts';
 
 /** An engine event as delivered: the hub's item, and the engine it came from. */
 export type EventShape = Extract<EventItem, { kind: 'event' }> & { engine: string };
@@ -65,9 +66,12 @@ export function eventStream(
   args: EngineArg & { filters: EngineFilters | undefined; after: string | undefined },
 ): AsyncIterableIterator<EventItem> {
   const filters: Filters = args.filters ?? {};
+  const { principal } = ctx;
   return filterAsync(
     engineClientFor(ctx, args).events.subscribe(args.after),
-    (item) => item.kind === 'gap' || matchesEvent(filters, item.event),
+    (item) =>
+      item.kind === 'gap' ||
+      (matchesEvent(filters, item.event) && eventVisibleTo(principal, item.event.Actor.Attributes)),
   );
 }
 

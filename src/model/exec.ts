@@ -27,6 +27,7 @@ import type { Engine } from '../engine/registry.ts';
 import { fitJson } from '../limits/json-size.ts';
 import { toKey } from './loaders/keys.ts';
 import { checkExecUser } from './policy/create-policy.ts';
+import { checkWritable, isTenant } from './tenancy.ts';
 
 /** An exec on one engine, as `execCreate` returns it. */
 export interface ExecNode {
@@ -104,6 +105,9 @@ async function runningContainer(
 ): Promise<string> {
   checkExecUser(principal, config.User);
   const details = await inspectContainer(api, ref);
+  if (isTenant(principal)) {
+    checkWritable(principal, details.Config.Labels, { kind: 'container', ref });
+  }
   if (!details.State.Running || details.State.Paused) {
     throw new EngineConflictError(`container ${ref} is not running`);
   }

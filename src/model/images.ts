@@ -18,6 +18,7 @@ import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { loadImageSummaries } from './loaders/images.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { checkPull } from './policy/create-policy.ts';
+import { checkWritable, isTenant, tenantFilters, visibleItems, visibleResults } from './tenancy.ts';
 import { write, writeTo } from './writes.ts';
 
 /** An image as listed (`summary`) or inspected (`details`); both carry tags, size and labels. */
@@ -31,7 +32,9 @@ export interface ImageNode {
 export function imageNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadImageSummaries(ctx.engines, keys),
+    loadImageSummaries(ctx.engines, keys).then(
+      visibleResults(ctx.principal, (image: ImageSummary) => image.Labels),
+    ),
     (key, summary): ImageNode => ({ key, summary }),
   );
 }
@@ -56,7 +59,10 @@ export async function imageList(
 ): Promise<ImageNode[]> {
   const engine = engineFor(ctx, args);
   const list = await listImages(engine.api, { all: args.all, filters: args.filters });
-  return list.map((summary) => ({ key: toKey(engine.name, summary.Id), summary }));
+  return visibleItems(ctx.principal, list, (image) => image.Labels).map((summary) => ({
+    key: toKey(engine.name, summary.Id),
+    summary,
+  }));
 }
 
 export async function imageDetailsOf(image: ImageNode, ctx: Context): Promise<ImageInspect> {
@@ -102,14 +108,18 @@ export async function imagePull(
   return image;
 }
 
+const IMAGE = {
+  kind: 'image' as const,
+  inspect: inspectImage,
+  labels: (image: ImageInspect) => image.Config?.Labels,
+};
+
 /** Resolved once, so the tag lands on the image that was asked about and is read back by id. */
 export async function imageTag(
   ctx: Context,
   args: EngineArg & { ref: string; target: { repo: string; tag: string } },
 ): Promise<ImageNode> {
-  const tagged = await writeTo(ctx, args, inspectImage, ({ api }, id) =>
-    tagImage(api, id, args.target),
-  );
+  const tagged = await writeTo(ctx, args, IMAGE, ({ api }, id) => tagImage(api, id, args.target));
   return reread(ctx, tagged.engine, tagged.id);
 }
 
@@ -125,6 +135,10 @@ export function imageRemove(
   args: EngineArg & { ref: string; force: boolean; noPrune: boolean },
 ) {
   return write(ctx, args, async ({ name, api }) => {
+    if (isTenant(ctx.principal)) {
+      const image = await inspectImage(api, args.ref);
+      checkWritable(ctx.principal, IMAGE.labels(image), { kind: 'image', ref: args.ref });
+    }
     const removed = split(
       await removeImage(api, args.ref, { force: args.force, noPrune: args.noPrune }),
     );
@@ -138,7 +152,7 @@ export function imagesPrune(
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
   return write(ctx, args, async ({ name, api }) => {
-    const report = await pruneImages(api, args.filters);
+    const report = await pruneImages(api, tenantFilters(ctx.principal, args.filters));
     const { deleted } = split(report.ImagesDeleted ?? []);
     for (const id of deleted) auditTarget(name, id);
     return {

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.ts';
 import type { EngineApi } from '../engine/api.ts';
 import { containerLogs, inspectContainer, streamContainerLogs } from '../engine/containers.ts';
 import { type Framing, framingOf } from '../engine/decode/framing.ts';
@@ -148,13 +149,14 @@ async function endOf(api: EngineApi, id: string): Promise<LogEnd> {
  * engine sends them, then one LogEnd saying why the stream ended. Aborting `signal` ends it quietly.
  */
 export async function* followLogs(
+  principal: Principal,
   api: EngineApi,
   ref: string,
   selection: LogSelection & { follow: boolean },
   signal: AbortSignal,
 ): AsyncGenerator<LogEvent> {
   const tail = checkTail(selection.tail);
-  const details = await containerToFollow(api, ref);
+  const details = await containerToFollow(principal, api, ref);
   const response = await streamContainerLogs(api, details.Id, {
     follow: selection.follow,
     stdout: selection.stdout,

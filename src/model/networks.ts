@@ -1,7 +1,7 @@
 import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import type { EngineApi } from '../engine/api.ts';
-import { connectContainer, type EndpointConfig } from '../engine/containers.ts';
+import { connectContainer, type EndpointConfig, inspectContainer } from '../engine/containers.ts';
 import { EngineNotFoundError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
 import {
@@ -20,6 +20,14 @@ import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { loadNetworks } from './loaders/networks.ts';
 import { checkNetworkConnect } from './policy/create-policy.ts';
+import {
+  checkWritable,
+  isTenant,
+  stampLabels,
+  tenantFilters,
+  visibleItems,
+  visibleResults,
+} from './tenancy.ts';
 import { write, writeTo } from './writes.ts';
 
 export type { NetworkCreateConfig };
@@ -37,7 +45,9 @@ function networkNode(engine: string, network: NetworkResource): NetworkNode {
 export function networkNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadNetworks(ctx.engines, keys),
+    loadNetworks(ctx.engines, keys).then(
+      visibleResults(ctx.principal, (network: NetworkResource) => network.Labels),
+    ),
     (key, network): NetworkNode => ({ key, network }),
   );
 }
@@ -63,7 +73,9 @@ export async function networkList(
 ): Promise<NetworkNode[]> {
   const engine = engineFor(ctx, args);
   const list = await listNetworks(engine.api, { filters: args.filters });
-  return list.map((network) => networkNode(engine.name, network));
+  return visibleItems(ctx.principal, list, (network) => network.Labels).map((network) =>
+    networkNode(engine.name, network),
+  );
 }
 
 /** Containers attached to the network, running or not: one list call for every network asked. */
@@ -101,12 +113,29 @@ async function reread(ctx: Context, engine: string, id: string): Promise<Network
   return network;
 }
 
+const NETWORK = {
+  kind: 'network' as const,
+  inspect: inspectNetwork,
+  labels: (network: NetworkResource) => network.Labels,
+};
+
+/** A tenant's container ref, resolved to the id of a container it may change. */
+async function writableContainer(ctx: Context, api: EngineApi, ref: string): Promise<string> {
+  if (!isTenant(ctx.principal)) return ref;
+  const container = await inspectContainer(api, ref);
+  checkWritable(ctx.principal, container.Config.Labels, { kind: 'container', ref });
+  return container.Id;
+}
+
 export async function networkCreate(
   ctx: Context,
   args: EngineArg & { config: NetworkCreateConfig },
 ): Promise<NetworkNode> {
   const created = await write(ctx, args, async (engine) => {
-    const id = await createNetwork(engine.api, args.config);
+    const id = await createNetwork(engine.api, {
+      ...args.config,
+      Labels: stampLabels(ctx.principal, args.config.Labels) ?? {},
+    });
     auditTarget(engine.name, id);
     return { engine: engine.name, id };
   });
@@ -124,8 +153,12 @@ export async function networkConnect(
     checkNetworkConnect(ctx.principal, network);
     return network;
   };
-  const { engine, id } = await writeTo(ctx, args, resolved, ({ api }, id) =>
-    connectContainer(api, id, args.container, args.endpoint),
+  const { engine, id } = await writeTo(
+    ctx,
+    args,
+    { ...NETWORK, inspect: resolved },
+    async ({ api }, id) =>
+      connectContainer(api, id, await writableContainer(ctx, api, args.container), args.endpoint),
   );
   return reread(ctx, engine, id);
 }
@@ -134,14 +167,14 @@ export async function networkDisconnect(
   ctx: Context,
   args: EngineArg & { ref: string; container: string; force: boolean },
 ): Promise<NetworkNode> {
-  const { engine, id } = await writeTo(ctx, args, inspectNetwork, ({ api }, id) =>
-    disconnectNetwork(api, id, args.container, args.force),
+  const { engine, id } = await writeTo(ctx, args, NETWORK, async ({ api }, id) =>
+    disconnectNetwork(api, id, await writableContainer(ctx, api, args.container), args.force),
   );
   return reread(ctx, engine, id);
 }
 
 export async function networkRemove(ctx: Context, args: EngineArg & { ref: string }) {
-  const { id } = await writeTo(ctx, args, inspectNetwork, ({ api }, id) => removeNetwork(api, id));
+  const { id } = await writeTo(ctx, args, NETWORK, ({ api }, id) => removeNetwork(api, id));
   return { dockerId: id };
 }
 
@@ -150,7 +183,7 @@ export function networksPrune(
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
   return write(ctx, args, async ({ name, api }) => {
-    const deleted = await pruneNetworks(api, args.filters);
+    const deleted = await pruneNetworks(api, tenantFilters(ctx.principal, args.filters));
     // The engine names what it pruned by network name.
     for (const network of deleted) auditTarget(name, network);
     return { deleted };

@@ -17,6 +17,14 @@ import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { loadVolumes } from './loaders/volumes.ts';
 import { checkVolumeCreate } from './policy/create-policy.ts';
+import {
+  checkWritable,
+  isTenant,
+  stampLabels,
+  tenantFilters,
+  visibleItems,
+  visibleResults,
+} from './tenancy.ts';
 import { write } from './writes.ts';
 
 export type { VolumeCreateConfig };
@@ -30,7 +38,9 @@ export interface VolumeNode {
 export function volumeNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadVolumes(ctx.engines, keys),
+    loadVolumes(ctx.engines, keys).then(
+      visibleResults(ctx.principal, (volume: EngineVolume) => volume.Labels),
+    ),
     (key, volume): VolumeNode => ({ key, volume }),
   );
 }
@@ -41,7 +51,10 @@ export async function volumeList(
 ): Promise<VolumeNode[]> {
   const engine = engineFor(ctx, args);
   const list = await listVolumes(engine.api, { filters: args.filters });
-  return list.map((volume) => ({ key: toKey(engine.name, volume.Name), volume }));
+  return visibleItems(ctx.principal, list, (volume) => volume.Labels).map((volume) => ({
+    key: toKey(engine.name, volume.Name),
+    volume,
+  }));
 }
 
 /** A volume's node key by name, for its loader (a name is a volume's identity). */
@@ -98,8 +111,8 @@ export async function volumeCreate(
   ctx: Context,
   args: EngineArg & { config: VolumeCreateConfig },
 ): Promise<VolumeNode> {
-  const { config } = args;
-  checkVolumeCreate(ctx.principal, config);
+  checkVolumeCreate(ctx.principal, args.config);
+  const config = { ...args.config, Labels: stampLabels(ctx.principal, args.config.Labels) ?? {} };
   return write(ctx, args, async (engine) => {
     if (config.Name !== undefined) {
       const taken = await existing(engine, config.Name);
@@ -120,7 +133,10 @@ export function volumeRemove(
 ): Promise<boolean> {
   return write(ctx, args, async (engine) => {
     // With force the engine answers 204 for a missing volume too; only inspect can tell.
-    if (args.force && !(await existing(engine, args.name))) return false;
+    const volume =
+      args.force || isTenant(ctx.principal) ? await existing(engine, args.name) : undefined;
+    if (volume) checkWritable(ctx.principal, volume.Labels, { kind: 'volume', ref: args.name });
+    if (args.force && !volume) return false;
     await removeVolume(engine.api, args.name, args.force);
     auditTarget(engine.name, args.name);
     return true;
@@ -132,7 +148,7 @@ export function volumesPrune(
   args: EngineArg & { filters: EngineFilters | undefined },
 ) {
   return write(ctx, args, async (engine) => {
-    const report = await pruneVolumes(engine.api, args.filters);
+    const report = await pruneVolumes(engine.api, tenantFilters(ctx.principal, args.filters));
     for (const volume of report.VolumesDeleted ?? []) auditTarget(engine.name, volume);
     return { deleted: report.VolumesDeleted ?? [], spaceReclaimed: report.SpaceReclaimed };
   });

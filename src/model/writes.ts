@@ -2,7 +2,9 @@ import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import type { EngineApi } from '../engine/api.ts';
 import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
+import type { Labels } from '../engine/types.ts';
 import { refreshLoaders } from './loaders/request-loaders.ts';
+import { checkWritable, isTenant } from './tenancy.ts';
 
 /**
  * Every write goes through here: pick the engine, act, and let nothing read before the write
@@ -21,16 +23,24 @@ export async function write<T>(
 /**
  * A write to one object. Its ref (id prefix or name) is resolved once: the act names the full id,
  * so a rename or a second object matching the prefix cannot change what it acts on. That id is
- * the audit line's target.
+ * the audit line's target, and what the principal's tenancy is checked on.
  */
-export function writeTo<T>(
+export function writeTo<I extends { Id: string }, T>(
   ctx: Context,
   args: EngineArg & { ref: string },
-  inspect: (api: EngineApi, ref: string) => Promise<{ Id: string }>,
+  target: {
+    kind: 'container' | 'image' | 'network';
+    inspect: (api: EngineApi, ref: string) => Promise<I>;
+    labels: (object: I) => Labels | undefined;
+  },
   act: (engine: Engine, id: string) => Promise<T>,
 ): Promise<{ engine: string; id: string; result: T }> {
   return write(ctx, args, async (engine) => {
-    const { Id: id } = await inspect(engine.api, args.ref);
+    const object = await target.inspect(engine.api, args.ref);
+    if (isTenant(ctx.principal)) {
+      checkWritable(ctx.principal, target.labels(object), { kind: target.kind, ref: args.ref });
+    }
+    const id = object.Id;
     auditTarget(engine.name, id);
     return { engine: engine.name, id, result: await act(engine, id) };
   });

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_PRINCIPAL } from '../../src/auth/principal.ts';
 import type { EngineClient } from '../../src/engine/client.ts';
 import { ResponseTooLargeError } from '../../src/engine/errors.ts';
 import {
@@ -88,6 +89,7 @@ const texts = (events: LogEvent[]) =>
 
 function follow(selection: Partial<LogSelection & { follow: boolean }> = {}, signal?: AbortSignal) {
   return followLogs(
+    LOCAL_PRINCIPAL,
     client.api,
     'talker',
     { ...ALL, ...selection },

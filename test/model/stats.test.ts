@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_PRINCIPAL } from '../../src/auth/principal.ts';
 import type { EngineClient } from '../../src/engine/client.ts';
 import type { ContainerStats } from '../../src/engine/stats.ts';
 import { followStats } from '../../src/model/stats.ts';
@@ -60,7 +61,9 @@ afterAll(async () => {
 
 describe('followStats', () => {
   it('yields computed samples from the shared stream until the container stops', async () => {
-    const samples = collect(followStats(client, 'web', new AbortController().signal));
+    const samples = collect(
+      followStats(LOCAL_PRINCIPAL, client, 'web', new AbortController().signal),
+    );
     const upstream = await statsStream();
     expect(client.stats.size).toBe(1);
     upstream.write(`${JSON.stringify(sample(1, 100))}\n`);
@@ -77,7 +80,9 @@ describe('followStats', () => {
 
   it('names the ref it could not find', async () => {
     expect(
-      await rejection(collect(followStats(client, 'gone', new AbortController().signal))),
+      await rejection(
+        collect(followStats(LOCAL_PRINCIPAL, client, 'gone', new AbortController().signal)),
+      ),
     ).toMatchObject({
       code: 'NOT_FOUND',
       message: 'no container matches "gone"',
@@ -87,7 +92,7 @@ describe('followStats', () => {
   it('leaves the shared stream when its signal aborts, closing it upstream as the last one', async () => {
     stats = undefined;
     const stop = new AbortController();
-    const stream = followStats(client, 'web', stop.signal);
+    const stream = followStats(LOCAL_PRINCIPAL, client, 'web', stop.signal);
     const first = stream.next();
     const upstream = await statsStream();
     upstream.write(`${JSON.stringify(sample(1, 100))}\n`);

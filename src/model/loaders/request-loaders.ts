@@ -1,5 +1,6 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import DataLoader from 'dataloader';
+import type { Principal } from '../../auth/principal.ts';
 import { type ExecInspect, inspectExec } from '../../engine/exec.ts';
 import type { EngineRegistry } from '../../engine/registry.ts';
 import type {
@@ -11,6 +12,7 @@ import type {
   SystemInfo,
   SystemVersion,
 } from '../../engine/types.ts';
+import { visibleItems, visibleResults } from '../tenancy.ts';
 import { batchEachRef } from './batch.ts';
 import {
   loadContainerDetails,
@@ -46,19 +48,50 @@ export interface Loaders {
   engineInfo: DataLoader<string, SystemInfo>;
 }
 
-export function createLoaders(engines: EngineRegistry): Loaders {
+/**
+ * What the principal may not see (another tenant's objects) answers as missing, here where every
+ * read of an object or relation passes.
+ */
+export function createLoaders(engines: EngineRegistry, principal: Principal): Loaders {
+  const summaries = visibleResults(principal, (container: ContainerSummary) => container.Labels);
+  const related = (results: readonly (ContainerSummary[] | Error)[]) =>
+    results.map((result) =>
+      result instanceof Error ? result : visibleItems(principal, result, (c) => c.Labels),
+    );
+  const details = visibleResults(
+    principal,
+    (container: ContainerInspect) => container.Config.Labels,
+  );
+  const images = visibleResults(principal, (image: ImageInspect) => image.Config?.Labels);
+  const networks = visibleResults(principal, (network: NetworkResource) => network.Labels);
   return {
-    containerSummaries: new DataLoader((keys) => loadContainerSummaries(engines, keys)),
-    containerDetails: new DataLoader((keys) => loadContainerDetails(engines, keys)),
-    containerSizes: new DataLoader((keys) => loadContainerSummaries(engines, keys, { size: true })),
-    containersByImage: new DataLoader((keys) => loadContainersByImage(engines, keys)),
-    containersByNetwork: new DataLoader((keys) => loadContainersByNetwork(engines, keys)),
-    containersByVolume: new DataLoader((keys) => loadContainersByVolume(engines, keys)),
-    imageDetails: new DataLoader((keys) => loadImageDetails(engines, keys)),
+    containerSummaries: new DataLoader(async (keys) =>
+      summaries(await loadContainerSummaries(engines, keys)),
+    ),
+    containerDetails: new DataLoader(async (keys) =>
+      details(await loadContainerDetails(engines, keys)),
+    ),
+    containerSizes: new DataLoader(async (keys) =>
+      summaries(await loadContainerSummaries(engines, keys, { size: true })),
+    ),
+    containersByImage: new DataLoader(async (keys) =>
+      related(await loadContainersByImage(engines, keys)),
+    ),
+    containersByNetwork: new DataLoader(async (keys) =>
+      related(await loadContainersByNetwork(engines, keys)),
+    ),
+    containersByVolume: new DataLoader(async (keys) =>
+      related(await loadContainersByVolume(engines, keys)),
+    ),
+    imageDetails: new DataLoader(async (keys) => images(await loadImageDetails(engines, keys))),
     execDetails: new DataLoader((keys) => batchEachRef(engines, keys, inspectExec)),
     imageHistory: new DataLoader((keys) => loadImageHistories(engines, keys)),
-    networkDetails: new DataLoader((keys) => loadNetworkDetails(engines, keys)),
-    networksByName: new DataLoader((keys) => loadNetworksByName(engines, keys)),
+    networkDetails: new DataLoader(async (keys) =>
+      networks(await loadNetworkDetails(engines, keys)),
+    ),
+    networksByName: new DataLoader(async (keys) =>
+      networks(await loadNetworksByName(engines, keys)),
+    ),
     volumeSizes: new DataLoader((keys) => loadVolumeSizes(engines, keys)),
     engineVersion: new DataLoader((names) => loadEngineVersions(engines, names)),
     engineInfo: new DataLoader((names) => loadEngineInfos(engines, names)),
@@ -69,7 +102,11 @@ export function createLoaders(engines: EngineRegistry): Loaders {
  * The engine changed (a write), or a subscription delivers its next item: nothing read before may
  * answer now, so our loaders and Pothos's node loaders start afresh.
  */
-export function refreshLoaders(ctx: { engines: EngineRegistry; loaders: Loaders }): void {
-  ctx.loaders = createLoaders(ctx.engines);
+export function refreshLoaders(ctx: {
+  engines: EngineRegistry;
+  principal: Principal;
+  loaders: Loaders;
+}): void {
+  ctx.loaders = createLoaders(ctx.engines, ctx.principal);
   clearAllDataLoaders(ctx);
 }
