@@ -1,9 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/docker.ts';
+import { startCli } from './helpers/processes.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
@@ -102,22 +102,9 @@ describe('wharf CLI', () => {
 
   /** `wharf serve` on a free port; resolves once it listens, with every stderr line parsed. */
   async function serveWith(env: Record<string, string>) {
-    const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, WHARF_LISTEN: '127.0.0.1:0', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    server = child;
-    const logs: Record<string, unknown>[] = [];
-    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
-    const url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.msg === 'wharf listening') resolve(String(entry.url));
-      });
-      child.once('exit', (code) => reject(new Error(`wharf exited with ${code}`)));
-    });
-    return { child, logs, url };
+    const cli = startCli(env);
+    server = cli.child;
+    return { child: cli.child, logs: cli.logs, url: await cli.url };
   }
 
   it('exits 0 on SIGTERM at once with an SSE subscription attached', async () => {

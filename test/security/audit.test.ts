@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, TEST_LABEL, testScope } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startCli } from '../helpers/processes.ts';
 
 const scope = testScope('audit');
 let gw: TestGateway;
@@ -218,7 +218,6 @@ describe('audit lines', () => {
 });
 
 describe('wharf serve', () => {
-  const cli = join(import.meta.dirname, '../../src/cli.ts');
   const children: ChildProcess[] = [];
   let dir: string;
 
@@ -238,23 +237,8 @@ describe('wharf serve', () => {
 
   /** `wharf serve` on a free port with every stderr line parsed; `url` once it listens. */
   function serve(env: Record<string, string>) {
-    const child = spawn(process.execPath, [cli, 'serve'], {
-      env: { ...process.env, WHARF_LISTEN: '127.0.0.1:0', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const { child, logs, url, exit } = startCli(env);
     children.push(child);
-    const logs: Record<string, unknown>[] = [];
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (text) => {
-        const entry = JSON.parse(text) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.msg === 'wharf listening') resolve(String(entry.url));
-      });
-      exit.then((code) => reject(new Error(`wharf exited with ${code}`)));
-    });
-    // A refusal never listens: only a test that awaits `url` cares that it rejects.
-    url.catch(() => undefined);
     return { logs, url, exit };
   }
 

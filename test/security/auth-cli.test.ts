@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/processes.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
@@ -60,20 +60,10 @@ describe('wharf serve with WHARF_TOKENS_FILE', () => {
       'tokens.json',
       JSON.stringify([{ name: 'a', role: 'viewer', token: A }]),
     );
-    child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, WHARF_LISTEN: '0.0.0.0:0', WHARF_TOKENS_FILE: file },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const logs: Record<string, unknown>[] = [];
-    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
-    const url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.msg === 'wharf listening') resolve(String(entry.url));
-      });
-      child?.once('exit', (code) => reject(new Error(`wharf exited with ${code}`)));
-    });
+    const cli = startCli({ WHARF_LISTEN: '0.0.0.0:0', WHARF_TOKENS_FILE: file });
+    child = cli.child;
+    const { logs } = cli;
+    const url = await cli.url;
     expect(logs.some((e) => String(e.msg).includes('NO AUTHENTICATION'))).toBe(false);
     const endpoint = `http://127.0.0.1:${new URL(url).port}/graphql`;
     const status = async (token: string) =>
