@@ -29,6 +29,28 @@ const FAULT = [
   'test/graphql/pull.test.ts',
 ];
 
+/**
+ * Run a second time with the state cache on (WHARF_TEST_CACHE=on): reads, tenancy, redaction and
+ * authorization must hold the same on cached reads. Files that count engine streams or calls as
+ * their subject stay engine-only.
+ */
+const CACHED = [
+  'test/security/tenancy*.test.ts',
+  'test/security/roles.test.ts',
+  'test/security/redaction.test.ts',
+  'test/security/secrets.test.ts',
+  'test/security/create-policy.test.ts',
+  'test/security/audit.test.ts',
+  'test/graphql/containers.test.ts',
+  'test/graphql/images.test.ts',
+  'test/graphql/networks.test.ts',
+  'test/graphql/volumes.test.ts',
+  'test/graphql/scenario.test.ts',
+  'test/graphql/container-mutations.test.ts',
+  'test/graphql/network-mutations.test.ts',
+  'test/graphql/volume-mutations.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) copies; Node loads the CJS one for Pothos and
@@ -48,6 +70,15 @@ export default defineConfig({
           name: 'engine',
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...FAULT],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cached',
+          include: CACHED,
+          env: { WHARF_TEST_CACHE: 'on' },
           globalSetup: ['test/global-setup.ts'],
         },
       },

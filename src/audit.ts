@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { fsyncSync, openSync, writeSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
-import type { Principal } from './auth/principal.ts';
+import { type Actor, ANONYMOUS, type Principal } from './auth/principal.ts';
 import type { Logger } from './log.ts';
 
 /** One decision Wharf took for a principal: a mutation, a denial, or an exec session's start or end. */
@@ -18,22 +18,28 @@ export interface AuditEntry {
 }
 
 /** Where audit lines go (set by the gateway: WHARF_AUDIT_FILE, or the log with `audit: true`). */
-export type AuditSink = (principal: Principal, entry: AuditEntry) => void;
+export type AuditSink = (actor: Actor, entry: AuditEntry) => void;
 
 /*
  * Who writes which line (so that one decision is one line, never two):
  * - Every root field of Mutation writes exactly one line when it settles (src/graphql/audited-fields.ts):
  *   `allow` when it ran (a failure that is not a denial adds `details.error` = its code), `deny`
  *   for a FORBIDDEN or UNAUTHENTICATED error, with `rule` from the error's `extensions.rule`.
+ *   Except execInput: it acts inside an exec session, so only its denials are lines; the
+ *   session's end line counts what it took (`details.inputs`, `details.inputBytes`).
  * - A FORBIDDEN or UNAUTHENTICATED error thrown by a root field of Query or Subscription (its
  *   resolve or subscribe) writes one `deny` line there too.
+ * - A denial thrown by a nested field (below a root field) writes one `deny` line per field path
+ *   and operation, its `operation` the path without list indices (useNestedDenialAudit).
  * - Exec sessions (execAttach, one-shot exec) write `execSession.start` once the process runs and
  *   `execSession.end` with its exit code, or with `error` when cut off (src/model/exec.ts).
- * So a part that denies by throwing ForbiddenError/UnauthenticatedError inside a root field (scope-
- * auth, the create policy, an exec owner check) must NOT call `audit` as well. `audit(ctx, …)` is for
- * decisions no root field throws, such as a refusal made outside execution. A denial thrown by a
- * nested field (below a root field) is not audited. Targets: a write names what it acts on with
- * `auditTarget` (`writeTo` does it for every write by ref); argument values never reach a line.
+ * - A refusal at the door (HTTP 401, a WebSocket closed with 4401/4403, an operation on a socket
+ *   whose token was revoked) writes one `deny` line for the anonymous actor, operation
+ *   `authenticate`, rule `auth.missing`, `auth.invalid` or `auth.token-in-url` (auditRefusal).
+ * So a part that denies by throwing ForbiddenError/UnauthenticatedError inside a field (scope-
+ * auth, the create policy, an exec owner check) must NOT call `audit` as well. `audit(ctx, …)` is
+ * for decisions no field throws. Targets: a write names what it acts on with `auditTarget`
+ * (`writeTo` does it for every write by ref); argument values never reach a line.
  */
 
 /** What writing an audit line needs of the request's context. */
@@ -48,11 +54,11 @@ export function audit(ctx: AuditContext, entry: AuditEntry): void {
 }
 
 /** The JSON object of one line: no field is ever an argument value. */
-export function auditRecord(principal: Principal, entry: AuditEntry) {
+export function auditRecord(actor: Actor, entry: AuditEntry) {
   return {
     time: new Date().toISOString(),
-    principal: principal.name,
-    role: principal.role,
+    principal: actor.name,
+    role: actor.role,
     operation: entry.operation,
     decision: entry.decision,
     ...(entry.rule !== undefined && { rule: entry.rule }),
@@ -97,6 +103,15 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
       });
     }
   };
+}
+
+/**
+ * A refusal at the door, before any principal is known: HTTP 401, a WebSocket closed with
+ * 4401/4403, an operation on a socket whose token was revoked. One `deny` line for the anonymous
+ * actor with the rule; nothing of the credentials presented (not even a prefix) reaches it.
+ */
+export function auditRefusal(sink: AuditSink, rule: string, transport: 'http' | 'websocket'): void {
+  sink(ANONYMOUS, { operation: 'authenticate', decision: 'deny', rule, details: { transport } });
 }
 
 /** The code an error is reported with (WharfError and coded GraphQL errors), else INTERNAL. */

@@ -38,6 +38,8 @@ Environment:
   WHARF_ENGINE_TIMEOUT_MS   deadline for each non-streaming engine call (default 30000)
   WHARF_ENGINE_CONNECTIONS  connections to the engine for non-streaming calls, shared fairly
                             between clients (default 16)
+  WHARF_CACHE               on (default): reads are answered from memory kept current by the engine's
+                            events; off: every read asks the engine
   WHARF_MAX_ENGINE_STREAMS  engine streams open at once: log follows, exec attaches, pulls,
                             events, stats (default 256)
   WHARF_MAX_SUBSCRIPTIONS_PER_SOCKET  subscriptions at once on one WebSocket (default 100)
@@ -88,6 +90,7 @@ async function serve(listen: string | undefined): Promise<void> {
     maxConnections: config.engine.maxConnections,
     maxStreams: config.streams.maxEngineStreams,
     apiVersion: config.engine.apiVersion,
+    cache: config.engine.cache,
     logger,
   });
   const engines = createEngineRegistry([engine]);

@@ -20,6 +20,8 @@ export interface Config {
     apiVersion: string | undefined;
     timeoutMs: number;
     maxConnections: number;
+    /** WHARF_CACHE (on by default): reads from the event-fed state cache; `off`: every read asks the engine. */
+    cache: boolean;
   };
   logLevel: LogLevel;
   /** WHARF_LOG_RATE: lines a second of one message from one client; the rest are counted. */
@@ -99,6 +101,13 @@ function refusePlainRemoteEngine(endpoint: EngineEndpoint): void {
   );
 }
 
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new BadUserInputError(`${name}=${value} must be on or off`);
+}
+
 /** The only reader of the environment. Flags given on the command line win over variables. */
 export function loadConfig(env: Env, overrides: { listen?: string | undefined } = {}): Config {
   const apiVersion = env.DOCKER_API_VERSION?.trim() || undefined;
@@ -123,6 +132,7 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
       apiVersion,
       timeoutMs: positiveInt('WHARF_ENGINE_TIMEOUT_MS', env.WHARF_ENGINE_TIMEOUT_MS, 30_000),
       maxConnections: positiveInt('WHARF_ENGINE_CONNECTIONS', env.WHARF_ENGINE_CONNECTIONS, 16),
+      cache: onOff('WHARF_CACHE', env.WHARF_CACHE, true),
     },
     logLevel,
     logRatePerSecond: positiveInt('WHARF_LOG_RATE', env.WHARF_LOG_RATE, 50),

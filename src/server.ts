@@ -7,14 +7,15 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { useAccessLog, yogaLogger } from './access-log.ts';
-import { type AuditSink, logAuditSink } from './audit.ts';
-import { authenticate, requestPrincipal } from './auth/authenticate.ts';
+import { type AuditSink, auditRefusal, logAuditSink } from './audit.ts';
+import { authenticate, useBearerToken } from './auth/authenticate.ts';
 import type { Principal } from './auth/principal.ts';
 import type { TokenStore } from './auth/tokens.ts';
 import { type Context, createContext } from './context.ts';
 import { UnauthenticatedError } from './engine/errors.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import { gracefulClose } from './graceful-close.ts';
+import { useNestedDenialAudit } from './graphql/audited-fields.ts';
 import { maskError } from './graphql/errors.ts';
 import { schema } from './graphql/index.ts';
 import { type BrowserPolicy, CSRF_HEADER, DEFAULT_BROWSER_POLICY } from './http/browser-policy.ts';
@@ -31,6 +32,7 @@ import { DEFAULT_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { useOperationScope } from './limits/operation-scope.ts';
 import { useStaticLimits } from './limits/static-limits.ts';
 import { trackWsOperations } from './limits/ws-operations.ts';
+import { useLiveQueries } from './live-queries.ts';
 import type { Logger } from './log.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from './model/policy/policy-config.ts';
 import { quietWebSocket } from './streams/quiet-websocket.ts';
@@ -113,15 +115,11 @@ export function createGateway({
     multipart: false,
     // As large as the largest WebSocket message: one body limit for every transport.
     maxRequestBodySize: MAX_MESSAGE_BYTES,
-    // WebSocket operations bring the socket's principal; HTTP and SSE present their header here.
-    context: ({ request, principal }) =>
-      createContext(
-        engines,
-        principal ?? requestPrincipal(options.tokens, request),
-        auditSink,
-        policy,
-        request?.signal,
-      ),
+    // WebSocket operations bring the socket's principal; HTTP and SSE got theirs in useBearerToken.
+    context: ({ request, principal }) => {
+      if (!principal) throw new Error('a request reached execution without a principal');
+      return createContext(engines, principal, auditSink, policy, request?.signal);
+    },
     maskedErrors: { maskError, isDev: !production },
     // Never yoga's default: it logs every client error at `error`, with the query text inline.
     logging: yogaLogger(logger),
@@ -129,11 +127,15 @@ export function createGateway({
       browser.graphiql && useOfflineGraphiQL('/graphql'),
       useJsonBodiesOnly(),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      useBearerToken(options.tokens, auditSink),
+      useNestedDenialAudit(),
       // Before the limits: it sees their refusals.
       useAccessLog(logger),
       ...useStaticLimits(limits, production),
       useOperationScope(limits, production),
       useSubscriptionCaps(streams),
+      // After the scope: each run of a live query gets its own budget and loaders.
+      ...useLiveQueries(engines, schema),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {
@@ -169,7 +171,10 @@ export function createGateway({
       onSubscribe: async (ctx, id, params) => {
         // Again for each operation: a token revoked by a reload (SIGHUP) stops working at once.
         const auth = wsAuthentication(ctx);
-        if (!auth.ok) return [new UnauthenticatedError(auth.message)];
+        if (!auth.ok) {
+          auditRefusal(auditSink, auth.rule, 'websocket');
+          return [new UnauthenticatedError(auth.message)];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -204,7 +209,8 @@ export function createGateway({
       onConnect: (ctx) => {
         const result = wsAuthentication(ctx);
         if (result.ok) return true;
-        if (result.reason === 'missing')
+        auditRefusal(auditSink, result.rule, 'websocket');
+        if (result.rule !== 'auth.invalid')
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
         return false;
       },
@@ -218,15 +224,26 @@ export function createGateway({
   return {
     yoga,
     httpServer,
-    start: (host, port) =>
-      new Promise((resolve, reject) => {
+    start: (host, port) => {
+      // The state caches follow their engines from now on; until one is ready its reads go to
+      // the engine, so an engine that is down does not hold up the start.
+      for (const name of engines.names()) {
+        engines
+          .client(name)
+          ?.state?.start()
+          .catch((error: unknown) =>
+            logger.warn('state cache failed to start', { engine: name, error }),
+          );
+      }
+      return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         listenHost = host;
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
           resolve(httpServer.address() as AddressInfo);
         });
-      }),
+      });
+    },
     async stop() {
       await wsDisposable.dispose();
       await closeHttp(options.stopGraceMs ?? STOP_GRACE_MS);

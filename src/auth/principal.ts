@@ -24,6 +24,16 @@ export const LOCAL_PRINCIPAL: Principal = {
   labels: [],
 };
 
+/**
+ * Whoever was refused before any principal was known (no token, a bad one, a token in the URL):
+ * only audit lines name it. It is not a Principal and has no role, so no context can hold it and
+ * `hasRole` cannot be asked about it: the type checker keeps it out of every authorization path.
+ */
+export const ANONYMOUS = { kind: 'anonymous', name: 'anonymous', role: null, labels: [] } as const;
+
+/** Who an audit line is about: a principal, or the anonymous caller refused at the door. */
+export type Actor = Principal | typeof ANONYMOUS;
+
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /** Whether the principal's role includes `role`. */

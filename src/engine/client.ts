@@ -3,6 +3,8 @@ import { createEngineApi, type EngineApi } from './api.ts';
 import type { EngineEndpoint } from './docker-host.ts';
 import { EventHub } from './event-hub.ts';
 import { ExecSessions } from './exec.ts';
+import { cachedApi } from './state/cached-api.ts';
+import { EngineState } from './state/engine-state.ts';
 import { StatsHub } from './stats.ts';
 import { createTransport, type EngineCall } from './transport.ts';
 
@@ -17,6 +19,8 @@ export interface EngineClientOptions {
   /** DOCKER_API_VERSION: skip negotiation and use this version. */
   apiVersion?: string | undefined;
   onCall?: ((call: EngineCall) => void) | undefined;
+  /** WHARF_CACHE: keep the engine's state in memory, fed by its events, and read from it. */
+  cache?: boolean | undefined;
   /** Where failures nobody's request sees are reported (the shared event stream's). */
   logger?: Logger | undefined;
 }
@@ -30,6 +34,8 @@ export interface EngineClient {
   readonly stats: StatsHub;
   /** Attached execs' connections, for stdin and resize from other requests. */
   readonly execs: ExecSessions;
+  /** The event-fed state cache in front of `api` (undefined with WHARF_CACHE=off). */
+  readonly state: EngineState | undefined;
   /** Engine streams open right now (logs, events, stats, exec). */
   readonly openStreams: number;
   close(): Promise<void>;
@@ -45,22 +51,38 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     onCall: options.onCall,
   });
   const api = createEngineApi(transport, options.apiVersion);
+  const events = new EventHub({
+    api,
+    onError: (error) =>
+      options.logger?.warn('engine event stream lost; reconnecting', {
+        engine: options.name,
+        error,
+      }),
+  });
+  const state = options.cache
+    ? new EngineState({
+        api,
+        events,
+        onError: (error) =>
+          options.logger?.warn('state cache re-read failed; resyncing', {
+            engine: options.name,
+            error,
+          }),
+      })
+    : undefined;
   return {
     name: options.name,
-    api,
-    events: new EventHub({
-      api,
-      onError: (error) =>
-        options.logger?.warn('engine event stream lost; reconnecting', {
-          engine: options.name,
-          error,
-        }),
-    }),
+    api: state ? cachedApi(api, state) : api,
+    events,
+    state,
     stats: new StatsHub(api),
     execs: new ExecSessions(),
     get openStreams() {
       return transport.openStreams;
     },
-    close: () => transport.close(),
+    close: () => {
+      state?.stop();
+      return transport.close();
+    },
   };
 }

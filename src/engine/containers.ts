@@ -125,6 +125,8 @@ export interface ContainerCreateBody {
       Source?: string;
       Target: string;
       ReadOnly: boolean;
+      /** Labels of the volume the engine creates for this mount (when it is not there). */
+      VolumeOptions?: { Labels: Record<string, string> };
     }[];
     RestartPolicy?: ContainerRestartPolicy;
     Memory?: number;

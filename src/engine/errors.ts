@@ -125,8 +125,8 @@ export class EngineNotFoundError extends EngineError {
 }
 
 export class EngineConflictError extends EngineError {
-  constructor(message: string) {
-    super('CONFLICT', 409, message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('CONFLICT', 409, message, options);
   }
 }
 

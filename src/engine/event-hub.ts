@@ -55,6 +55,8 @@ export function decodeCursor(engine: string, cursor: string): { nanos: bigint; k
 export class EventHub {
   private readonly api: EngineApi;
   private readonly fanout: Fanout<EventItem>;
+  /** In-process followers (the state cache): called on every item, never cut off as slow. */
+  private readonly observers = new Set<(item: EventItem) => void>();
   /** What subscribers were sent since the connection last opened without a subscriber. */
   private readonly history: EventItem[] = [];
   private readonly historySize: number;
@@ -90,13 +92,30 @@ export class EventHub {
     return items;
   }
 
+  /**
+   * Calls `observer` with every item from now on, synchronously, and keeps the upstream open until
+   * the returned function is called. For followers inside Wharf that never fall behind.
+   */
+  observe(observer: (item: EventItem) => void): () => void {
+    this.observers.add(observer);
+    this.running ??= outsideCallScope(() => this.run());
+    return () => {
+      this.observers.delete(observer);
+      this.release();
+    };
+  }
+
+  private get listening(): boolean {
+    return this.fanout.size > 0 || this.observers.size > 0;
+  }
+
   /** Waits until the upstream connection is open (tests and catch-up use it). */
   whenConnected(): Promise<void> {
     return this.connected.promise;
   }
 
   private release(): void {
-    if (this.fanout.size === 0) this.abort?.abort();
+    if (!this.listening) this.abort?.abort();
   }
 
   private accept(event: EventMessage): void {
@@ -111,6 +130,7 @@ export class EventHub {
     this.history.push(item);
     if (this.history.length > this.historySize) this.history.shift();
     this.fanout.publish(item);
+    for (const observer of this.observers) observer(item);
   }
 
   private async run(): Promise<void> {
@@ -118,7 +138,7 @@ export class EventHub {
     let lostAt: bigint | undefined;
     let failedAttempts = 0;
     try {
-      while (this.fanout.size > 0) {
+      while (this.listening) {
         const abort = new AbortController();
         this.abort = abort;
         const anchor = this.anchor;
@@ -162,11 +182,11 @@ export class EventHub {
             this.accept(event);
           }
         } catch (error) {
-          if (abort.signal.aborted && this.fanout.size === 0) break;
+          if (abort.signal.aborted && !this.listening) break;
           if (lostAt === undefined && !abort.signal.aborted) this.onError(error);
           if (lostAt !== undefined) failedAttempts += 1;
         }
-        if (this.fanout.size === 0) break;
+        if (!this.listening) break;
         // The connection ended or never opened: from here events may be missing.
         if (lostAt === undefined) {
           lostAt = nowNanos();
@@ -182,7 +202,7 @@ export class EventHub {
       // connection starts from now.
       this.history.length = 0;
       this.anchor = undefined;
-      if (this.fanout.size > 0) this.running = this.run();
+      if (this.listening) this.running = this.run();
     }
   }
 

@@ -89,23 +89,34 @@ export async function execExitCode(api: EngineApi, id: string): Promise<number |
   return null;
 }
 
+/** The input an attached exec took: how many `execInput` calls and bytes (never what was typed). */
+export interface ExecInputTally {
+  inputs: number;
+  inputBytes: number;
+}
+
 /**
  * The hijacked connections of attached execs, so `execInput`/`execResize` (other requests, maybe
  * other transports) reach the process the attach subscription holds.
  */
 export class ExecSessions {
-  private readonly sessions = new Map<string, Duplex>();
+  private readonly sessions = new Map<string, { socket: Duplex; input: ExecInputTally }>();
 
   get size(): number {
     return this.sessions.size;
   }
 
-  /** Registers the connection until it closes. One attach per exec: the engine allows no second. */
-  hold(id: string, socket: Duplex): void {
-    this.sessions.set(id, socket);
+  /**
+   * Registers the connection until it closes. One attach per exec: the engine allows no second.
+   * The tally counts the input it takes, for the session's end line (no execInput writes its own).
+   */
+  hold(id: string, socket: Duplex): Readonly<ExecInputTally> {
+    const session = { socket, input: { inputs: 0, inputBytes: 0 } };
+    this.sessions.set(id, session);
     socket.once('close', () => {
-      if (this.sessions.get(id) === socket) this.sessions.delete(id);
+      if (this.sessions.get(id) === session) this.sessions.delete(id);
     });
+    return session.input;
   }
 
   isAttached(id: string): boolean {
@@ -114,17 +125,20 @@ export class ExecSessions {
 
   /** Writes to the process's stdin; `close` sends EOF (half-close) after the data. */
   async write(id: string, data: Buffer, close: boolean): Promise<void> {
-    const socket = this.sessions.get(id);
-    if (!socket) {
+    const session = this.sessions.get(id);
+    if (!session) {
       throw new EngineNotFoundError(
         `exec ${id.slice(0, 12)} is not attached: subscribe to execAttach first`,
       );
     }
+    const { socket, input } = session;
     if (data.length > 0) {
       await new Promise<void>((resolve, reject) =>
         socket.write(data, (error) => (error ? reject(error) : resolve())),
       );
     }
     if (close) socket.end();
+    input.inputs += 1;
+    input.inputBytes += data.length;
   }
 }

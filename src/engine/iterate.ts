@@ -6,14 +6,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export function filterAsync<T>(
   source: AsyncIterator<T>,
-  keep: (item: T) => boolean,
+  keep: (item: T) => boolean | Promise<boolean>,
 ): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => iterator,
     async next() {
       for (;;) {
         const result = await source.next();
-        if (result.done || keep(result.value)) return result;
+        if (result.done || (await keep(result.value))) return result;
       }
     },
     async return() {

@@ -160,6 +160,8 @@ export interface ImageInspect {
     Cmd: string[] | null;
     Entrypoint: string[] | null;
     Env: string[] | null;
+    /** The image's VOLUME paths: each container gets an anonymous volume there. */
+    Volumes?: Record<string, unknown> | null;
   } | null;
 }
 

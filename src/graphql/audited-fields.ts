@@ -1,4 +1,10 @@
-import { defaultFieldResolver, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  type ExecutionResult,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { audit, auditCode, auditRule, collectingTargets, isDenial } from '../audit.ts';
 import type { Context } from '../context.ts';
 
@@ -58,7 +64,7 @@ function auditMutation(field: GraphQLField<unknown, Context>): void {
   };
 }
 
-/** A denial thrown by a Query or Subscription root field is one `deny` line; nothing else is. */
+/** A denial thrown by this root field is one `deny` line; nothing else is. */
 function auditDenials(field: GraphQLField<unknown, Context>): void {
   const record =
     (ctx: Context) =>
@@ -79,16 +85,56 @@ function auditDenials(field: GraphQLField<unknown, Context>): void {
 }
 
 /**
+ * Mutations that act inside an exec session its lines already record (execSession.end counts
+ * them): only their denials are lines of their own.
+ */
+const PART_OF_A_SESSION = new Set(['execInput']);
+
+/**
  * The one place audit lines for GraphQL operations are written (see src/audit.ts for who writes
  * which line). Wraps the built schema's root fields outermost, so it sees every way a field ends:
  * bad input, a denial by scope-auth or the create policy, an engine failure, success.
  */
 export function auditRootFields(schema: GraphQLSchema): GraphQLSchema {
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
-    auditMutation(field);
+    if (PART_OF_A_SESSION.has(field.name)) auditDenials(field);
+    else auditMutation(field);
   }
   for (const type of [schema.getQueryType(), schema.getSubscriptionType()]) {
     for (const field of Object.values(type?.getFields() ?? {})) auditDenials(field);
   }
   return schema;
+}
+
+/**
+ * A denial thrown below a root field (a nested field's scope or rule) is one `deny` line per field
+ * path and operation: `operation` is the path without list indices (`containers.edges.node.x`),
+ * so a list of a hundred refused items is one line, as is every event of a subscription. Read
+ * from the result's errors: fields that resolve never pay for it. Root fields are audited by
+ * auditRootFields (a path of one).
+ */
+export function useNestedDenialAudit(): Plugin<Context> {
+  const recorder = (ctx: Context) => {
+    const seen = new Set<string>();
+    return ({ result }: { result: ExecutionResult }) => {
+      for (const error of result.errors ?? []) {
+        if (!error.path || error.path.length < 2 || !isDenial(auditCode(error))) continue;
+        const operation = error.path.filter((key) => typeof key === 'string').join('.');
+        if (seen.has(operation)) continue;
+        seen.add(operation);
+        const rule = auditRule(error);
+        audit(ctx, { operation, decision: 'deny', ...(rule !== undefined && { rule }) });
+      }
+    };
+  };
+  return {
+    onExecute: ({ args }) => {
+      const record = recorder(args.contextValue);
+      return { onExecuteDone: (done) => handleStreamOrSingleExecutionResult(done, record) };
+    },
+    onSubscribe: ({ args }) => {
+      const record = recorder(args.contextValue);
+      return { onSubscribeResult: (done) => handleStreamOrSingleExecutionResult(done, record) };
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { visibleLabels } from '../auth/redact.ts';
+import { visibleKeyValues } from '../auth/redact.ts';
 import type { Labels } from '../engine/types.ts';
 import { builder, type Types } from './builder.ts';
 
@@ -34,14 +34,14 @@ export function labelFields<Parent>(
       type: [Label],
       description: 'All labels, sorted by key.',
       resolve: async (parent, _args, ctx) =>
-        keyValues(visibleLabels(ctx.principal, await labelsOf(parent, ctx))),
+        keyValues(visibleKeyValues(ctx.principal, await labelsOf(parent, ctx))),
     }),
     label: t.string({
       nullable: true,
       description: 'The value of one label, or null when it is not set.',
       args: { key: t.arg.string({ required: true }) },
       resolve: async (parent, { key }, ctx) =>
-        visibleLabels(ctx.principal, await labelsOf(parent, ctx))[key] ?? null,
+        visibleKeyValues(ctx.principal, await labelsOf(parent, ctx))[key] ?? null,
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import { visibleEnv } from '../auth/redact.ts';
+import { envValueHider, visibleEnv } from '../auth/redact.ts';
 import { containerRef } from '../engine/refs.ts';
 import type { ContainerInspect, MountPoint, PortSummary } from '../engine/types.ts';
 import {
@@ -273,8 +273,16 @@ Container.implement({
     health: t.field({
       type: ContainerHealth,
       nullable: true,
-      description: 'Null when the container has no health check.',
-      resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).State.Health ?? null,
+      description:
+        "Null when the container has no health check. Below admin, the container's env values in check output read `***`.",
+      resolve: async (c, _args, ctx) => {
+        const details = await detailsOf(c, ctx);
+        const health = details.State.Health;
+        if (!health) return null;
+        const hide = envValueHider(ctx.principal, details.Config.Env ?? []);
+        const log = health.Log?.map((check) => ({ ...check, Output: hide(check.Output) }));
+        return { ...health, Log: log ?? null };
+      },
     }),
     exitCode: t.int({
       nullable: true,

@@ -1,4 +1,4 @@
-import { visibleLabels } from '../auth/redact.ts';
+import { visibleAction, visibleKeyValues } from '../auth/redact.ts';
 import type { EventItem, GapReason } from '../engine/event-hub.ts';
 import {
   type EventShape,
@@ -66,8 +66,9 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
   fields: (t) => ({
     type: t.field({ type: EventType, resolve: ({ event }) => event.Type as 'container' }),
     action: t.string({
-      description: 'e.g. start, die, destroy, pull, connect; exec actions carry the command.',
-      resolve: ({ event }) => event.Action,
+      description:
+        'e.g. start, die, destroy, pull, connect; exec actions carry the command (below admin, only the verb).',
+      resolve: ({ event }, _args, ctx) => visibleAction(ctx.principal, event.Action),
     }),
     actorId: t.string({ resolve: ({ event }) => event.Actor.ID }),
     attributes: t.field({
@@ -75,7 +76,7 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       description:
         "The actor's attributes (a container's include its labels): secret-looking values redacted below admin.",
       resolve: ({ event }, _args, ctx) =>
-        keyValues(visibleLabels(ctx.principal, event.Actor.Attributes)),
+        keyValues(visibleKeyValues(ctx.principal, event.Actor.Attributes)),
     }),
     scope: t.string({ nullable: true, resolve: ({ event }) => event.scope ?? null }),
     time: t.field({

@@ -187,7 +187,7 @@ builder.mutationFields((t) => ({
       }
       const engine = engineFor(ctx);
       checkExecOwner(ctx.principal, engine.name, id);
-      await resizeExecTty(engine.api, id, { rows, cols });
+      await resizeExecTty(engine, id, { rows, cols });
       return true;
     },
   }),

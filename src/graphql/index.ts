@@ -13,10 +13,17 @@ import './container-mutations.ts';
 import './image-mutations.ts';
 import './network-mutations.ts';
 import './volume-mutations.ts';
+import { GraphQLLiveDirective } from '@n1ru4l/graphql-live-query';
+import { GraphQLSchema } from 'graphql';
 import { auditRootFields } from './audited-fields.ts';
 import { assertRootScopes } from './auth-scopes.ts';
 import { builder } from './builder.ts';
 
 const built = builder.toSchema();
 assertRootScopes(built);
-export const schema = auditRootFields(built);
+const audited = auditRootFields(built);
+// `@live` is served by the live-query plugin (src/live-queries.ts); the schema declares it.
+export const schema = new GraphQLSchema({
+  ...audited.toConfig(),
+  directives: [...audited.getDirectives(), GraphQLLiveDirective],
+});

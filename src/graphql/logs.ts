@@ -1,4 +1,5 @@
 import type { ArgBuilder } from '@pothos/core';
+import { envValueHider } from '../auth/redact.ts';
 import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
 import { engineFor } from '../engine/registry.ts';
@@ -53,7 +54,7 @@ export const MAX_LOGS_TAIL = 10_000;
 builder.objectField(Container, 'logs', (t) =>
   t.field({
     type: [LogLineRef],
-    description: `Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined. At most ${MAX_LOGS_TAIL} lines, and RESPONSE_TOO_LARGE past the log byte cap (WHARF_MAX_LOG_BYTES, 1 MiB of JSON by default): narrow with \`tail\`, \`since\` or \`until\`. For live logs, subscribe to \`containerLogs\`.`,
+    description: `Log history (no follow): stdout and stderr kept apart, lines the engine split at 16 KiB joined. At most ${MAX_LOGS_TAIL} lines, and RESPONSE_TOO_LARGE past the log byte cap (WHARF_MAX_LOG_BYTES, 1 MiB of JSON by default): narrow with \`tail\`, \`since\` or \`until\`. Below admin, the container's env values read \`***\` in its lines. For live logs, subscribe to \`containerLogs\`.`,
     args: {
       ...streamArgs(t.arg),
       tail: t.arg.int({
@@ -72,11 +73,17 @@ builder.objectField(Container, 'logs', (t) =>
       const { engine, id } = parseKey(container.key);
       const api = ctx.engines.api(engine);
       if (!api) throw new EngineNotFoundError(`no engine named ${engine}`);
-      return readLogHistory(api, id, args, {
-        tty: async () => (await detailsOf(container, ctx)).Config.Tty,
-        budget: new LogBudget(currentLimits().maxLogBytes),
-        signal: ctx.signal,
-      });
+      const [lines, details] = await Promise.all([
+        readLogHistory(api, id, args, {
+          tty: async () => (await detailsOf(container, ctx)).Config.Tty,
+          budget: new LogBudget(currentLimits().maxLogBytes),
+          signal: ctx.signal,
+        }),
+        detailsOf(container, ctx),
+      ]);
+      // As containerLogs does: below admin, the container's env values read `***` in its lines.
+      const hide = envValueHider(ctx.principal, details.Config.Env ?? []);
+      return lines.map((line) => ({ ...line, text: hide(line.text) }));
     },
   }),
 );
@@ -117,7 +124,7 @@ builder.subscriptionField('containerLogs', (t) =>
     authScopes: { viewer: true },
     type: LogEvent,
     description:
-      "Follows a container's logs: batches of lines as they arrive, then one `LogEnd` saying why the stream ended (the container exited, was removed, the engine went away, or the history ended with follow: false). Unsubscribing closes the engine stream.",
+      "Follows a container's logs: batches of lines as they arrive, then one `LogEnd` saying why the stream ended (the container exited, was removed, the engine went away, or the history ended with follow: false). Below admin, the container's env values read `***` in its lines. Unsubscribing closes the engine stream.",
     args: {
       ref: t.arg.string({ required: true }),
       follow: t.arg.boolean({ defaultValue: true, required: true }),

@@ -1,4 +1,5 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { visibleOptions } from '../auth/redact.ts';
 import { networkRef } from '../engine/refs.ts';
 import type { IpamConfig, NetworkResource } from '../engine/types.ts';
 import { parseKey } from '../model/loaders/keys.ts';
@@ -27,7 +28,11 @@ const Ipam = builder.objectRef<NonNullable<NetworkResource['IPAM']>>('Ipam').imp
     gateways: t.stringList({
       resolve: (ipam) => (ipam.Config ?? []).flatMap((c) => (c.Gateway ? [c.Gateway] : [])),
     }),
-    options: t.field({ type: [Label], resolve: (ipam) => keyValues(ipam.Options) }),
+    options: t.field({
+      type: [Label],
+      description: 'Below admin, secret-looking values read `***`.',
+      resolve: (ipam, _args, ctx) => keyValues(visibleOptions(ctx.principal, ipam.Options)),
+    }),
   }),
 });
 
@@ -50,7 +55,12 @@ Network.implement({
       type: Ipam,
       resolve: ({ network }) => network.IPAM ?? { Driver: 'default', Config: [], Options: null },
     }),
-    options: t.field({ type: [Label], resolve: ({ network }) => keyValues(network.Options) }),
+    options: t.field({
+      type: [Label],
+      description: 'Driver options; below admin, secret-looking values read `***`.',
+      resolve: ({ network }, _args, ctx) =>
+        keyValues(visibleOptions(ctx.principal, network.Options)),
+    }),
     ...labelFields(t, ({ network }) => network.Labels),
     createdAt: t.field({ type: 'DateTime', resolve: ({ network }) => network.Created }),
     containers: t.field({

@@ -1,4 +1,5 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { visibleOptions } from '../auth/redact.ts';
 import { volumeName } from '../engine/refs.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { volumeKey, volumeList, volumeSize, volumeUsers } from '../model/volumes.ts';
@@ -19,8 +20,9 @@ Volume.implement({
     ...labelFields(t, ({ volume }) => volume.Labels),
     options: t.field({
       type: [Label],
-      description: 'Driver options given at create time.',
-      resolve: ({ volume }) => keyValues(volume.Options),
+      description:
+        'Driver options given at create time; below admin, secret-looking values read `***`.',
+      resolve: ({ volume }, _args, ctx) => keyValues(visibleOptions(ctx.principal, volume.Options)),
     }),
     createdAt: t.field({
       type: 'DateTime',

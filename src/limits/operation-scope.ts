@@ -9,6 +9,7 @@ import {
   WharfError,
 } from '../engine/errors.ts';
 import type { EngineCall } from '../engine/transport.ts';
+import { isLiveOperation } from '../streams/live-operation.ts';
 import { clientAddress, type TransportContext } from '../transport-context.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits.ts';
 
@@ -156,6 +157,25 @@ function asResult(error: WharfError): ExecutionResult {
   return { errors: [error] };
 }
 
+/** One execution inside `scope`, its engine calls and resolvers stopped when the scope aborts. */
+async function runScoped(
+  scope: OperationScope,
+  executeFn: (args: ExecutionArgs) => unknown,
+  executeArgs: ExecutionArgs,
+) {
+  try {
+    return await runInCallScope(scope, () =>
+      executeFn({ ...executeArgs, signal: scope.signal } as ExecutionArgs),
+    );
+  } catch (error) {
+    // The executor rejects with the signal's reason when the scope is aborted.
+    if (error === scope.signal.reason && error instanceof WharfError) return asResult(error);
+    throw error;
+  } finally {
+    scope.dispose();
+  }
+}
+
 /** Each `next()` (which resolves one event) runs in a fresh scope of its own. */
 function perEvent<T>(
   source: AsyncIterable<T>,
@@ -197,6 +217,19 @@ export function useOperationScope(limits: QueryLimits, production: boolean): Plu
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as TransportContext;
+      if (isLiveOperation(args)) {
+        // The live query store calls this once per run, for as long as the client stays: each run
+        // is budgeted on its own, and the client going away ends them all.
+        ctx.signal = scopeOptions(ctx).clientSignal;
+        setExecuteFn((executeArgs: ExecutionArgs) =>
+          runScoped(
+            new OperationScope({ ...scopeOptions(ctx), limits, production, deadlineFrom: 'start' }),
+            executeFn,
+            executeArgs,
+          ),
+        );
+        return;
+      }
       const scope = new OperationScope({
         ...scopeOptions(ctx),
         limits,
@@ -205,19 +238,7 @@ export function useOperationScope(limits: QueryLimits, production: boolean): Plu
       });
       // Long mutations (containerWait, exec, imagePull) follow ctx.signal.
       ctx.signal = scope.signal;
-      setExecuteFn(async (executeArgs: ExecutionArgs) => {
-        try {
-          return await runInCallScope(scope, () =>
-            executeFn({ ...executeArgs, signal: scope.signal } as ExecutionArgs),
-          );
-        } catch (error) {
-          // The executor rejects with the signal's reason when the scope is aborted.
-          if (error === scope.signal.reason && error instanceof WharfError) return asResult(error);
-          throw error;
-        } finally {
-          scope.dispose();
-        }
-      });
+      setExecuteFn((executeArgs: ExecutionArgs) => runScoped(scope, executeFn, executeArgs));
       return {
         onExecuteDone({ result, setResult }) {
           if (!isAsyncIterable(result)) measure(result as ExecutionResult, setResult);

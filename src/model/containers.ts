@@ -39,11 +39,11 @@ import type {
   EndpointSettings,
   MountPoint,
 } from '../engine/types.ts';
-import { inspectVolume } from '../engine/volumes.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate } from './policy/create-policy.ts';
 import { stampLabels, tenantFilters, visibleItems, visibleTo } from './tenancy.ts';
+import { tenantMounts } from './tenant-mounts.ts';
 import { write, writeTo } from './writes.ts';
 
 export type {
@@ -360,23 +360,6 @@ async function visibleNetwork(ctx: Context, api: EngineApi, ref: string): Promis
   }
 }
 
-function mountedVolumes(body: ContainerCreateBody): string[] {
-  return (body.HostConfig?.Mounts ?? []).flatMap((mount) =>
-    mount.Type === 'volume' && mount.Source ? [mount.Source] : [],
-  );
-}
-
-/** Another tenant's volume cannot be mounted (a missing one the engine creates, as always). */
-async function visibleVolume(ctx: Context, api: EngineApi, name: string): Promise<void> {
-  const volume = await inspectVolume(api, name).catch((error: unknown) => {
-    if (error instanceof EngineNotFoundError) return undefined;
-    throw error;
-  });
-  if (volume && !visibleTo(ctx.principal, volume.Labels)) {
-    throw new EngineNotFoundError(`No such volume: ${name}`);
-  }
-}
-
 /** Creates (and with `start`, starts) a container, and reads it back. */
 export async function containerCreate(
   ctx: Context,
@@ -388,11 +371,15 @@ export async function containerCreate(
     ...args.request.body,
     Labels: stampLabels(ctx.principal, args.request.body.Labels),
   };
-  const created = await write(ctx, args, async ({ name: engine, api }) => {
+  const created = await write(ctx, args, async (target) => {
+    const { name: engine, api } = target;
     // A created container takes any network name and fails only at start: check them first.
     await Promise.all(networks.map((network) => visibleNetwork(ctx, api, network)));
-    await Promise.all(mountedVolumes(body).map((volume) => visibleVolume(ctx, api, volume)));
-    const { Id: id } = await createContainer(api, body, name);
+    const mounted = await tenantMounts(ctx, target, body);
+    const { Id: id } = await createContainer(api, mounted.body, name).catch(async (error) => {
+      await mounted.undo();
+      throw error;
+    });
     auditTarget(engine, id);
     try {
       for (const { network, endpoint } of later) {

@@ -3,12 +3,18 @@ import { BadUserInputError } from '../engine/errors.ts';
 import type { EventItem } from '../engine/event-hub.ts';
 import type { EngineFilters } from '../engine/filters.ts';
 import { filterAsync } from '../engine/iterate.ts';
-import { type EngineArg, engineClientFor, engineFor } from '../engine/registry.ts';
+import {
+  type EngineArg,
+  type EngineRegistry,
+  engineClientFor,
+  engineFor,
+} from '../engine/registry.ts';
 import type { EventMessage } from '../engine/types.ts';
 import { type ContainerNode, containerByRef } from './containers.ts';
+import { eventObjectLabels } from './event-labels.ts';
 import { type ImageNode, imageByRef } from './images.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
-import { eventVisibleTo } from './tenancy.ts';
+import { eventVisibleTo, isTenant } from './tenancy.ts';
 
 /** An engine event as delivered: the hub's item, and the engine it came from. */
 export type EventShape = Extract<EventItem, { kind: 'event' }> & { engine: string };
@@ -66,13 +72,28 @@ export function eventStream(
   args: EngineArg & { filters: EngineFilters | undefined; after: string | undefined },
 ): AsyncIterableIterator<EventItem> {
   const filters: Filters = args.filters ?? {};
-  const { principal } = ctx;
+  const { principal, engines } = ctx;
+  const client = engineClientFor(ctx, args);
   return filterAsync(
-    engineClientFor(ctx, args).events.subscribe(args.after),
-    (item) =>
+    client.events.subscribe(args.after),
+    async (item) =>
       item.kind === 'gap' ||
-      (matchesEvent(filters, item.event) && eventVisibleTo(principal, item.event.Actor.Attributes)),
+      (matchesEvent(filters, item.event) &&
+        (!isTenant(principal) ||
+          eventVisibleTo(principal, await actorLabels(engines, client.name, item)))),
   );
+}
+
+/** A container's or image's events carry its labels; a network's or volume's are looked up. */
+function actorLabels(
+  engines: EngineRegistry,
+  engine: string,
+  item: Extract<EventItem, { kind: 'event' }>,
+) {
+  const { Type } = item.event;
+  return Type === 'network' || Type === 'volume'
+    ? eventObjectLabels(engines, engine, item, Type)
+    : item.event.Actor.Attributes;
 }
 
 /** An item as delivered: an event names the engine it came from. */

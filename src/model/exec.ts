@@ -160,10 +160,15 @@ export async function* attachExecOutput(
     throw new EngineConflictError(`exec ${id.slice(0, 12)} was already started`);
   }
   const connection = await attachExec(engine.api, id, state.ProcessConfig.tty, signal);
-  sessions.hold(id, connection.socket);
-  const ended = auditSession(ctx, [toKey(engine.name, state.ContainerID), toKey(engine.name, id)], {
-    tty: state.ProcessConfig.tty,
-  });
+  const input = sessions.hold(id, connection.socket);
+  const audited = auditSession(
+    ctx,
+    [toKey(engine.name, state.ContainerID), toKey(engine.name, id)],
+    { tty: state.ProcessConfig.tty },
+  );
+  // The end line counts the session's input: execInput writes no line of its own.
+  const ended = (end: { exitCode: number | null; error?: string }) =>
+    audited({ ...end, inputs: input.inputs, inputBytes: input.inputBytes });
   const decoder = new ExecOutputDecoder(framingOf(connection.contentType, state.ProcessConfig.tty));
   try {
     try {
@@ -249,7 +254,10 @@ async function collectOutput(
   };
 }
 
-/** Writes to the stdin of an attached exec; `close` sends EOF after the data. */
+/**
+ * Writes to the stdin of an attached exec; `close` sends EOF after the data. No audit line: the
+ * session's end line counts it (a chatty terminal would otherwise write one per keystroke).
+ */
 export async function writeExecInput(
   engine: EngineClient,
   id: string,
@@ -257,15 +265,16 @@ export async function writeExecInput(
   close: boolean,
 ): Promise<void> {
   await engine.execs.write(execId(id), data, close);
-  // Only a held session took the input, so the id is a full one.
-  auditTarget(engine.name, id);
 }
 
-/** Resizes the TTY of an exec. */
+/** Resizes the TTY of an exec; the audit line names its container and the exec. */
 export async function resizeExecTty(
-  api: EngineApi,
+  engine: Engine,
   id: string,
   size: { rows: number; cols: number },
 ): Promise<void> {
-  await resizeExec(api, id, size.rows, size.cols);
+  const state = await inspectExec(engine.api, id);
+  auditTarget(engine.name, state.ContainerID);
+  auditTarget(engine.name, state.ID);
+  await resizeExec(engine.api, state.ID, size.rows, size.cols);
 }

@@ -130,19 +130,48 @@ function split(items: readonly ImageDeleteItem[]) {
   };
 }
 
+/** A tag's or digest's repository: `registry:5000/app:1` → `registry:5000/app`. */
+function repositoryOf(reference: string): string {
+  return reference.slice(0, reference.lastIndexOf(reference.includes('@') ? '@' : ':'));
+}
+
+const HEX = /^(sha256:)?[0-9a-f]+$/;
+
+/**
+ * What a tenant's removal names, once the image `ref` resolved to is checked. An id (or id
+ * prefix; the engine tries a tag of that name first) is acted on as the full id, and so is a tag
+ * that is the image's only reference (removing it removes the image, as removing the id does):
+ * a retag cannot move them to another image. A tag among several, or a digest, must stay an
+ * untag by ref, which the engine resolves again: a retag in the moment between the inspect and
+ * the removal would untag another image's tag (and remove that image if it was its last). No
+ * Engine API call removes a tag only if it still names a given id, so that window stays.
+ */
+function tenantRemovalRef(ctx: Context, image: ImageInspect, ref: string): string {
+  checkWritable(ctx.principal, IMAGE.labels(image), { kind: 'image', ref });
+  const tags = image.RepoTags ?? [];
+  if (HEX.test(ref) && !tags.includes(`${ref}:latest`)) return image.Id;
+  const [tag] = tags;
+  const onlyReference =
+    !ref.includes('@') &&
+    tag !== undefined &&
+    tags.length === 1 &&
+    (image.RepoDigests ?? []).every((digest) => repositoryOf(digest) === repositoryOf(tag));
+  return onlyReference ? image.Id : ref;
+}
+
 export function imageRemove(
   ctx: Context,
   args: EngineArg & { ref: string; force: boolean; noPrune: boolean },
 ) {
   return write(ctx, args, async ({ name, api }) => {
-    if (isTenant(ctx.principal)) {
-      const image = await inspectImage(api, args.ref);
-      checkWritable(ctx.principal, IMAGE.labels(image), { kind: 'image', ref: args.ref });
-    }
+    // Resolved first: an untag deletes nothing, and its line still names the image and the tag.
+    const image = await inspectImage(api, args.ref);
+    const ref = isTenant(ctx.principal) ? tenantRemovalRef(ctx, image, args.ref) : args.ref;
+    auditTarget(name, image.Id);
     const removed = split(
-      await removeImage(api, args.ref, { force: args.force, noPrune: args.noPrune }),
+      await removeImage(api, ref, { force: args.force, noPrune: args.noPrune }),
     );
-    for (const id of removed.deleted) auditTarget(name, id);
+    for (const target of [...removed.untagged, ...removed.deleted]) auditTarget(name, target);
     return removed;
   });
 }

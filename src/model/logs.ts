@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
+import { envValueHider } from '../auth/redact.ts';
 import type { EngineApi } from '../engine/api.ts';
 import { containerLogs, inspectContainer, streamContainerLogs } from '../engine/containers.ts';
 import { type Framing, framingOf } from '../engine/decode/framing.ts';
@@ -44,9 +45,14 @@ export interface LogSelection {
   timestamps: boolean;
 }
 
-function entries(lines: LogLine[], timestamps: boolean): LogEntry[] {
+function entries(
+  lines: LogLine[],
+  timestamps: boolean,
+  hide: (text: string) => string = (text) => text,
+): LogEntry[] {
   return lines.map((line) => ({
     ...line,
+    text: hide(line.text),
     cursor: line.timestamp,
     timestamp: timestamps ? line.timestamp : null,
   }));
@@ -168,13 +174,17 @@ export async function* followLogs(
   });
   const framing = framingOf(response.headers['content-type'], details.Config.Tty);
   const decoder = new LogDecoder(framing, { timestamps: true });
+  const hide = envValueHider(principal, details.Config.Env ?? []);
+  const batch = (lines: LogLine[]): LogLines => ({
+    kind: 'lines',
+    lines: entries(lines, selection.timestamps, hide),
+  });
   const delivered = new DeliveredLines();
   let engineGone = false;
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       const lines = decoder.push(chunk);
-      if (lines.length > 0)
-        yield { kind: 'lines', lines: entries(delivered.add(lines), selection.timestamps) };
+      if (lines.length > 0) yield batch(delivered.add(lines));
       decoder.throwIfFailed();
     }
   } catch (error) {
@@ -191,7 +201,7 @@ export async function* followLogs(
   }
   if (!selection.follow) {
     const rest = decoder.end();
-    if (rest.length > 0) yield { kind: 'lines', lines: entries(rest, selection.timestamps) };
+    if (rest.length > 0) yield batch(rest);
     yield { kind: 'end', reason: 'HISTORY_END', exitCode: null };
     return;
   }
@@ -201,7 +211,7 @@ export async function* followLogs(
   decoder.throwIfFailed();
   const resumeFrom = decoder.pendingSince() ?? delivered.last;
   const missed = await catchUp(api, details.Id, framing, selection, resumeFrom, delivered);
-  if (missed.length > 0) yield { kind: 'lines', lines: entries(missed, selection.timestamps) };
+  if (missed.length > 0) yield batch(missed);
   yield await endOf(api, details.Id);
 }
 

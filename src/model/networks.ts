@@ -13,9 +13,10 @@ import {
   pruneNetworks,
   removeNetwork,
 } from '../engine/networks.ts';
-import { type EngineArg, engineFor } from '../engine/registry.ts';
+import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
 import type { NetworkResource } from '../engine/types.ts';
 import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from './containers.ts';
+import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { loadNetworks } from './loaders/networks.ts';
@@ -119,11 +120,16 @@ const NETWORK = {
   labels: (network: NetworkResource) => network.Labels,
 };
 
-/** A tenant's container ref, resolved to the id of a container it may change. */
-async function writableContainer(ctx: Context, api: EngineApi, ref: string): Promise<string> {
-  if (!isTenant(ctx.principal)) return ref;
-  const container = await inspectContainer(api, ref);
-  checkWritable(ctx.principal, container.Config.Labels, { kind: 'container', ref });
+/**
+ * A container ref, resolved once to the full id the engine acts on and the audit line names (a
+ * second target beside the network); a tenant's must be a container it may change.
+ */
+async function writableContainer(ctx: Context, engine: Engine, ref: string): Promise<string> {
+  const container = await inspectContainer(engine.api, ref);
+  if (isTenant(ctx.principal)) {
+    checkWritable(ctx.principal, container.Config.Labels, { kind: 'container', ref });
+  }
+  auditTarget(engine.name, container.Id);
   return container.Id;
 }
 
@@ -132,11 +138,10 @@ export async function networkCreate(
   args: EngineArg & { config: NetworkCreateConfig },
 ): Promise<NetworkNode> {
   const created = await write(ctx, args, async (engine) => {
-    const id = await createNetwork(engine.api, {
-      ...args.config,
-      Labels: stampLabels(ctx.principal, args.config.Labels) ?? {},
-    });
+    const labels = stampLabels(ctx.principal, args.config.Labels) ?? {};
+    const id = await createNetwork(engine.api, { ...args.config, Labels: labels });
     auditTarget(engine.name, id);
+    rememberLabels(ctx.engines, engine.name, { kind: 'network', id, labels });
     return { engine: engine.name, id };
   });
   return reread(ctx, created.engine, created.id);
@@ -157,8 +162,13 @@ export async function networkConnect(
     ctx,
     args,
     { ...NETWORK, inspect: resolved },
-    async ({ api }, id) =>
-      connectContainer(api, id, await writableContainer(ctx, api, args.container), args.endpoint),
+    async (engine, id) =>
+      connectContainer(
+        engine.api,
+        id,
+        await writableContainer(ctx, engine, args.container),
+        args.endpoint,
+      ),
   );
   return reread(ctx, engine, id);
 }
@@ -167,14 +177,31 @@ export async function networkDisconnect(
   ctx: Context,
   args: EngineArg & { ref: string; container: string; force: boolean },
 ): Promise<NetworkNode> {
-  const { engine, id } = await writeTo(ctx, args, NETWORK, async ({ api }, id) =>
-    disconnectNetwork(api, id, await writableContainer(ctx, api, args.container), args.force),
+  const { engine, id } = await writeTo(ctx, args, NETWORK, async (engine, id) =>
+    disconnectNetwork(
+      engine.api,
+      id,
+      await writableContainer(ctx, engine, args.container),
+      args.force,
+    ),
   );
   return reread(ctx, engine, id);
 }
 
 export async function networkRemove(ctx: Context, args: EngineArg & { ref: string }) {
-  const { id } = await writeTo(ctx, args, NETWORK, ({ api }, id) => removeNetwork(api, id));
+  // Its labels are remembered first: its destroy event reaches its tenant by them.
+  const remembered = async (api: EngineApi, ref: string) => {
+    const network = await inspectNetwork(api, ref);
+    rememberLabels(ctx.engines, api.engine, {
+      kind: 'network',
+      id: network.Id,
+      labels: network.Labels,
+    });
+    return network;
+  };
+  const { id } = await writeTo(ctx, args, { ...NETWORK, inspect: remembered }, ({ api }, id) =>
+    removeNetwork(api, id),
+  );
   return { dockerId: id };
 }
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
-import { EngineNotFoundError, ForbiddenError } from '../engine/errors.ts';
+import { EngineConflictError, EngineNotFoundError, ForbiddenError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
 
 type Labels = Readonly<Record<string, string>> | null | undefined;
@@ -62,6 +62,26 @@ export function checkWritable(
     'tenancy.scope',
     `${target.kind} ${target.ref} is shared: read-only for this token`,
   );
+}
+
+const CONTAINER_NAME_TAKEN = /The container name "\/?([^"]*)" is already in use/;
+/** A volume in use lists its users: `remove v: volume is in use - [<id>, …]`. */
+const USER_LIST = / - \[[^\]]*\]$/;
+const OBJECT_ID = /\b(sha256:)?[0-9a-f]{12,64}\b/g;
+
+/**
+ * The engine's conflicts name the object in the way (`…is already in use by container "<id>"`,
+ * `…is being used by running container <id>`), which may be another tenant's: a tenant gets the
+ * conflict without object ids. Other errors pass unchanged.
+ */
+export function withoutObjectIds(principal: Principal, error: unknown): unknown {
+  if (!isTenant(principal) || !(error instanceof EngineConflictError)) return error;
+  const name = CONTAINER_NAME_TAKEN.exec(error.message)?.[1];
+  const message =
+    name === undefined
+      ? error.message.replace(USER_LIST, '').replace(OBJECT_ID, '<id>')
+      : `the container name "${name}" is already in use`;
+  return new EngineConflictError(message, { cause: error });
 }
 
 /** An event is delivered to a tenant only when its actor's attributes carry all its labels. */

@@ -13,6 +13,7 @@ import {
   type VolumeCreateConfig,
 } from '../engine/volumes.ts';
 import { type ContainerNode, containerFromSummary } from './containers.ts';
+import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { loadVolumes } from './loaders/volumes.ts';
@@ -24,6 +25,7 @@ import {
   tenantFilters,
   visibleItems,
   visibleResults,
+  visibleTo,
 } from './tenancy.ts';
 import { write } from './writes.ts';
 
@@ -86,13 +88,17 @@ function sameMap(a: Labels, b: Labels): boolean {
  * The engine answers a create for a taken name with the existing volume, unchanged, as if it had
  * made it. That is only what was asked for when driver, options and labels all agree.
  */
-function checkSame(existing: EngineVolume, config: VolumeCreateConfig): void {
+function checkSame(ctx: Context, existing: EngineVolume, config: VolumeCreateConfig): void {
   const differs = [
     existing.Driver !== config.Driver && 'driver',
     !sameMap(existing.Options, config.DriverOpts) && 'driver options',
     !sameMap(existing.Labels, config.Labels) && 'labels',
   ].filter((what) => what !== false);
   if (differs.length > 0) {
+    // Another tenant's volume: that the name is taken, not how its volume differs.
+    if (!visibleTo(ctx.principal, existing.Labels)) {
+      throw new EngineConflictError(`the volume name "${existing.Name}" is already in use`);
+    }
     throw new EngineConflictError(
       `volume ${existing.Name} already exists with other ${differs.join(', ')}`,
     );
@@ -116,12 +122,17 @@ export async function volumeCreate(
   return write(ctx, args, async (engine) => {
     if (config.Name !== undefined) {
       const taken = await existing(engine, config.Name);
-      if (taken) checkSame(taken, config);
+      if (taken) checkSame(ctx, taken, config);
     }
     const volume = await createVolume(engine.api, config);
     auditTarget(engine.name, volume.Name);
+    rememberLabels(ctx.engines, engine.name, {
+      kind: 'volume',
+      id: volume.Name,
+      labels: volume.Labels,
+    });
     // Made by someone else between the inspect and the create: the engine answered theirs.
-    checkSame(volume, config);
+    checkSame(ctx, volume, config);
     return { key: toKey(engine.name, volume.Name), volume };
   });
 }
@@ -135,7 +146,15 @@ export function volumeRemove(
     // With force the engine answers 204 for a missing volume too; only inspect can tell.
     const volume =
       args.force || isTenant(ctx.principal) ? await existing(engine, args.name) : undefined;
-    if (volume) checkWritable(ctx.principal, volume.Labels, { kind: 'volume', ref: args.name });
+    if (volume) {
+      checkWritable(ctx.principal, volume.Labels, { kind: 'volume', ref: args.name });
+      // For its destroy event, which reaches its tenant by these labels.
+      rememberLabels(ctx.engines, engine.name, {
+        kind: 'volume',
+        id: volume.Name,
+        labels: volume.Labels,
+      });
+    }
     if (args.force && !volume) return false;
     await removeVolume(engine.api, args.name, args.force);
     auditTarget(engine.name, args.name);

@@ -4,7 +4,7 @@ import type { EngineApi } from '../engine/api.ts';
 import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
 import type { Labels } from '../engine/types.ts';
 import { refreshLoaders } from './loaders/request-loaders.ts';
-import { checkWritable, isTenant } from './tenancy.ts';
+import { checkWritable, isTenant, withoutObjectIds } from './tenancy.ts';
 
 /**
  * Every write goes through here: pick the engine, act, and let nothing read before the write
@@ -15,9 +15,13 @@ export async function write<T>(
   args: EngineArg,
   act: (engine: Engine) => Promise<T>,
 ): Promise<T> {
-  const result = await act(engineFor(ctx, args));
-  refreshLoaders(ctx);
-  return result;
+  try {
+    return await act(engineFor(ctx, args));
+  } catch (error) {
+    throw withoutObjectIds(ctx.principal, error);
+  } finally {
+    refreshLoaders(ctx);
+  }
 }
 
 /**

@@ -1,10 +1,12 @@
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { TooManyStreamsError } from '../engine/errors.ts';
 import { clientAddress, type TransportContext } from '../transport-context.ts';
+import { isLiveOperation } from './live-operation.ts';
+import { releasing } from './releasing.ts';
 
 /**
- * Caps the subscriptions running at once per WebSocket and per client address (WebSocket and SSE
- * together). The one over a cap ends at once with TOO_MANY_STREAMS; the socket stays open and
+ * Caps the subscriptions (and `@live` queries, streams as well) running at once per WebSocket and
+ * per client address (WebSocket and SSE together). The one over a cap ends at once with TOO_MANY_STREAMS; the socket stays open and
  * the client's other subscriptions go on. A slot is freed when its subscription ends, however
  * it ends (completed, unsubscribed, failed, socket closed).
  */
@@ -54,29 +56,19 @@ export function useSubscriptionCaps(limits: {
         onSubscribeError: taken,
       };
     },
+    onExecute({ args, setResultAndStopExecution }) {
+      if (!isLiveOperation(args)) return;
+      const taken = take(args.contextValue.socket, clientAddress(args.contextValue));
+      if (taken instanceof TooManyStreamsError) {
+        setResultAndStopExecution({ errors: [taken] });
+        return;
+      }
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (isAsyncIterable(result)) setResult(releasing(result, taken));
+          else taken();
+        },
+      };
+    },
   };
-}
-
-/** The same items; `release` runs once when the iteration ends in any way. */
-function releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  const settle = <R>(promise: Promise<IteratorResult<R>>) =>
-    promise.then(
-      (result) => {
-        if (result.done) release();
-        return result;
-      },
-      (error: unknown) => {
-        release();
-        throw error;
-      },
-    );
-  const wrapped: AsyncIterableIterator<T> = {
-    [Symbol.asyncIterator]: () => wrapped,
-    next: () => settle(iterator.next()),
-    return: (value?: unknown) =>
-      settle(iterator.return?.(value) ?? Promise.resolve({ done: true, value: undefined })),
-    throw: (error?: unknown) => settle(iterator.throw?.(error) ?? Promise.reject(error)),
-  };
-  return wrapped;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   GraphQLBoolean,
+  GraphQLList,
   GraphQLObjectType,
   GraphQLSchema,
   GraphQLString,
@@ -10,11 +11,12 @@ import {
   parse,
   subscribe,
 } from 'graphql';
+import { createYoga } from 'graphql-yoga';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AuditEntry, auditTarget, fileAuditSink, logAuditSink } from '../../src/audit.ts';
 import { LOCAL_PRINCIPAL, type Principal } from '../../src/auth/principal.ts';
 import { BadUserInputError, ForbiddenError } from '../../src/engine/errors.ts';
-import { auditRootFields } from '../../src/graphql/audited-fields.ts';
+import { auditRootFields, useNestedDenialAudit } from '../../src/graphql/audited-fields.ts';
 import { createLogger } from '../../src/log.ts';
 
 /** node:fs with writeSync and fsyncSync observable (and breakable) per test. */
@@ -279,5 +281,92 @@ describe('auditRootFields', () => {
     });
     expect(result).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
     expect(entries).toEqual([{ operation: 'watch', decision: 'deny', rule: 'exec.owner' }]);
+  });
+});
+
+describe('useNestedDenialAudit', () => {
+  const Box: GraphQLObjectType = new GraphQLObjectType({
+    name: 'Box',
+    fields: () => ({
+      name: { type: GraphQLString, resolve: () => 'box' },
+      env: {
+        type: GraphQLString,
+        resolve: () => {
+          throw new ForbiddenError('role.admin', 'env needs the admin role');
+        },
+      },
+      broken: {
+        type: GraphQLString,
+        resolve: () => {
+          throw new BadUserInputError('not a denial');
+        },
+      },
+      inner: { type: Box, resolve: () => ({}) },
+    }),
+  });
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        box: { type: Box, resolve: () => ({}) },
+        boxes: { type: new GraphQLList(Box), resolve: () => [{}, {}, {}] },
+      },
+    }),
+    subscription: new GraphQLObjectType({
+      name: 'Subscription',
+      fields: {
+        boxes: {
+          type: Box,
+          subscribe: async function* () {
+            yield {};
+            yield {};
+          },
+          resolve: (box: unknown) => box,
+        },
+      },
+    }),
+  });
+
+  function yogaWith(entries: AuditEntry[]) {
+    return createYoga({
+      schema,
+      plugins: [useNestedDenialAudit()],
+      logging: false,
+      context: () => ({
+        principal: OPERATOR,
+        audit: (_principal: Principal, entry: AuditEntry) => entries.push(entry),
+      }),
+    });
+  }
+
+  it('writes one deny line per denied field path of an operation, not one per list item', async () => {
+    const entries: AuditEntry[] = [];
+    const response = await yogaWith(entries).fetch('http://wharf/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ box { name env broken inner { env } } boxes { env name } again: boxes { env } }',
+      }),
+    });
+    const body = (await response.json()) as { errors: unknown[] };
+    expect(body.errors).toHaveLength(9);
+    expect(entries).toEqual([
+      { operation: 'box.env', decision: 'deny', rule: 'role.admin' },
+      { operation: 'box.inner.env', decision: 'deny', rule: 'role.admin' },
+      { operation: 'boxes.env', decision: 'deny', rule: 'role.admin' },
+      { operation: 'again.env', decision: 'deny', rule: 'role.admin' },
+    ]);
+  });
+
+  it('writes one line for a field denied in every event of a subscription', async () => {
+    const entries: AuditEntry[] = [];
+    const response = await yogaWith(entries).fetch('http://wharf/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { boxes { name env } }' }),
+    });
+    const events = (await response.text()).split('event: next').length - 1;
+    expect(events).toBe(2);
+    expect(entries).toEqual([{ operation: 'boxes.env', decision: 'deny', rule: 'role.admin' }]);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_PRINCIPAL, type Principal } from '../../src/auth/principal.ts';
-import { EngineNotFoundError, ForbiddenError } from '../../src/engine/errors.ts';
+import {
+  EngineConflictError,
+  EngineNotFoundError,
+  ForbiddenError,
+} from '../../src/engine/errors.ts';
 import {
   checkWritable,
   eventVisibleTo,
@@ -9,6 +13,7 @@ import {
   visibleItems,
   visibleResults,
   visibleTo,
+  withoutObjectIds,
 } from '../../src/model/tenancy.ts';
 
 const A: Principal = { kind: 'token', name: 'a', role: 'operator', labels: ['team=a', 'env=dev'] };
@@ -75,5 +80,30 @@ describe('tenancy', () => {
     const items = [{ labels: own }, { labels: theirs }, { labels: shared }];
     expect(visibleItems(A, items, labelsOf)).toEqual([{ labels: own }, { labels: shared }]);
     expect(visibleItems(LOCAL_PRINCIPAL, items, labelsOf)).toEqual(items);
+  });
+
+  it('takes object ids out of the engine’s conflicts for a tenant, and only for a tenant', () => {
+    const id = 'aaaaaaaa0123456789abcdef0123456789abcdef0123456789abcdef01234567';
+    const cases: [engine: string, tenant: string][] = [
+      [
+        `Conflict. The container name "/web" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        'the container name "web" is already in use',
+      ],
+      [`remove data: volume is in use - [${id}, ${id}]`, 'remove data: volume is in use'],
+      [
+        `conflict: unable to delete ${id.slice(0, 12)} (cannot be forced) - image is being used by running container ${id.slice(0, 12)}`,
+        'conflict: unable to delete <id> (cannot be forced) - image is being used by running container <id>',
+      ],
+      ['network with name web already exists', 'network with name web already exists'],
+    ];
+    for (const [engine, tenant] of cases) {
+      const error = new EngineConflictError(engine);
+      const answered = withoutObjectIds(A, error);
+      expect(answered).toBeInstanceOf(EngineConflictError);
+      expect((answered as Error).message).toBe(tenant);
+      expect(withoutObjectIds(LOCAL_PRINCIPAL, error)).toBe(error);
+    }
+    const missing = new EngineNotFoundError(`No such container: ${id}`);
+    expect(withoutObjectIds(A, missing)).toBe(missing);
   });
 });

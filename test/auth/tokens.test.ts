@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../src/auth/authenticate.ts';
 import { LOCAL_PRINCIPAL } from '../../src/auth/principal.ts';
-import { visibleEnv, visibleLabels } from '../../src/auth/redact.ts';
+import {
+  envValueHider,
+  visibleEnv,
+  visibleKeyValues,
+  visibleOptions,
+} from '../../src/auth/redact.ts';
 import { loadTokensFile, parseTokens, TokenStore } from '../../src/auth/tokens.ts';
 import { BadUserInputError } from '../../src/engine/errors.ts';
 
@@ -98,17 +103,18 @@ describe('authenticate', () => {
   it('takes "Bearer <token>" only', () => {
     expect(as(`Bearer ${VIEWER}`)).toMatchObject({ ok: true, principal: { name: 'dash' } });
     expect(as(`bearer ${VIEWER}`)).toMatchObject({ ok: true });
-    expect(as(undefined)).toMatchObject({ ok: false, reason: 'missing' });
-    expect(as(VIEWER)).toMatchObject({ ok: false, reason: 'missing' });
-    expect(as(`Basic ${VIEWER}`)).toMatchObject({ ok: false, reason: 'missing' });
-    expect(as({ token: VIEWER })).toMatchObject({ ok: false, reason: 'missing' });
-    expect(as('Bearer wrong-token-0123456789')).toMatchObject({ ok: false, reason: 'bad' });
+    expect(as(undefined)).toMatchObject({ ok: false, rule: 'auth.missing' });
+    expect(as(VIEWER)).toMatchObject({ ok: false, rule: 'auth.missing' });
+    expect(as(`Basic ${VIEWER}`)).toMatchObject({ ok: false, rule: 'auth.missing' });
+    expect(as({ token: VIEWER })).toMatchObject({ ok: false, rule: 'auth.missing' });
+    expect(as('Bearer wrong-token-0123456789')).toMatchObject({ ok: false, rule: 'auth.invalid' });
   });
 
   it('refuses a token in the URL, even with a good header', () => {
     for (const name of ['token', 'access_token', 'authorization']) {
       expect(as(`Bearer ${VIEWER}`, `/graphql?${name}=${VIEWER}`)).toMatchObject({
         ok: false,
+        rule: 'auth.token-in-url',
         message: expect.stringContaining('URL'),
       });
     }
@@ -127,9 +133,31 @@ describe('redaction below admin', () => {
     ]);
     expect(visibleEnv(LOCAL_PRINCIPAL, ['A=b'])).toEqual(['A=b']);
     expect(
-      visibleLabels(viewer, { 'db.Password': 'p', api_token: 't', 'ssh-key': 'k', team: 'a' }),
+      visibleKeyValues(viewer, { 'db.Password': 'p', api_token: 't', 'ssh-key': 'k', team: 'a' }),
     ).toEqual({ 'db.Password': '***', api_token: '***', 'ssh-key': '***', team: 'a' });
-    expect(visibleLabels(LOCAL_PRINCIPAL, { secret: 's' })).toEqual({ secret: 's' });
-    expect(visibleLabels(viewer, null)).toEqual({});
+    expect(visibleKeyValues(LOCAL_PRINCIPAL, { secret: 's' })).toEqual({ secret: 's' });
+    expect(visibleKeyValues(viewer, null)).toEqual({});
+  });
+
+  it('hides secret-looking driver options, also inside a comma-separated value', () => {
+    const options = {
+      type: 'cifs',
+      o: 'addr=10.0.0.1,username=u,password=p4ss,vers=3.0',
+      'com.example.api_token': 'abc',
+    };
+    expect(visibleOptions(viewer, options)).toEqual({
+      type: 'cifs',
+      o: 'addr=10.0.0.1,username=u,password=***,vers=3.0',
+      'com.example.api_token': '***',
+    });
+    expect(visibleOptions(LOCAL_PRINCIPAL, options)).toEqual(options);
+  });
+
+  it("hides the container's own env values (over three characters) in text it printed", () => {
+    const env = ['DB_PASSWORD=hunter2', 'DB_URL=pg://u:hunter2@db/app', 'N=abc', 'RE=a.b*c', 'X'];
+    const text = 'pg://u:hunter2@db/app as hunter2; abc; aXbbc a.b*c';
+    expect(envValueHider(viewer, env)(text)).toBe('*** as ***; abc; aXbbc ***');
+    expect(envValueHider(LOCAL_PRINCIPAL, env)(text)).toBe(text);
+    expect(envValueHider(viewer, ['A=b'])(text)).toBe(text);
   });
 });

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { type AuditSink, auditRecord } from '../../src/audit.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import { parseTokens, TokenStore } from '../../src/auth/tokens.ts';
+import { currentCallScope } from '../../src/engine/call-scope.ts';
 import { createEngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import { createEngineRegistry } from '../../src/engine/registry.ts';
@@ -16,6 +17,12 @@ import { createGateway, type GatewayOptions as ServerOptions } from '../../src/s
 export interface GatewayOptions {
   /** Defaults to the DOCKER_HOST the suite runs against. */
   dockerHost?: string;
+  /**
+   * The event-fed state cache (WHARF_CACHE). Off unless WHARF_TEST_CACHE=on (the `cached` test
+   * project): with it on, every `query` first waits until the cache has applied every event the
+   * engine emitted before it (changes made with the docker CLI just before included).
+   */
+  cache?: boolean;
   timeoutMs?: number;
   /** Browser defences (publicHosts, corsOrigins, corsCredentials, graphiql); safe defaults. */
   http?: ServerOptions['http'];
@@ -53,6 +60,11 @@ export interface GraphQLError {
   extensions?: { code?: string; [key: string]: unknown };
 }
 
+/** A read the state cache makes for itself: a buffered GET, or `caughtUp`'s bounded `/events`. */
+function isStateRead(call: EngineCall): boolean {
+  return call.method === 'GET' && (!call.streaming || call.path.includes('until='));
+}
+
 export type Result<T> = { data?: T | null; errors?: GraphQLError[] };
 
 /**
@@ -66,6 +78,7 @@ export async function startGateway(options: GatewayOptions = {}) {
   const logger = options.logger ?? createLogger('error', () => true);
   const own = options.principal && tokenOf(options.principal);
   const tokens = options.tokens ?? own?.store;
+  const cache = options.cache ?? process.env.WHARF_TEST_CACHE === 'on';
   const engine = createEngineClient({
     name: 'local',
     endpoint: parseDockerHost({
@@ -75,7 +88,11 @@ export async function startGateway(options: GatewayOptions = {}) {
     timeoutMs: options.timeoutMs ?? 30_000,
     maxConnections: 16,
     maxStreams: options.streams?.maxEngineStreams,
-    onCall: (call) => calls.push(call),
+    cache,
+    // The cache's own reads (and `caughtUp`) serve no operation: they are not what a test counts.
+    onCall: (call) => {
+      if (!cache || currentCallScope() !== undefined || !isStateRead(call)) calls.push(call);
+    },
     logger,
   });
   const gateway = createGateway({
@@ -93,6 +110,8 @@ export async function startGateway(options: GatewayOptions = {}) {
     ...(options.streams && { streams: options.streams }),
   });
   const address = await gateway.start('127.0.0.1', 0);
+  // An engine that is down (a test's dead socket) never lets the cache start: reads then go to it.
+  await Promise.race([engine.state?.start(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
   const url = `http://127.0.0.1:${address.port}`;
 
   async function query<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
@@ -100,6 +119,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     variables?: TVars,
     token?: string,
   ): Promise<Result<TData>> {
+    await engine.state?.caughtUp().catch(() => {});
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: {
@@ -164,6 +184,8 @@ export async function startGateway(options: GatewayOptions = {}) {
 
   return {
     url,
+    /** Whether the state cache answers this gateway's reads. */
+    cache,
     calls,
     audits,
     engine,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, TEST_LABEL, testScope } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startCli } from '../helpers/processes.ts';
+import { TOKENS, tokenStore } from '../helpers/tokens.ts';
 
 const scope = testScope('audit');
 let gw: TestGateway;
@@ -126,12 +127,13 @@ describe('audit lines', () => {
     );
     const netTarget = [`local/${net.data.networkCreate.dockerId}`];
     expect(net.lines).toEqual([line('networkCreate', netTarget)]);
+    // By name: the line names the container's full id beside the network's.
     for (const operation of ['networkConnect', 'networkDisconnect']) {
       const { lines } = await audited(
         `mutation($n: String!, $c: String!) { ${operation}(network: $n, container: $c) { dockerId } }`,
-        { n: net.data.networkCreate.dockerId, c: boxId },
+        { n: net.data.networkCreate.dockerId, c: box },
       );
-      expect(lines, operation).toEqual([line(operation, netTarget)]);
+      expect(lines, operation).toEqual([line(operation, [...netTarget, `local/${boxId}`])]);
     }
     expect(
       (
@@ -160,12 +162,12 @@ describe('audit lines', () => {
       { ref: FIXTURE_IMAGE, repo },
     );
     expect(tagged.lines).toEqual([line('imageTag', [`local/${imageId}`])]);
-    // Only a tag goes: nothing is deleted, so the line names no target.
+    // Only a tag goes: nothing is deleted, and the line names the image and the tag.
     const untagged = await audited(
       'mutation($ref: String!) { imageRemove(ref: $ref) { untagged } }',
       { ref: `${repo}:t` },
     );
-    expect(untagged.lines).toEqual([line('imageRemove')]);
+    expect(untagged.lines).toEqual([line('imageRemove', [`local/${imageId}`, `local/${repo}:t`])]);
 
     await docker('stop', '-t', '0', box);
     const containers = await audited(
@@ -212,8 +214,92 @@ describe('audit lines', () => {
     });
     expect(gw.audits.slice(start2)).toEqual([
       line('execSession.start', execTargets, { details: { tty: false } }),
-      line('execSession.end', execTargets, { details: { tty: false, exitCode: 4 } }),
+      line('execSession.end', execTargets, {
+        details: { tty: false, exitCode: 4, inputs: 0, inputBytes: 0 },
+      }),
     ]);
+  });
+});
+
+describe('an attached exec session', () => {
+  it("counts its input on the end line; execResize names the exec and its container; a stranger's input is one deny line", async () => {
+    const tokens = await startGateway({ tokens: tokenStore() });
+    try {
+      const box = await scope.shell('tty', 'sleep 300');
+      const boxId = await docker('inspect', '-f', '{{.Id}}', box);
+      const as = async (token: string, query: string, variables: Record<string, unknown>) => {
+        const start = tokens.audits.length;
+        const result = await tokens.query(query, variables, token);
+        return { result, lines: tokens.audits.slice(start) };
+      };
+      const created = await as(
+        TOKENS.operator,
+        'mutation($c: String!) { execCreate(input: { container: $c, cmd: ["sh", "-c", "echo ready; read line; exit 5"], tty: true, stdin: true, user: "1000" }) { execId } }',
+        { c: box },
+      );
+      const id = (created.result.data as { execCreate: { execId: string } }).execCreate.execId;
+      const targets = [`local/${boxId}`, `local/${id}`];
+      const ci = (operation: string, extra: object = {}) => ({
+        time: expect.any(String),
+        principal: 'ci',
+        role: 'operator',
+        operation,
+        decision: 'allow',
+        targets,
+        ...extra,
+      });
+
+      const start = tokens.audits.length;
+      const events = tokens.subscribe<{ execAttach: { text?: string; exitCode?: number } }>(
+        'subscription($id: String!) { execAttach(execId: $id) { ... on ExecOutput { text } ... on ExecExit { exitCode } } }',
+        { id },
+        tokens.wsClient(TOKENS.operator),
+      );
+      let output = '';
+      while (!output.includes('ready')) {
+        output += (await events.next()).value?.data?.execAttach.text ?? '';
+      }
+      const resized = await as(
+        TOKENS.operator,
+        'mutation($id: String!) { execResize(execId: $id, rows: 30, cols: 100) }',
+        { id },
+      );
+      expect(resized.lines).toEqual([ci('execResize')]);
+
+      const INPUT =
+        'mutation($id: String!, $d: String!, $c: Boolean) { execInput(execId: $id, data: $d, closeStdin: $c) }';
+      const stranger = await as(TOKENS.operator2, INPUT, { id, d: 'rm -rf /\n' });
+      expect(stranger.result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(stranger.lines).toEqual([
+        {
+          time: expect.any(String),
+          principal: 'ci2',
+          role: 'operator',
+          operation: 'execInput',
+          decision: 'deny',
+          rule: 'exec.owner',
+        },
+      ]);
+      for (const [d, c] of [
+        ['ab', false],
+        ['cde\n', true],
+      ] as const) {
+        const typed = await as(TOKENS.operator, INPUT, { id, d, c });
+        expect(typed.result).toEqual({ data: { execInput: true } });
+        expect(typed.lines).toEqual([]);
+      }
+      let exit: number | undefined;
+      for await (const event of events) exit ??= event.data?.execAttach.exitCode;
+      expect(exit).toBe(5);
+      expect(tokens.audits.slice(start).filter((l) => l.principal === 'ci')).toEqual([
+        ci('execSession.start', { details: { tty: true } }),
+        ci('execResize'),
+        ci('execSession.end', { details: { tty: true, exitCode: 5, inputs: 2, inputBytes: 6 } }),
+      ]);
+      expect(JSON.stringify(tokens.audits)).not.toContain('cde');
+    } finally {
+      await tokens.stop();
+    }
   });
 });
 

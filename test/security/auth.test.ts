@@ -26,6 +26,24 @@ describe('authentication with a tokens file', () => {
   });
   afterAll(() => gateway?.stop());
 
+  /** The audit lines `run` wrote, and its result. */
+  async function audited<T>(run: () => Promise<T>) {
+    const start = gateway.audits.length;
+    const result = await run();
+    return { result, lines: gateway.audits.slice(start) };
+  }
+
+  /** The one line a refusal at the door writes: anonymous, the rule, never the token. */
+  const refusal = (rule: string, transport: 'http' | 'websocket') => ({
+    time: expect.any(String),
+    principal: 'anonymous',
+    role: null,
+    operation: 'authenticate',
+    decision: 'deny',
+    rule,
+    details: { transport },
+  });
+
   function post(headers: Record<string, string>, path = '/graphql', query = QUERY) {
     return fetch(`${gateway.url}${path}`, {
       method: 'POST',
@@ -35,18 +53,32 @@ describe('authentication with a tokens file', () => {
   }
 
   it('answers HTTP 401 UNAUTHENTICATED without a token or with a bad one, and no engine call', async () => {
-    const refused: Record<string, string>[] = [
-      {},
-      { authorization: 'Bearer not-a-token-0123456789' },
-      { authorization: TOKENS.admin },
+    const refused: [Record<string, string>, string][] = [
+      [{}, 'auth.missing'],
+      [{ authorization: 'Bearer not-a-token-0123456789' }, 'auth.invalid'],
+      [{ authorization: TOKENS.admin }, 'auth.missing'],
     ];
-    for (const headers of refused) {
-      const { result: response, calls } = await gateway.countCalls(() => post(headers));
+    for (const [headers, rule] of refused) {
+      const { result, lines } = await audited(() => gateway.countCalls(() => post(headers)));
+      const { result: response, calls } = result;
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
       const body = (await response.json()) as { errors: { extensions: object }[] };
       expect(body.errors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
       expect(calls).toEqual([]);
+      expect(lines).toEqual([refusal(rule, 'http')]);
+    }
+    expect(JSON.stringify(gateway.audits)).not.toMatch(/not-a-token|admin-0123/);
+  });
+
+  it('refuses before parsing: a query without a token learns nothing of the schema', async () => {
+    for (const query of ['{ containerz { id } }', '{']) {
+      const { result: response, lines } = await audited(() => post({}, '/graphql', query));
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+      expect(lines).toEqual([refusal('auth.missing', 'http')]);
     }
   });
 
@@ -58,13 +90,14 @@ describe('authentication with a tokens file', () => {
 
   it('refuses a token in the URL, even beside a good header', async () => {
     for (const name of ['token', 'access_token', 'authorization']) {
-      const response = await post(
-        { authorization: `Bearer ${TOKENS.admin}` },
-        `/graphql?${name}=${TOKENS.admin}`,
+      const { result: response, lines } = await audited(() =>
+        post({ authorization: `Bearer ${TOKENS.admin}` }, `/graphql?${name}=${TOKENS.admin}`),
       );
       expect(response.status).toBe(401);
       expect(JSON.stringify(await response.json())).toContain('token in the URL');
+      expect(lines).toEqual([refusal('auth.token-in-url', 'http')]);
     }
+    expect(JSON.stringify(gateway.audits)).not.toContain(TOKENS.admin.slice(0, 8));
   });
 
   it('keeps /healthz and /readyz open', async () => {
@@ -94,16 +127,28 @@ describe('authentication with a tokens file', () => {
   });
 
   it('closes a WebSocket without connection_init (4408), without a token (4401), with a bad one (4403)', async () => {
-    expect(await wsClose(wsUrl, undefined)).toBe(4408);
-    expect(await wsClose(wsUrl, {})).toBe(4401);
-    expect(await wsClose(wsUrl, { authorization: 'Bearer not-a-token-0123456789' })).toBe(4403);
-    // Only in the URL: refused, whatever connection_init says.
-    expect(await wsClose(`${wsUrl}?token=${TOKENS.admin}`, {})).toBe(4401);
+    // No connection_init is a protocol timeout, not a decision about credentials: no line.
+    expect(await audited(() => wsClose(wsUrl, undefined))).toEqual({ result: 4408, lines: [] });
+    expect(await audited(() => wsClose(wsUrl, {}))).toEqual({
+      result: 4401,
+      lines: [refusal('auth.missing', 'websocket')],
+    });
     expect(
-      await wsClose(`${wsUrl}?access_token=${TOKENS.admin}`, {
-        authorization: `Bearer ${TOKENS.admin}`,
-      }),
-    ).toBe(4401);
+      await audited(() => wsClose(wsUrl, { authorization: 'Bearer not-a-token-0123456789' })),
+    ).toEqual({ result: 4403, lines: [refusal('auth.invalid', 'websocket')] });
+    // Only in the URL: refused, whatever connection_init says.
+    expect(await audited(() => wsClose(`${wsUrl}?token=${TOKENS.admin}`, {}))).toEqual({
+      result: 4401,
+      lines: [refusal('auth.token-in-url', 'websocket')],
+    });
+    expect(
+      await audited(() =>
+        wsClose(`${wsUrl}?access_token=${TOKENS.admin}`, {
+          authorization: `Bearer ${TOKENS.admin}`,
+        }),
+      ),
+    ).toEqual({ result: 4401, lines: [refusal('auth.token-in-url', 'websocket')] });
+    expect(JSON.stringify(gateway.audits)).not.toMatch(/not-a-token|admin-0123/);
   });
 
   it('runs operations on a WebSocket that authenticated in connection_init', async () => {
@@ -142,7 +187,9 @@ describe('authentication with a tokens file', () => {
       parseTokens(JSON.stringify([{ name: 'dash', role: 'viewer', token: TOKENS.viewer }])),
     );
     try {
-      expect(JSON.stringify(await once())).toContain('UNAUTHENTICATED');
+      const { result, lines } = await audited(once);
+      expect(JSON.stringify(result)).toContain('UNAUTHENTICATED');
+      expect(lines).toEqual([refusal('auth.invalid', 'websocket')]);
     } finally {
       held();
       tokens.replace(tokenEntries());

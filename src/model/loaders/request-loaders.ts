@@ -94,7 +94,7 @@ export function createLoaders(engines: EngineRegistry, principal: Principal): Lo
     ),
     volumeSizes: new DataLoader((keys) => loadVolumeSizes(engines, keys)),
     engineVersion: new DataLoader((names) => loadEngineVersions(engines, names)),
-    engineInfo: new DataLoader((names) => loadEngineInfos(engines, names)),
+    engineInfo: new DataLoader((names) => loadEngineInfos(engines, names, principal)),
   };
 }
 

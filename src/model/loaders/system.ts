@@ -1,6 +1,10 @@
+import type { Principal } from '../../auth/principal.ts';
+import { listContainers } from '../../engine/containers.ts';
+import { listImages } from '../../engine/images.ts';
 import type { EngineRegistry } from '../../engine/registry.ts';
 import { engineInfo, engineVersion } from '../../engine/system.ts';
 import type { SystemInfo, SystemVersion } from '../../engine/types.ts';
+import { isTenant, visibleItems } from '../tenancy.ts';
 
 async function perEngine<T>(
   engines: EngineRegistry,
@@ -24,6 +28,33 @@ export function loadEngineVersions(engines: EngineRegistry, names: readonly stri
   return perEngine<SystemVersion>(engines, names, engineVersion);
 }
 
-export function loadEngineInfos(engines: EngineRegistry, names: readonly string[]) {
-  return perEngine<SystemInfo>(engines, names, engineInfo);
+/**
+ * `docker info`. Its counts are the engine's, other tenants' objects included: a tenant gets
+ * counts of what it sees (two list calls more).
+ */
+export function loadEngineInfos(
+  engines: EngineRegistry,
+  names: readonly string[],
+  principal: Principal,
+) {
+  return perEngine<SystemInfo>(engines, names, async (api) => {
+    if (!isTenant(principal)) return engineInfo(api);
+    const [info, containers, images] = await Promise.all([
+      engineInfo(api),
+      listContainers(api, { all: true }),
+      listImages(api, { all: true }),
+    ]);
+    const visible = visibleItems(principal, containers, (container) => container.Labels);
+    const inState = (state: string) => visible.filter((c) => c.State === state).length;
+    const running = inState('running') + inState('restarting');
+    const paused = inState('paused');
+    return {
+      ...info,
+      Containers: visible.length,
+      ContainersRunning: running,
+      ContainersPaused: paused,
+      ContainersStopped: visible.length - running - paused,
+      Images: visibleItems(principal, images, (image) => image.Labels).length,
+    };
+  });
 }

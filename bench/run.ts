@@ -1,0 +1,299 @@
+/**
+ * `npm run bench`: Wharf (state cache on and off) beside the raw Engine API, dockerode and docker-py,
+ * in one run, interleaved, against the local engine. Prints a table of medians with their ratio to
+ * each baseline, writes bench/results/latest.json, and removes everything it created.
+ *
+ *   --containers N   fixture containers (default 100)
+ *   --growth a,b,c   container counts for the growth scenario (default 10,100,1000)
+ *   --smoke          tiny sizes and few rounds: proves the bench runs (CI), measures nothing
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createFixtures, docker, rawEngine } from './fixtures.ts';
+import {
+  type Contender,
+  concurrent,
+  interleaved,
+  median,
+  printTable,
+  type Row,
+} from './measure.ts';
+import {
+  dockerode,
+  dockerPy,
+  INSPECT_SCREEN,
+  LIST_SCREEN,
+  rawList,
+  rawListInspect,
+  wharfScreen,
+} from './screens.ts';
+import { eventFanout, idleSubscriptions, liveRestarts } from './streams.ts';
+import { startWharf, type Wharf } from './wharf.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    containers: { type: 'string', default: '100' },
+    growth: { type: 'string', default: '10,100,1000' },
+    smoke: { type: 'boolean', default: false },
+  },
+});
+const smoke = args.smoke;
+const count = smoke ? 5 : Number(args.containers);
+const growth = smoke ? [3, 6] : args.growth.split(',').map(Number);
+const rounds = smoke ? 3 : 30;
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function compare(
+  scenario: string,
+  times: Map<string, number[]>,
+  baseline: string,
+  targets: Record<string, number> = {},
+) {
+  const base = median(times.get(baseline) ?? []);
+  for (const [contender, values] of times) {
+    const value = median(values);
+    const target = targets[contender];
+    rows.push({
+      scenario,
+      contender,
+      value,
+      unit: 'ms',
+      ...(contender !== baseline && { baseline, ratio: value / base }),
+      ...(target !== undefined && { target: `≤ ×${target}`, met: value / base <= target }),
+    });
+  }
+}
+
+async function screens(
+  cached: Wharf,
+  uncached: Wharf,
+  label: string,
+  raw: ReturnType<typeof rawEngine>,
+  n: number,
+) {
+  const py = await dockerPy(label);
+  if (typeof py === 'string') notes.push(py);
+  const list = await interleaved(
+    [
+      wharfScreen(cached, LIST_SCREEN, label, 'wharf (cache)'),
+      wharfScreen(uncached, LIST_SCREEN, label, 'wharf (no cache)'),
+      rawList(raw, label),
+      dockerode(label, false),
+    ],
+    rounds,
+  );
+  compare(`1 list screen, ${n}`, list, 'raw list', {
+    'wharf (cache)': 0.5,
+    'wharf (no cache)': 1.3,
+  });
+  const contenders: Contender[] = [
+    wharfScreen(cached, INSPECT_SCREEN, label, 'wharf (cache)'),
+    wharfScreen(uncached, INSPECT_SCREEN, label, 'wharf (no cache)'),
+    rawListInspect(raw, label),
+    dockerode(label, true),
+    ...(typeof py === 'string' ? [] : [py]),
+  ];
+  const inspect = await interleaved(contenders, Math.max(3, Math.round(rounds / 3)));
+  compare(`2 inspect screen, ${n}`, inspect, 'raw list+inspect', {
+    'wharf (cache)': 0.3,
+    'wharf (no cache)': 1.1,
+  });
+  if (typeof py !== 'string') {
+    const pyMedian = median(inspect.get(py.name) ?? []);
+    for (const name of ['wharf (cache)', 'wharf (no cache)']) {
+      const value = median(inspect.get(name) ?? []);
+      rows.push({
+        scenario: `2 inspect screen, ${n}`,
+        contender: name,
+        value,
+        unit: 'ms',
+        baseline: py.name,
+        ratio: value / pyMedian,
+        target: '≤ ×0.33',
+        met: value / pyMedian <= 1 / 3,
+      });
+    }
+    py.close();
+  }
+  return { list, inspect };
+}
+
+async function main() {
+  const raw = rawEngine();
+  const cached = await startWharf('wharf (cache)', { WHARF_CACHE: 'on' });
+  const uncached = await startWharf('wharf (no cache)', { WHARF_CACHE: 'off' });
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const fixtures = await createFixtures(raw, count, Math.min(10, count));
+    cleanups.push(fixtures.remove);
+    // The cached Wharf has seen every fixture once it lists them all.
+    await waitForCount(cached, fixtures.label, count);
+
+    await screens(cached, uncached, fixtures.label, raw, count);
+
+    // 3: growth — time per container at each size.
+    for (const n of growth) {
+      const more = await createFixtures(raw, n, 0);
+      cleanups.push(more.remove);
+      await waitForCount(cached, more.label, n);
+      const times = await interleaved(
+        [
+          wharfScreen(cached, LIST_SCREEN, more.label, 'wharf (cache)'),
+          wharfScreen(uncached, LIST_SCREEN, more.label, 'wharf (no cache)'),
+          rawList(raw, more.label),
+        ],
+        smoke ? 2 : 10,
+      );
+      for (const [name, values] of times) {
+        rows.push({
+          scenario: `3 growth, ${n}`,
+          contender: name,
+          value: (median(values) * 1000) / n,
+          unit: 'µs/container',
+        });
+      }
+      await more.remove();
+      cleanups.pop();
+    }
+
+    // 4: 20 concurrent clients.
+    const duration = smoke ? 500 : 10_000;
+    for (const contender of [
+      wharfScreen(cached, LIST_SCREEN, fixtures.label, 'wharf (cache)'),
+      wharfScreen(uncached, LIST_SCREEN, fixtures.label, 'wharf (no cache)'),
+      rawList(raw, fixtures.label),
+    ]) {
+      const result = await concurrent(contender, 20, duration);
+      rows.push({
+        scenario: '4 20 clients',
+        contender: contender.name,
+        value: result.perSecond,
+        unit: 'req/s',
+      });
+      rows.push({
+        scenario: '4 20 clients p50',
+        contender: contender.name,
+        value: result.p50,
+        unit: 'ms',
+      });
+      rows.push({
+        scenario: '4 20 clients p99',
+        contender: contender.name,
+        value: result.p99,
+        unit: 'ms',
+      });
+    }
+
+    // 5: events to many subscribers.
+    const started = fixtures.ids.slice(0, Math.min(10, count));
+    for (const [sockets, perSocket] of smoke
+      ? [[2, 5]]
+      : [
+          [10, 100],
+          [1000, 1],
+        ]) {
+      for (const wharf of [cached, uncached]) {
+        const result = await eventFanout(wharf, raw, {
+          label: fixtures.label,
+          targets: started,
+          sockets: sockets as number,
+          perSocket: perSocket as number,
+          events: smoke ? 10 : 200,
+        });
+        const scenario = `5 events ${sockets}×${perSocket}`;
+        rows.push({ scenario, contender: wharf.name, value: result.p50, unit: 'ms p50' });
+        rows.push({
+          scenario,
+          contender: wharf.name,
+          value: result.p99,
+          unit: 'ms p99',
+          target: '< 50 ms',
+          met: result.p99 < 50 && result.delivered >= result.expected,
+        });
+        if (result.delivered < result.expected) {
+          notes.push(
+            `${scenario} ${wharf.name}: ${result.delivered} of ${result.expected} deliveries in 60 s`,
+          );
+        }
+      }
+    }
+
+    // 7: memory of idle subscriptions.
+    for (const wharf of [cached, uncached]) {
+      const memory = await idleSubscriptions(wharf, smoke ? 20 : 1000);
+      rows.push({
+        scenario: '7 memory idle',
+        contender: wharf.name,
+        value: memory.idle / 2 ** 20,
+        unit: 'MiB',
+      });
+      rows.push({
+        scenario: '7 memory per idle subscription',
+        contender: wharf.name,
+        value: memory.perSubscription / 1024,
+        unit: 'KiB',
+        target: '< 10 KiB',
+        met: memory.perSubscription < 10 * 1024,
+      });
+      rows.push({
+        scenario: '7 memory after close',
+        contender: wharf.name,
+        value: memory.after / 2 ** 20,
+        unit: 'MiB',
+        target: '≤ idle +10 %',
+        met: memory.after <= memory.idle * 1.1,
+      });
+    }
+
+    // 8: a live list while one container restarts.
+    for (const wharf of [cached, uncached]) {
+      const live = await liveRestarts(wharf, raw, {
+        label: fixtures.label,
+        target: started[0] as string,
+        restarts: smoke ? 2 : 20,
+      });
+      rows.push({
+        scenario: '8 @live restart loop',
+        contender: wharf.name,
+        value: live.p50,
+        unit: 'ms p50',
+      });
+      rows.push({
+        scenario: '8 @live bytes/update',
+        contender: wharf.name,
+        value: live.bytesPerUpdate,
+        unit: 'B',
+      });
+    }
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    await Promise.all([cached.stop(), uncached.stop()]);
+    await raw.close();
+  }
+
+  printTable(rows);
+  for (const note of notes) console.log(`note: ${note}`);
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, engine ${await docker('version', '-f', '{{.Server.Version}}')}`;
+  console.log(`machine: ${machine}`);
+  writeFileSync(
+    new URL('./results/latest.json', import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, smoke, containers: count, rows, notes }, null, 2)}\n`,
+  );
+}
+
+async function waitForCount(wharf: Wharf, label: string, n: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { data } = await wharf.query<{ containers: { totalCount?: number; edges: unknown[] } }>(
+      'query($label: String!) { containers(all: true, first: 100, filter: { label: [$label] }) { edges { cursor } } }',
+      { label },
+    );
+    if (data.containers.edges.length >= Math.min(n, 100)) return;
+    if (Date.now() > deadline) throw new Error(`${wharf.name} never listed ${n} containers`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+await main();

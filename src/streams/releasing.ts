@@ -1,0 +1,26 @@
+/** The same items; `release` runs once when the iteration ends in any way. */
+export function releasing<T>(
+  source: AsyncIterable<T>,
+  release: () => void,
+): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const settle = <R>(promise: Promise<IteratorResult<R>>) =>
+    promise.then(
+      (result) => {
+        if (result.done) release();
+        return result;
+      },
+      (error: unknown) => {
+        release();
+        throw error;
+      },
+    );
+  const wrapped: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => wrapped,
+    next: () => settle(iterator.next()),
+    return: (value?: unknown) =>
+      settle(iterator.return?.(value) ?? Promise.resolve({ done: true, value: undefined })),
+    throw: (error?: unknown) => settle(iterator.throw?.(error) ?? Promise.reject(error)),
+  };
+  return wrapped;
+}

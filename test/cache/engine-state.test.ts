@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngineClient, type EngineClient } from '../../src/engine/client.ts';
+import { listContainers, startContainer } from '../../src/engine/containers.ts';
+import { parseDockerHost } from '../../src/engine/docker-host.ts';
+import type { EngineCall } from '../../src/engine/transport.ts';
+import { docker, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { stateDifferences } from '../helpers/state-diff.ts';
+
+const scope = testScope('engine-state');
+const tagPrefix = `wharf-cache-${scope.run}`;
+const calls: EngineCall[] = [];
+
+function client(cache: boolean): EngineClient {
+  return createEngineClient({
+    name: 'local',
+    endpoint: parseDockerHost(process.env),
+    timeoutMs: 30_000,
+    maxConnections: 8,
+    cache,
+    onCall: cache ? (call) => calls.push(call) : undefined,
+  });
+}
+
+const raw = client(false);
+const cached = client(true);
+const state = () => cached.state as NonNullable<EngineClient['state']>;
+
+async function differences() {
+  await state().caughtUp();
+  return stateDifferences(raw.api, cached.api, { label: scope.label, tagPrefix });
+}
+
+beforeAll(async () => {
+  // Objects that exist before the cache starts: the first sync must pick them up.
+  await scope.shell('before', 'sleep 300');
+  await docker('network', 'create', '--label', scope.label, `${tagPrefix}-net0`);
+  await state().start();
+  expect(state().status).toBe('ready');
+});
+
+afterAll(async () => {
+  await scope.cleanup();
+  await docker('rmi', '-f', `${tagPrefix}:a`, `${tagPrefix}:b`).catch(() => {});
+  await Promise.all([raw.close(), cached.close()]);
+});
+
+describe('the event-fed state cache', () => {
+  it('holds what the engine holds after its first sync, field by field', async () => {
+    expect(await differences()).toEqual([]);
+  });
+
+  it('follows changes made outside Wharf (docker CLI), each re-read from its events', async () => {
+    const name = scope.name('ext');
+    await docker('create', '--label', scope.label, '--name', name, FIXTURE_IMAGE, 'sleep', '300');
+    await docker('start', name);
+    await docker('network', 'create', '--label', scope.label, `${tagPrefix}-net1`);
+    await docker('network', 'connect', `${tagPrefix}-net1`, name);
+    await docker('pause', name);
+    await docker('rename', name, `${name}-renamed`);
+    await docker('volume', 'create', '--label', scope.label, `${tagPrefix}-vol`);
+    await docker('tag', FIXTURE_IMAGE, `${tagPrefix}:a`);
+    await docker('tag', FIXTURE_IMAGE, `${tagPrefix}:b`);
+    expect(await differences()).toEqual([]);
+
+    await docker('unpause', `${name}-renamed`);
+    await docker('network', 'disconnect', `${tagPrefix}-net1`, `${name}-renamed`);
+    await docker('rm', '-f', `${name}-renamed`);
+    await docker('rmi', `${tagPrefix}:b`);
+    await docker('volume', 'rm', `${tagPrefix}-vol`);
+    expect(await differences()).toEqual([]);
+  });
+
+  /** Engine calls `run` makes: all calls, less the cache's own re-reads (other files' events). */
+  async function engineCallsOf(run: () => Promise<unknown>): Promise<number> {
+    await state().caughtUp();
+    calls.length = 0;
+    const reads = state().engineReads;
+    await run();
+    await state().settled();
+    return calls.length - (state().engineReads - reads);
+  }
+
+  it('answers lists and inspects without an engine call once ready', async () => {
+    const made = await engineCallsOf(async () => {
+      const list = await listContainers(cached.api, {
+        all: true,
+        filters: { label: [scope.label] },
+      });
+      expect(list.length).toBeGreaterThan(0);
+      await cached.api.json('GET', `/containers/${list[0]?.Id}/json`);
+      await cached.api.json('GET', '/images/json');
+      await cached.api.json('GET', '/networks');
+      await cached.api.json('GET', '/volumes');
+    });
+    expect(made).toBe(0);
+  });
+
+  it('sees a write made through it before the write answers (read-your-writes)', async () => {
+    const name = scope.name('ryw');
+    await docker('create', '--label', scope.label, '--name', name, FIXTURE_IMAGE, 'sleep', '300');
+    await state().caughtUp();
+    await startContainer(cached.api, name);
+    const [summary] = await listContainers(cached.api, { all: true, filters: { name: [name] } });
+    expect(summary?.State).toBe('running');
+    expect(summary?.Status).toMatch(/^Up /);
+  });
+
+  it('goes to the engine for what it does not reproduce (sizes, other filters)', async () => {
+    const made = await engineCallsOf(async () => {
+      await listContainers(cached.api, {
+        all: true,
+        size: true,
+        filters: { label: [scope.label] },
+      });
+      await listContainers(cached.api, { all: true, filters: { ancestor: [FIXTURE_IMAGE] } });
+    });
+    expect(made).toBe(2);
+  });
+});
