@@ -439,22 +439,23 @@ describe('engine calls', () => {
   type List = { images: Edges<{ dockerId: string }> };
   const scoped = () => ({ label: [scope.label] });
 
-  it('list fields cost exactly one image list call', async () => {
+  it('list fields cost exactly one image list call (none with the cache)', async () => {
     for (const filter of [undefined, scoped()]) {
       const { calls } = await gateway.countCalls(() => gateway.data<List>(LIST_ONLY, { filter }));
-      expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
-        expect.stringMatching(/^GET \/v1\.\d+\/images\/json(\?|$)/),
-      ]);
+      expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(
+        gateway.cache ? [] : [expect.stringMatching(/^GET \/v1\.\d+\/images\/json(\?|$)/)],
+      );
     }
   });
 
-  it('architecture costs one inspect per listed image', async () => {
+  it('architecture costs one inspect per listed image (none with the cache)', async () => {
     // Scoped: an unscoped list could hold an image another test file removes before its inspect.
     const { result, calls } = await gateway.countCalls(() =>
       gateway.data<List>(WITH_ARCH, { filter: scoped() }),
     );
     const ids = result.images.edges.map((e) => e.node.dockerId);
     expect(new Set(ids)).toEqual(new Set([ownId, danglingId]));
+    if (gateway.cache) return expect(calls).toEqual([]);
     expect(calls).toHaveLength(1 + ids.length);
     expect(calls[0]?.path).toMatch(/^\/v1\.\d+\/images\/json(\?|$)/);
     const inspected = calls
@@ -464,12 +465,16 @@ describe('engine calls', () => {
     expect(inspected).toEqual([...ids].sort());
   });
 
-  it('containers of every listed image cost exactly two calls in all', async () => {
+  it('containers of every listed image cost exactly two calls in all (none with the cache)', async () => {
     for (const filter of [undefined, scoped()]) {
       const { result, calls } = await gateway.countCalls(() =>
         gateway.data<List>(WITH_CONTAINERS, { filter }),
       );
       expect(result.images.edges.length).toBeGreaterThan(filter ? 1 : 2);
+      if (gateway.cache) {
+        expect(calls).toEqual([]);
+        continue;
+      }
       expect(calls).toHaveLength(2);
       expect(calls.map((c) => c.path)).toEqual([
         expect.stringMatching(/^\/v1\.\d+\/images\/json(\?|$)/),

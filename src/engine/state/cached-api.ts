@@ -79,6 +79,8 @@ export function cachedApi(api: EngineApi, state: EngineState): EngineApi {
     version: () => api.version(),
     async json<T>(method: HttpMethod, path: string, options: RequestOptions = {}) {
       if (method === 'GET') {
+        // A read never answers from before an event Wharf has received: it waits for the re-read.
+        if (state.status === 'ready' && state.busy) await state.current();
         if (state.status === 'ready') {
           const answer = answerFromState(state, path, options.query);
           if (answer !== MISS) return answer as T;

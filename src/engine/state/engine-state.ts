@@ -52,6 +52,8 @@ export interface EngineStateOptions {
   events: EventHub;
   /** Inspects in flight at once while (re)syncing. */
   concurrency?: number;
+  /** How often the lists are compared with what is held (changes the engine emits no event for). */
+  reconcileMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -72,8 +74,14 @@ const INERT_CONTAINER_ACTIONS = new Set([
   'archive-path',
   'extract-to-dir',
   'copy',
-  'commit',
 ]);
+
+/**
+ * Some changes come with no event: connecting a network to a container that is not running, a
+ * removal that failed half way. The lists (four calls) are compared with what is held this often.
+ */
+const RECONCILE_MS = 10_000;
+const STOPPED_PER_ROUND = 32;
 
 /** After a failed re-read, when to try a resync again (an event or gap may come sooner). */
 const RETRY_MS = 1_000;
@@ -98,6 +106,9 @@ export class EngineState {
   private readonly api: EngineApi;
   private readonly events: EventHub;
   private readonly concurrency: number;
+  private readonly reconcileMs: number;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconcileTurn = 0;
   private readonly onError: (error: unknown) => void;
   private readonly listeners = new Set<(change: StateChange) => void>();
 
@@ -113,6 +124,8 @@ export class EngineState {
     container: new Set<string>(),
     network: new Set<string>(),
     volume: new Set<string>(),
+    /** Images to inspect again even if the list shows them unchanged (a tag added and removed). */
+    image: new Set<string>(),
   };
   private imagesDirty = false;
   private resyncWanted = false;
@@ -133,6 +146,7 @@ export class EngineState {
     this.api = options.api;
     this.events = options.events;
     this.concurrency = options.concurrency ?? 16;
+    this.reconcileMs = options.reconcileMs ?? RECONCILE_MS;
     this.onError = options.onError ?? (() => {});
   }
 
@@ -148,6 +162,9 @@ export class EngineState {
       this.statusValue = 'syncing';
       await this.events.whenConnected();
       await this.schedule();
+      this.reconcileTimer = setInterval(() => {
+        this.reconcile().catch((error: unknown) => this.onError(error));
+      }, this.reconcileMs).unref();
     })();
     return this.started;
   }
@@ -156,6 +173,7 @@ export class EngineState {
     this.unobserve?.();
     this.unobserve = undefined;
     this.started = undefined;
+    clearInterval(this.reconcileTimer);
     this.statusValue = 'stopped';
   }
 
@@ -167,7 +185,7 @@ export class EngineState {
   /** Re-reads one object now (a write's read-your-writes); resolves once the cache holds it. */
   refresh(kind: StateKind, id: string): Promise<void> {
     if (kind === 'image') this.imagesDirty = true;
-    else this.dirty[kind].add(id);
+    if (id) this.dirty[kind].add(id);
     return this.schedule();
   }
 
@@ -182,7 +200,20 @@ export class EngineState {
     return this.schedule();
   }
 
-  /** Resolves once everything marked so far is re-read (tests and the bench use it to quiesce). */
+  /** Whether events or writes are waiting to be re-read. */
+  get busy(): boolean {
+    return this.flushing !== undefined;
+  }
+
+  /**
+   * Resolves once what was marked until now is re-read: the flush that will take the marks, or
+   * the one that took them. Unlike `settled`, a stream of later events cannot hold it up.
+   */
+  async current(): Promise<void> {
+    await (this.nextFlush?.promise ?? this.flushing);
+  }
+
+  /** Resolves once everything marked so far is re-read. */
   async settled(): Promise<void> {
     while (this.flushing) await this.flushing;
   }
@@ -215,6 +246,51 @@ export class EngineState {
     await this.settled();
   }
 
+  /**
+   * Compares the engine's lists with what is held and re-reads whatever differs: what no event
+   * announced. Costs four list calls and the inspects of what differs. Connecting a network to a
+   * container that is not running changes neither an event nor always the list, only inspect: so
+   * each round also re-reads a few stopped containers in turn (`full`: all of them).
+   */
+  async reconcile(options: { full?: boolean } = {}): Promise<void> {
+    if (this.statusValue !== 'ready') return;
+    const [containers, networks, volumes] = await Promise.all([
+      this.read(() => listContainers(this.api, { all: true })),
+      this.read(() => listNetworks(this.api)),
+      this.read(() => listVolumes(this.api)),
+    ]);
+    const listed = new Set(containers.map((summary) => summary.Id));
+    for (const summary of containers) {
+      const held = this.containers.get(summary.Id)?.summary;
+      if (!held || !sameValue({ ...held, Status: '' }, { ...summary, Status: '' })) {
+        this.dirty.container.add(summary.Id);
+      }
+    }
+    for (const id of this.containers.keys()) if (!listed.has(id)) this.dirty.container.add(id);
+    const stopped = containers.filter((summary) => summary.State !== 'running').map((s) => s.Id);
+    const turn = options.full ? stopped.length : Math.min(STOPPED_PER_ROUND, stopped.length);
+    for (let i = 0; i < turn; i++) {
+      this.dirty.container.add(stopped[(this.reconcileTurn + i) % stopped.length] as string);
+    }
+    this.reconcileTurn += turn;
+    const networkIds = new Set(networks.map((network) => network.Id));
+    for (const network of networks) {
+      const held = this.networks.get(network.Id);
+      if (!held || !sameValue({ ...held, Containers: {} }, network))
+        this.dirty.network.add(network.Id);
+    }
+    for (const id of this.networks.keys()) if (!networkIds.has(id)) this.dirty.network.add(id);
+    const volumeNames = new Set(volumes.map((volume) => volume.Name));
+    for (const volume of volumes) {
+      const held = this.volumes.get(volume.Name);
+      if (!held || !sameValue(held, volume)) this.dirty.volume.add(volume.Name);
+    }
+    for (const name of this.volumes.keys()) if (!volumeNames.has(name)) this.dirty.volume.add(name);
+    this.imagesDirty = true;
+    if (options.full) for (const id of this.images.keys()) this.dirty.image.add(id);
+    await this.schedule();
+  }
+
   private onEvent(item: EventItem): void {
     if (item.kind === 'event' && item.event.timeNano > this.seenNanos) {
       this.seenNanos = item.event.timeNano;
@@ -236,10 +312,14 @@ export class EngineState {
     const attributes = event.Actor.Attributes ?? {};
     switch (event.Type) {
       case 'container':
-        if (!INERT_CONTAINER_ACTIONS.has(action)) this.dirty.container.add(event.Actor.ID);
+        // A commit makes an image with no image event of its own.
+        if (action === 'commit') this.imagesDirty = true;
+        else if (!INERT_CONTAINER_ACTIONS.has(action)) this.dirty.container.add(event.Actor.ID);
         break;
       case 'image':
         this.imagesDirty = true;
+        // Tag, untag and delete name the image by id; a pull names the reference.
+        if (event.Actor.ID.startsWith('sha256:')) this.dirty.image.add(event.Actor.ID);
         break;
       case 'network':
         this.dirty.network.add(event.Actor.ID);
@@ -336,15 +416,14 @@ export class EngineState {
     const networks = [...this.dirty.network].filter(Boolean);
     const volumes = [...this.dirty.volume].filter(Boolean);
     const images = this.imagesDirty;
-    this.dirty.container.clear();
-    this.dirty.network.clear();
-    this.dirty.volume.clear();
+    const inspectImages = new Set(this.dirty.image);
+    for (const set of Object.values(this.dirty)) set.clear();
     this.imagesDirty = false;
     await Promise.all([
       containers.length > 0 && this.rereadContainers(containers),
       images &&
         this.read(() => listImages(this.api, { all: true })).then((list) =>
-          this.applyImages(list, false),
+          this.applyImages(list, false, inspectImages),
         ),
       networks.length > 0 && this.applyNetworks(networks, false),
       volumes.length > 0 &&
@@ -443,12 +522,17 @@ export class EngineState {
     }
   }
 
-  private async applyImages(list: readonly ImageSummary[], full: boolean): Promise<void> {
+  private async applyImages(
+    list: readonly ImageSummary[],
+    full: boolean,
+    inspect: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     const listed = new Map(list.map((summary) => [summary.Id, summary]));
-    // An image's inspect changes only with its tags, digests or labels, which the list shows too.
+    // What the list shows changed, or what an event named (its tag time changed with no trace in
+    // the list): inspected again.
     const changed = list.filter((summary) => {
       const held = this.images.get(summary.Id);
-      return full || !held || JSON.stringify(held.summary) !== JSON.stringify(summary);
+      return full || !held || inspect.has(summary.Id) || !sameValue(held.summary, summary);
     });
     const inspected = await mapLimit(changed, this.concurrency, (summary) =>
       this.inspectOrNull(() => inspectImage(this.api, summary.Id)),

@@ -181,11 +181,16 @@ export function findContainer(state: EngineState, ref: string): CachedContainer 
 
 const UNTAGGED = '<none>:<none>';
 
+const imageFilters = {
+  label: labelMatch<CachedImage>((image) => image.summary.Labels),
+};
+
 function imageList(state: EngineState, query: Query): ImageSummary[] | typeof MISS {
-  const filters = parseFilters(query);
-  if (!filters || Object.values(filters).some((values) => values.length > 0)) return MISS;
-  const images = [...state.images.values()];
-  const parents = new Set(images.map((image) => image.summary.ParentId).filter(Boolean));
+  const match = matcher(parseFilters(query), imageFilters);
+  if (!match) return MISS;
+  const all = [...state.images.values()];
+  const parents = new Set(all.map((image) => image.summary.ParentId).filter(Boolean));
+  const images = all.filter(match);
   // Without `all`, the engine leaves out untagged images that other images are built on.
   return images
     .filter((image) => query?.all || !(isUntagged(image.summary) && parents.has(image.summary.Id)))
