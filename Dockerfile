@@ -4,6 +4,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src
+# graphql-js drops its development-only checks (instanceof on every value) in production.
+ENV NODE_ENV=production
 USER node
 # No WHARF_LISTEN here: the default, 127.0.0.1:4000, is the container's own loopback, so the image
 # alone serves nobody outside it. Publishing it is a decision made where it runs: set

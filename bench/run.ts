@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Wharf (state cache on and off) beside the raw Engine API, dockerode and docker-py,
  * in one run, interleaved, against the local engine. Prints a table of medians with their ratio to
- * each baseline, writes bench/results/latest.json, and removes everything it created.
+ * each baseline, writes bench/results/latest.json (a smoke pass: smoke.json), and removes
+ * everything it created.
  *
  *   --containers N   fixture containers (default 100)
  *   --growth a,b,c   container counts for the growth scenario (default 10,100,1000)
@@ -277,8 +278,9 @@ async function main() {
   for (const note of notes) console.log(`note: ${note}`);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, engine ${await docker('version', '-f', '{{.Server.Version}}')}`;
   console.log(`machine: ${machine}`);
+  // A smoke pass proves the bench runs; it must not replace the figures of a real one.
   writeFileSync(
-    new URL('./results/latest.json', import.meta.url),
+    new URL(smoke ? './results/smoke.json' : './results/latest.json', import.meta.url),
     `${JSON.stringify({ date: new Date().toISOString(), machine, smoke, containers: count, rows, notes }, null, 2)}\n`,
   );
 }

@@ -34,8 +34,10 @@ import { useStaticLimits } from './limits/static-limits.ts';
 import { trackWsOperations } from './limits/ws-operations.ts';
 import { useLiveQueries } from './live-queries.ts';
 import type { Logger } from './log.ts';
+import { createLoaders } from './model/loaders/request-loaders.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from './model/policy/policy-config.ts';
 import { quietWebSocket } from './streams/quiet-websocket.ts';
+import { useSharedSubscriptions } from './streams/shared-subscriptions.ts';
 import {
   DEFAULT_STREAM_LIMITS,
   MAX_MESSAGE_BYTES,
@@ -69,6 +71,8 @@ export interface Gateway {
   httpServer: Server;
   start(host: string, port: number): Promise<AddressInfo>;
   stop(): Promise<void>;
+  /** Subscriptions and live queries running now (members of a shared one each count). */
+  activeSubscriptions(): number;
 }
 
 /** How long `stop()` lets requests in flight finish before it closes their connections. */
@@ -103,6 +107,7 @@ export function createGateway({
       url: ctx.extra.request.url,
       authorization: ctx.connectionParams?.authorization,
     });
+  const caps = useSubscriptionCaps(streams);
   const yoga = createYoga<{ req: IncomingMessage; principal?: Principal }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -132,8 +137,16 @@ export function createGateway({
       // Before the limits: it sees their refusals.
       useAccessLog(logger),
       ...useStaticLimits(limits, production),
+      // Inside the operation scope: members share one execution, each keeps its own caps.
+      useSharedSubscriptions((ctx, signal) => ({
+        ...ctx,
+        signal,
+        clientSignal: signal,
+        socket: undefined,
+        loaders: createLoaders(engines, ctx.principal),
+      })),
       useOperationScope(limits, production),
-      useSubscriptionCaps(streams),
+      caps,
       // After the scope: each run of a live query gets its own budget and loaders.
       ...useLiveQueries(engines, schema),
       useReadinessCheck({
@@ -244,6 +257,7 @@ export function createGateway({
         });
       });
     },
+    activeSubscriptions: () => caps.active(),
     async stop() {
       await wsDisposable.dispose();
       await closeHttp(options.stopGraceMs ?? STOP_GRACE_MS);

@@ -209,8 +209,14 @@ function perEvent<T>(
  * reads it from async context), and its signal stops both them and the executor.
  */
 export function useOperationScope(limits: QueryLimits, production: boolean): Plugin {
+  // A result shared by several subscribers (src/streams/shared-subscriptions.ts) is measured once.
+  const sizes = new WeakMap<ExecutionResult, number>();
   const measure = (result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
-    const size = Buffer.byteLength(JSON.stringify(result));
+    let size = sizes.get(result);
+    if (size === undefined) {
+      size = Buffer.byteLength(JSON.stringify(result));
+      sizes.set(result, size);
+    }
     if (size > limits.maxResponseBytes)
       setResult(asResult(tooLarge(limits.maxResponseBytes, production)));
   };

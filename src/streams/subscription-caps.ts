@@ -13,7 +13,7 @@ import { releasing } from './releasing.ts';
 export function useSubscriptionCaps(limits: {
   maxSubscriptionsPerSocket: number;
   maxSubscriptionsPerClient: number;
-}): Plugin<TransportContext> {
+}): Plugin<TransportContext> & { active(): number } {
   const bySocket = new WeakMap<object, number>();
   const byClient = new Map<string, number>();
 
@@ -42,6 +42,8 @@ export function useSubscriptionCaps(limits: {
   }
 
   return {
+    /** Subscriptions and live queries running now, every client together. */
+    active: () => [...byClient.values()].reduce((sum, count) => sum + count, 0),
     onSubscribe({ args, setResultAndStopExecution }) {
       const taken = take(args.contextValue.socket, clientAddress(args.contextValue));
       if (taken instanceof TooManyStreamsError) {

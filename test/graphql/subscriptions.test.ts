@@ -183,8 +183,12 @@ describe('events', () => {
   it('shares one engine connection between subscribers and closes it after the last', async () => {
     const before = gateway.calls.filter((c) => /^\/v1\.\d+\/events/.test(c.path)).length;
     const volume = scope.name('vol');
+    // Different filters, so they do not share one subscription (shared-subscriptions.test.ts)
+    // and each is a subscriber of the hub.
     const a = gateway.subscribe<EventPayload>(EVENTS, { filter: { volume: [volume] } });
-    const b = gateway.subscribe<EventPayload>(EVENTS, { filter: { volume: [volume] } });
+    const b = gateway.subscribe<EventPayload>(EVENTS, {
+      filter: { volume: [volume, `${volume}-other`] },
+    });
     const na = a.next();
     const nb = b.next();
     await eventually('both subscribers', async () =>

@@ -12,6 +12,8 @@ function prng(seed: number) {
   };
 }
 
+const MAX_NETWORKS = 3;
+
 export interface ChurnOptions {
   /** The docker CLI against the engine under test. */
   docker: (...args: string[]) => Promise<string>;
@@ -94,6 +96,9 @@ export async function churn(options: ChurnOptions): Promise<{ failed: number }> 
     },
     () => take(tags, (tag) => ['rmi', tag]),
     () => {
+      // The engine's default address pools hold about 30 bridge networks, shared with every
+      // other test running meanwhile.
+      if (networks.length >= MAX_NETWORKS) return undefined;
       const name = fresh('n');
       networks.push(name);
       return ['network', 'create', ...labelled, name];

@@ -186,6 +186,8 @@ export async function startGateway(options: GatewayOptions = {}) {
     url,
     /** Whether the state cache answers this gateway's reads. */
     cache,
+    /** Subscriptions running now; subscribers of one shared subscription each count. */
+    subscriptions: () => gateway.activeSubscriptions(),
     calls,
     audits,
     engine,
