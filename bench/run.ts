@@ -6,6 +6,9 @@
  *
  *   --containers N   fixture containers (default 100)
  *   --growth a,b,c   container counts for the growth scenario (default 10,100,1000)
+ *   --scenarios 1,5  only these scenarios (default all: 1-2 screens, 3 growth, 4 concurrency,
+ *                    5 events, 7 memory, 8 @live)
+ *   --profile DIR    run the Wharf processes with --cpu-prof into DIR
  *   --smoke          tiny sizes and few rounds: proves the bench runs (CI), measures nothing
  */
 import { writeFileSync } from 'node:fs';
@@ -37,8 +40,11 @@ const { values: args } = parseArgs({
     containers: { type: 'string', default: '100' },
     growth: { type: 'string', default: '10,100,1000' },
     smoke: { type: 'boolean', default: false },
+    scenarios: { type: 'string', default: '1,2,3,4,5,7,8' },
+    profile: { type: 'string' },
   },
 });
+const only = new Set(args.scenarios.split(','));
 const smoke = args.smoke;
 const count = smoke ? 5 : Number(args.containers);
 const growth = smoke ? [3, 6] : args.growth.split(',').map(Number);
@@ -123,8 +129,8 @@ async function screens(
 
 async function main() {
   const raw = rawEngine();
-  const cached = await startWharf('wharf (cache)', { WHARF_CACHE: 'on' });
-  const uncached = await startWharf('wharf (no cache)', { WHARF_CACHE: 'off' });
+  const cached = await startWharf('wharf (cache)', { WHARF_CACHE: 'on' }, args.profile);
+  const uncached = await startWharf('wharf (no cache)', { WHARF_CACHE: 'off' }, args.profile);
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const fixtures = await createFixtures(raw, count, Math.min(10, count));
@@ -132,10 +138,10 @@ async function main() {
     // The cached Wharf has seen every fixture once it lists them all.
     await waitForCount(cached, fixtures.label, count);
 
-    await screens(cached, uncached, fixtures.label, raw, count);
+    if (only.has('1') || only.has('2')) await screens(cached, uncached, fixtures.label, raw, count);
 
     // 3: growth — time per container at each size.
-    for (const n of growth) {
+    for (const n of only.has('3') ? growth : []) {
       const more = await createFixtures(raw, n, 0);
       cleanups.push(more.remove);
       await waitForCount(cached, more.label, n);
@@ -161,11 +167,13 @@ async function main() {
 
     // 4: 20 concurrent clients.
     const duration = smoke ? 500 : 10_000;
-    for (const contender of [
-      wharfScreen(cached, LIST_SCREEN, fixtures.label, 'wharf (cache)'),
-      wharfScreen(uncached, LIST_SCREEN, fixtures.label, 'wharf (no cache)'),
-      rawList(raw, fixtures.label),
-    ]) {
+    for (const contender of !only.has('4')
+      ? []
+      : [
+          wharfScreen(cached, LIST_SCREEN, fixtures.label, 'wharf (cache)'),
+          wharfScreen(uncached, LIST_SCREEN, fixtures.label, 'wharf (no cache)'),
+          rawList(raw, fixtures.label),
+        ]) {
       const result = await concurrent(contender, 20, duration);
       rows.push({
         scenario: '4 20 clients',
@@ -222,7 +230,7 @@ async function main() {
     }
 
     // 7: memory of idle subscriptions.
-    for (const wharf of [cached, uncached]) {
+    for (const wharf of only.has('7') ? [cached, uncached] : []) {
       const memory = await idleSubscriptions(wharf, smoke ? 20 : 1000);
       rows.push({
         scenario: '7 memory idle',
@@ -249,7 +257,7 @@ async function main() {
     }
 
     // 8: a live list while one container restarts.
-    for (const wharf of [cached, uncached]) {
+    for (const wharf of only.has('8') ? [cached, uncached] : []) {
       const live = await liveRestarts(wharf, raw, {
         label: fixtures.label,
         target: started[0] as string,

@@ -4,10 +4,16 @@ import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 
 /** One `wharf serve` child on a free loopback port, and a keep-alive HTTP client for it. */
-export async function startWharf(name: string, env: Record<string, string>) {
+export async function startWharf(
+  name: string,
+  env: Record<string, string>,
+  /** Runs it with --cpu-prof, the profile written into this directory when it stops. */
+  profileDir?: string,
+) {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['src/cli.ts', 'serve', '--listen', '127.0.0.1:0'],
+    [...profile, 'src/cli.ts', 'serve', '--listen', '127.0.0.1:0'],
     {
       env: {
         ...process.env,

@@ -36,7 +36,7 @@ import { useLiveQueries } from './live-queries.ts';
 import type { Logger } from './log.ts';
 import { createLoaders } from './model/loaders/request-loaders.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from './model/policy/policy-config.ts';
-import { quietWebSocket } from './streams/quiet-websocket.ts';
+import { serverWebSocket } from './streams/server-websocket.ts';
 import { useSharedSubscriptions } from './streams/shared-subscriptions.ts';
 import {
   DEFAULT_STREAM_LIMITS,
@@ -170,7 +170,7 @@ export function createGateway({
     path: yoga.graphqlEndpoint,
     verifyClient: guardUpgrade(guard),
     maxPayload: MAX_MESSAGE_BYTES,
-    WebSocket: quietWebSocket((error) =>
+    WebSocket: serverWebSocket((error) =>
       logger.debug('WebSocket closed for a protocol fault', {
         code: (error as { code?: string }).code,
       }),
