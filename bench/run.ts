@@ -35,12 +35,13 @@ import {
 import { eventFanout, idleSubscriptions, liveRestarts } from './streams.ts';
 import { startWharf, type Wharf } from './wharf.ts';
 
+const ALL_SCENARIOS = '1,2,3,4,5,7,8';
 const { values: args } = parseArgs({
   options: {
     containers: { type: 'string', default: '100' },
     growth: { type: 'string', default: '10,100,1000' },
     smoke: { type: 'boolean', default: false },
-    scenarios: { type: 'string', default: '1,2,3,4,5,7,8' },
+    scenarios: { type: 'string', default: ALL_SCENARIOS },
     profile: { type: 'string' },
   },
 });
@@ -288,9 +289,15 @@ async function main() {
   console.log(`machine: ${machine}`);
   // A smoke pass proves the bench runs; it must not replace the figures of a real one.
   writeFileSync(
-    new URL(smoke ? './results/smoke.json' : './results/latest.json', import.meta.url),
+    new URL(`./results/${resultsName()}`, import.meta.url),
     `${JSON.stringify({ date: new Date().toISOString(), machine, smoke, containers: count, rows, notes }, null, 2)}\n`,
   );
+}
+
+/** latest.json only for a whole real run; a smoke pass or some scenarios write beside it. */
+function resultsName(): string {
+  if (smoke) return 'smoke.json';
+  return args.scenarios === ALL_SCENARIOS ? 'latest.json' : `scenarios-${args.scenarios}.json`;
 }
 
 async function waitForCount(wharf: Wharf, label: string, n: number): Promise<void> {

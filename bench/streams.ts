@@ -83,11 +83,13 @@ export async function idleSubscriptions(wharf: Wharf, count: number) {
   };
   const idle = await settle();
   const clients = Array.from({ length: 10 }, () => wsClient(wharf));
+  // Each with a filter of its own: no two share one subscription, so each costs its own.
   const disposers = Array.from({ length: count }, (_, i) =>
     (clients[i % clients.length] as Client).subscribe(
       {
         query:
-          'subscription { events(filter: { container: ["wharf-bench-nobody"] }) { __typename } }',
+          'subscription($name: String!) { events(filter: { container: [$name] }) { __typename } }',
+        variables: { name: `wharf-bench-nobody-${i}` },
       },
       { next: () => {}, error: () => {}, complete: () => {} },
     ),
