@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngineClient, type EngineClient } from '../../src/engine/client.ts';
-import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import { churn } from '../helpers/churn.ts';
 import { docker, testScope } from '../helpers/docker.ts';
+import { rawAndCachedClients } from '../helpers/engine-clients.ts';
 import { stateDifferences } from '../helpers/state-diff.ts';
 
 /** Operations per run: CHURN_OPS, 2,000 by default (the issue's figure). */
@@ -11,17 +10,7 @@ const scope = testScope('churn');
 const prefix = `wharf-churn-${scope.run}`;
 const seed = Number(process.env.CHURN_SEED ?? Date.now() % 100_000);
 
-function client(cache: boolean): EngineClient {
-  return createEngineClient({
-    name: 'local',
-    endpoint: parseDockerHost(process.env),
-    timeoutMs: 30_000,
-    maxConnections: 8,
-    cache,
-  });
-}
-const raw = client(false);
-const cached = client(true);
+const { raw, cached, state: stateOf } = rawAndCachedClients();
 
 beforeAll(async () => {
   await cached.state?.start();
@@ -36,7 +25,7 @@ afterAll(async () => {
 
 describe('the state cache under churn', () => {
   it(`equals a fresh engine listing after ${OPS} random operations from the docker CLI (seed ${seed})`, async () => {
-    const state = cached.state as NonNullable<EngineClient['state']>;
+    const state = stateOf();
     const { failed } = await churn({
       docker,
       ops: OPS,

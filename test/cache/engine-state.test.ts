@@ -1,29 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngineClient, type EngineClient } from '../../src/engine/client.ts';
 import { listContainers, startContainer } from '../../src/engine/containers.ts';
-import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
 import { docker, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { rawAndCachedClients } from '../helpers/engine-clients.ts';
 import { stateDifferences } from '../helpers/state-diff.ts';
 
 const scope = testScope('engine-state');
 const tagPrefix = `wharf-cache-${scope.run}`;
 const calls: EngineCall[] = [];
 
-function client(cache: boolean): EngineClient {
-  return createEngineClient({
-    name: 'local',
-    endpoint: parseDockerHost(process.env),
-    timeoutMs: 30_000,
-    maxConnections: 8,
-    cache,
-    onCall: cache ? (call) => calls.push(call) : undefined,
-  });
-}
-
-const raw = client(false);
-const cached = client(true);
-const state = () => cached.state as NonNullable<EngineClient['state']>;
+const { raw, cached, state } = rawAndCachedClients({ onCachedCall: (call) => calls.push(call) });
 
 async function differences() {
   await state().caughtUp();

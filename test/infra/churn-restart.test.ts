@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngineClient, type EngineClient } from '../../src/engine/client.ts';
-import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import { churn } from '../helpers/churn.ts';
+import { rawAndCachedClients } from '../helpers/engine-clients.ts';
 import { type PrivateEngine, startPrivateEngine } from '../helpers/private-engine.ts';
 import { stateDifferences } from '../helpers/state-diff.ts';
 
@@ -12,30 +11,22 @@ const PREFIX = 'wharf-churn-restart';
 const seed = Number(process.env.CHURN_SEED ?? Date.now() % 100_000);
 
 let engine: PrivateEngine;
-let raw: EngineClient;
-let cached: EngineClient;
+let clients: ReturnType<typeof rawAndCachedClients>;
 
 beforeAll(async () => {
   engine = await startPrivateEngine('churn');
-  const options = {
-    name: 'local',
-    endpoint: parseDockerHost({ DOCKER_HOST: engine.dockerHost }),
-    timeoutMs: 5_000,
-    maxConnections: 8,
-  };
-  raw = createEngineClient({ ...options, cache: false });
-  cached = createEngineClient({ ...options, cache: true });
-  await cached.state?.start();
+  clients = rawAndCachedClients({ dockerHost: engine.dockerHost });
+  await clients.state().start();
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([raw?.close(), cached?.close()]);
+  await Promise.all([clients?.raw.close(), clients?.cached.close()]);
   await engine?.stop();
 }, 120_000);
 
 describe('the state cache across an engine SIGKILL', () => {
   it(`resyncs and equals a fresh listing after ${OPS} operations with dockerd killed half way (seed ${seed})`, async () => {
-    const state = cached.state as NonNullable<EngineClient['state']>;
+    const state = clients.state();
     const resyncs = state.resyncs;
     let restarted: Promise<void> | undefined;
     await churn({
@@ -65,7 +56,10 @@ describe('the state cache across an engine SIGKILL', () => {
     await state.reconcile({ full: true });
     expect(state.resyncs).toBeGreaterThan(resyncs);
     expect(
-      await stateDifferences(raw.api, cached.api, { label: LABEL, tagPrefix: PREFIX }),
+      await stateDifferences(clients.raw.api, clients.cached.api, {
+        label: LABEL,
+        tagPrefix: PREFIX,
+      }),
     ).toEqual([]);
   }, 900_000);
 });
