@@ -25,6 +25,7 @@ import {
 } from '../engine/containers.ts';
 import {
   EngineConflictError,
+  EngineError,
   EngineNotFoundError,
   OrphanedContainerError,
   WharfError,
@@ -224,7 +225,17 @@ export async function containerProcesses(
     return await topContainer(api, id);
   } catch (error) {
     if (error instanceof EngineConflictError) return null;
+    // Stopping while `top` ran, the engine answers 500 ("ttrpc: closed"): stopped means none.
+    if (error instanceof EngineError && !(await stillRunning(api, id))) return null;
     throw error;
+  }
+}
+
+async function stillRunning(api: EngineApi, id: string): Promise<boolean> {
+  try {
+    return (await inspectContainer(api, id)).State.Running;
+  } catch {
+    return false;
   }
 }
 
