@@ -11,6 +11,7 @@ import { type AuditSink, auditRefusal, logAuditSink } from './audit.ts';
 import { authenticate, useBearerToken } from './auth/authenticate.ts';
 import type { Principal } from './auth/principal.ts';
 import type { TokenStore } from './auth/tokens.ts';
+import { useCompiledQueries } from './compiled-queries.ts';
 import { type Context, createContext } from './context.ts';
 import { UnauthenticatedError } from './engine/errors.ts';
 import type { EngineRegistry } from './engine/registry.ts';
@@ -137,7 +138,11 @@ export function createGateway({
       // Before the limits: it sees their refusals.
       useAccessLog(logger),
       ...useStaticLimits(limits, production),
-      // Inside the operation scope: members share one execution, each keeps its own caps.
+      // Before the scope and the live queries, which wrap whatever executes.
+      useCompiledQueries(logger),
+      useOperationScope(limits, production),
+      // Outside the operation scope: members share one execution, budgeted per event once for all
+      // of them; each member keeps its own caps.
       useSharedSubscriptions((ctx, signal) => ({
         ...ctx,
         signal,
@@ -145,7 +150,6 @@ export function createGateway({
         socket: undefined,
         loaders: createLoaders(engines, ctx.principal),
       })),
-      useOperationScope(limits, production),
       caps,
       // After the scope: each run of a live query gets its own budget and loaders.
       ...useLiveQueries(engines, schema),

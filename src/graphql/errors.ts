@@ -22,7 +22,7 @@ function withCode(error: GraphQLError, message: string, code: string): GraphQLEr
  * "Unexpected error." with code INTERNAL_SERVER_ERROR.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const graphqlError = error instanceof GraphQLError ? error : undefined;
+  const graphqlError = error instanceof GraphQLError ? asGraphqlJsError(error) : undefined;
   const original = graphqlError?.originalError ?? error;
   if (graphqlError && original instanceof WharfError) return graphqlError;
   if (graphqlError && original instanceof PothosValidationError) {
@@ -34,4 +34,18 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
       : original;
   }
   return yogaMaskError(error, message, isDev);
+}
+
+/**
+ * Queries run compiled by graphql-jit (src/compiled-queries.ts), whose errors carry `locations`
+ * without the `nodes` they come from: graphql-ws would print them and yoga's HTTP answers would
+ * not. Rebuilt as graphql-js makes them, an error has one shape on every transport.
+ */
+function asGraphqlJsError(error: GraphQLError): GraphQLError {
+  if (error.nodes || !error.locations) return error;
+  return new GraphQLError(error.message, {
+    path: error.path ?? null,
+    originalError: error.originalError ?? null,
+    extensions: error.extensions,
+  });
 }

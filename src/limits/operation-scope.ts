@@ -10,6 +10,7 @@ import {
 } from '../engine/errors.ts';
 import type { EngineCall } from '../engine/transport.ts';
 import { isLiveOperation } from '../streams/live-operation.ts';
+import { releasing } from '../streams/releasing.ts';
 import { clientAddress, type TransportContext } from '../transport-context.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits.ts';
 
@@ -164,9 +165,14 @@ async function runScoped(
   executeArgs: ExecutionArgs,
 ) {
   try {
-    return await runInCallScope(scope, () =>
+    const result = await runInCallScope(scope, () =>
       executeFn({ ...executeArgs, signal: scope.signal } as ExecutionArgs),
     );
+    // graphql-js rejects with the reason; compiled queries (src/compiled-queries.ts) finish with
+    // the fields the abort cut off as errors. Either way the answer is the reason alone.
+    if (scope.signal.aborted && scope.signal.reason instanceof WharfError)
+      return asResult(scope.signal.reason);
+    return result;
   } catch (error) {
     // The executor rejects with the signal's reason when the scope is aborted.
     if (error === scope.signal.reason && error instanceof WharfError) return asResult(error);
@@ -209,16 +215,24 @@ function perEvent<T>(
  * reads it from async context), and its signal stops both them and the executor.
  */
 export function useOperationScope(limits: QueryLimits, production: boolean): Plugin {
-  // A result shared by several subscribers (src/streams/shared-subscriptions.ts) is measured once.
-  const sizes = new WeakMap<ExecutionResult, number>();
+  // A result shared by several subscribers (src/streams/shared-subscriptions.ts) is measured
+  // once: what each of them is sent instead is kept with it.
+  const measured = new WeakMap<ExecutionResult, ExecutionResult>();
   const measure = (result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
-    let size = sizes.get(result);
-    if (size === undefined) {
-      size = Buffer.byteLength(JSON.stringify(result));
-      sizes.set(result, size);
+    let sent = measured.get(result);
+    if (sent === undefined) {
+      const text = JSON.stringify(result);
+      if (Buffer.byteLength(text) > limits.maxResponseBytes)
+        sent = asResult(tooLarge(limits.maxResponseBytes, production));
+      // Yoga serializes a result with its `stringify` (HTTP and SSE): the text measured here,
+      // rather than a second JSON.stringify. Errors and extensions are still to be masked or
+      // trimmed after this, so yoga serializes those results afresh.
+      else if (!result.errors && !result.extensions)
+        sent = { ...result, stringify: () => text } as ExecutionResult;
+      else sent = result;
+      measured.set(result, sent);
     }
-    if (size > limits.maxResponseBytes)
-      setResult(asResult(tooLarge(limits.maxResponseBytes, production)));
+    if (sent !== result) setResult(sent);
   };
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -253,33 +267,36 @@ export function useOperationScope(limits: QueryLimits, production: boolean): Plu
     },
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const ctx = args.contextValue as TransportContext;
-      const options = scopeOptions(ctx);
-      ctx.signal = options.clientSignal;
-      // The subscription's source (the engine stream it follows) is charged to a scope that
-      // lasts as long as the subscription; each delivered event is resolved in a budgeted one.
-      const lifetime = new OperationScope({
-        ...options,
-        limits: { ...limits, maxEngineCalls: Number.POSITIVE_INFINITY },
-        production,
-        deadlineFrom: 'never',
-      });
-      const newScope = () =>
-        new OperationScope({ ...options, limits, production, deadlineFrom: 'first-call' });
+      ctx.signal = scopeOptions(ctx).clientSignal;
+      // Scopes come from the context the subscription runs in: a shared group's
+      // (src/streams/shared-subscriptions.ts) has its own, so no member's leaving ends it.
       setSubscribeFn(async (subscribeArgs: ExecutionArgs) => {
+        const options = scopeOptions(subscribeArgs.contextValue as TransportContext);
+        // The subscription's source (the engine stream it follows) is charged to a scope that
+        // lasts as long as the subscription; each delivered event is resolved in a budgeted one.
+        const lifetime = new OperationScope({
+          ...options,
+          limits: { ...limits, maxEngineCalls: Number.POSITIVE_INFINITY },
+          production,
+          deadlineFrom: 'never',
+        });
+        const newScope = () =>
+          new OperationScope({ ...options, limits, production, deadlineFrom: 'first-call' });
+        const dispose = () => lifetime.dispose();
         const result = await runInCallScope(lifetime, () => subscribeFn(subscribeArgs)).catch(
           (error: unknown) => {
-            lifetime.dispose();
+            dispose();
             throw error;
           },
         );
-        if (isAsyncIterable<ExecutionResult>(result)) return perEvent(result, newScope);
-        lifetime.dispose();
+        if (isAsyncIterable<ExecutionResult>(result))
+          return releasing(perEvent(result, newScope), dispose);
+        dispose();
         return result;
       });
       return {
         onSubscribeResult: () => ({
           onNext: ({ result, setResult }) => measure(result, setResult),
-          onEnd: () => lifetime.dispose(),
         }),
       };
     },
