@@ -18,6 +18,7 @@ const UNIT = [
   'test/streams/**/*.test.ts',
   'test/graphql/mask.test.ts',
   'test/graphql/prune-filter.test.ts',
+  'test/graphql/image-prefetch.test.ts',
   'test/schema.test.ts',
 ];
 

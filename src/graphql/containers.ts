@@ -21,6 +21,7 @@ import { labelFields } from './common.ts';
 import { containerFilters } from './filters.ts';
 import { Container, Image, Network, NetworkAttachment, Volume } from './nodes.ts';
 import { engineTime, unixTime } from './scalars.ts';
+import { selects } from './selection.ts';
 
 export const ContainerState = builder.enumType('ContainerState', {
   description: 'Every state the engine reports; none is folded into another.',
@@ -413,10 +414,15 @@ builder.queryFields((t) => ({
       }),
       filter: t.arg({ type: ContainerFilter }),
     },
-    resolve: async (_root, args, ctx) =>
+    resolve: async (_root, args, ctx, info) =>
       resolveArrayConnection(
         { args },
-        await containerList(ctx, { all: args.all, filters: containerFilters(args.filter) }),
+        await containerList(ctx, {
+          all: args.all,
+          filters: containerFilters(args.filter),
+          withImages:
+            selects(info, ['edges', 'node', 'image']) || selects(info, ['nodes', 'image']),
+        }),
       ),
   }),
   container: t.field({

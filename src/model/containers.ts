@@ -172,9 +172,16 @@ export function containerFromSummary(
 
 export async function containerList(
   ctx: Context,
-  args: EngineArg & { all: boolean; filters: EngineFilters | undefined },
+  args: EngineArg & {
+    all: boolean;
+    filters: EngineFilters | undefined;
+    /** Their images will be read: the image list is asked beside the container list, not after. */
+    withImages?: boolean;
+  },
 ): Promise<ContainerNode[]> {
   const engine = engineFor(ctx, args);
+  // Its failure reaches the image fields that load it later, as it would have without this.
+  if (args.withImages) ctx.loaders.imageLists.load(engine.name).catch(() => {});
   const list = await listContainers(engine.api, { all: args.all, filters: args.filters });
   return visibleItems(ctx.principal, list, (container) => container.Labels).map((summary) =>
     containerFromSummary(ctx, engine.name, summary),

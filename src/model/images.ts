@@ -32,7 +32,7 @@ export interface ImageNode {
 export function imageNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadImageSummaries(ctx.engines, keys).then(
+    loadImageSummaries(ctx.engines, keys, ctx.loaders.imageLists).then(
       visibleResults(ctx.principal, (image: ImageSummary) => image.Labels),
     ),
     (key, summary): ImageNode => ({ key, summary }),

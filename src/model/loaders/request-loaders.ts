@@ -8,6 +8,7 @@ import type {
   ContainerSummary,
   ImageHistoryItem,
   ImageInspect,
+  ImageSummary,
   NetworkResource,
   SystemInfo,
   SystemVersion,
@@ -21,7 +22,7 @@ import {
   loadContainersByNetwork,
   loadContainersByVolume,
 } from './containers.ts';
-import { loadImageDetails, loadImageHistories } from './images.ts';
+import { loadImageDetails, loadImageHistories, loadImageLists } from './images.ts';
 import type { EngineKey } from './keys.ts';
 import { loadNetworkDetails, loadNetworksByName } from './networks.ts';
 import { loadEngineInfos, loadEngineVersions } from './system.ts';
@@ -39,6 +40,8 @@ export interface Loaders {
   containersByNetwork: DataLoader<EngineKey, ContainerSummary[]>;
   containersByVolume: DataLoader<EngineKey, ContainerSummary[]>;
   imageDetails: DataLoader<EngineKey, ImageInspect | null>;
+  /** Each engine's image list by engine name: what the Image node loads from. */
+  imageLists: DataLoader<string, ImageSummary[]>;
   execDetails: DataLoader<EngineKey, ExecInspect | null>;
   imageHistory: DataLoader<EngineKey, ImageHistoryItem[] | null>;
   networkDetails: DataLoader<EngineKey, NetworkResource | null>;
@@ -84,6 +87,7 @@ export function createLoaders(engines: EngineRegistry, principal: Principal): Lo
       related(await loadContainersByVolume(engines, keys)),
     ),
     imageDetails: new DataLoader(async (keys) => images(await loadImageDetails(engines, keys))),
+    imageLists: new DataLoader((names) => loadImageLists(engines, names)),
     execDetails: new DataLoader((keys) => batchEachRef(engines, keys, inspectExec)),
     imageHistory: new DataLoader((keys) => loadImageHistories(engines, keys)),
     networkDetails: new DataLoader(async (keys) =>
