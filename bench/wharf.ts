@@ -71,3 +71,24 @@ export async function startWharf(
   };
 }
 export type Wharf = Awaited<ReturnType<typeof startWharf>>;
+
+/** The bare fan-out server of bench/raw-fanout.ts, in a process of its own as Wharf is. */
+export async function startRawFanout() {
+  const child = spawn(process.execPath, ['bench/raw-fanout.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) =>
+      resolve((JSON.parse(line) as { url: string }).url),
+    );
+    child.once('exit', (code) => reject(new Error(`raw fan-out exited with ${code}`)));
+  });
+  return {
+    name: 'raw ws fan-out',
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
