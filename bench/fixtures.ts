@@ -2,9 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client } from 'undici';
+import { mapLimit } from '../src/engine/state/collections.ts';
 
 const run = promisify(execFile);
 export const IMAGE = 'wharf-fixture:busybox';
+/** Creates and removes in flight at once: the engine serializes much of them, so more buys little. */
+const CONCURRENCY = 32;
 
 /** The engine API on the local socket, with undici: what any client's floor is. */
 export function rawEngine(socketPath = '/var/run/docker.sock') {
@@ -45,40 +48,39 @@ export async function createFixtures(raw: RawEngine, count: number, started: num
   const label = `org.wharf.bench=${randomBytes(4).toString('hex')}`;
   const [key, value] = label.split('=') as [string, string];
   const ids: string[] = [];
-  const batch = 16;
-  for (let i = 0; i < count; i += batch) {
-    const made = await Promise.all(
-      Array.from({ length: Math.min(batch, count - i) }, async (_, j) => {
+  const remove = async () => {
+    await mapLimit(ids, CONCURRENCY, (id) =>
+      raw.call('DELETE', `/containers/${id}?force=1&v=1`).catch(() => {}),
+    );
+  };
+  try {
+    await mapLimit(
+      Array.from({ length: count }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
         const created = (await raw.call(
           'POST',
-          `/containers/create?name=wharf-bench-${value}-${i + j}`,
+          `/containers/create?name=wharf-bench-${value}-${i}`,
           {
             Image: IMAGE,
             Cmd: ['sleep', '3600'],
-            Labels: { [key]: value, 'bench.index': String(i + j) },
-            Env: [`INDEX=${i + j}`],
+            Labels: { [key]: value, 'bench.index': String(i) },
+            Env: [`INDEX=${i}`],
             ExposedPorts: { '8080/tcp': {} },
           },
         )) as { Id: string };
-        return created.Id;
-      }),
+        ids.push(created.Id);
+      },
     );
-    ids.push(...made);
+    await Promise.all(
+      ids.slice(0, started).map((id) => raw.call('POST', `/containers/${id}/start`)),
+    );
+  } catch (error) {
+    // Half a set is still ours to take away.
+    await remove();
+    throw error;
   }
-  await Promise.all(ids.slice(0, started).map((id) => raw.call('POST', `/containers/${id}/start`)));
-  return {
-    label,
-    ids,
-    async remove() {
-      for (let i = 0; i < ids.length; i += batch) {
-        await Promise.all(
-          ids
-            .slice(i, i + batch)
-            .map((id) => raw.call('DELETE', `/containers/${id}?force=1&v=1`).catch(() => {})),
-        );
-      }
-    },
-  };
+  return { label, ids, remove };
 }
 
 export async function docker(...args: string[]): Promise<string> {

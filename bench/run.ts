@@ -6,15 +6,21 @@
  *
  *   --containers N   fixture containers (default 100)
  *   --growth a,b,c   container counts for the growth scenario (default 10,100,1000)
+ *   --log-mb N       the log history's size in MB (default 200; the live follows write a quarter)
+ *   --cache-sizes a,b  created-not-started containers for the cache memory scenario (default
+ *                    1000,10000)
+ *   --live-containers N  created-not-started containers the @live list shows (default 1000)
  *   --scenarios 1,5  only these scenarios (default all: 1-2 screens, 3 growth, 4 concurrency,
- *                    5 events, 7 memory, 8 @live)
+ *                    5 events, 6 logs, 7 memory, 8 @live, 9 cache memory)
  *   --profile DIR    run the Wharf processes with --cpu-prof into DIR
  *   --smoke          tiny sizes and few rounds: proves the bench runs (CI), measures nothing
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { cacheMemory } from './cache-memory.ts';
 import { createFixtures, docker, rawEngine } from './fixtures.ts';
+import { logThroughput } from './logs.ts';
 import {
   type Contender,
   concurrent,
@@ -33,13 +39,16 @@ import {
   wharfScreen,
 } from './screens.ts';
 import { eventFanout, idleSubscriptions, liveRestarts } from './streams.ts';
-import { startWharf, type Wharf } from './wharf.ts';
+import { startRawFanout, startWharf, type Wharf } from './wharf.ts';
 
-const ALL_SCENARIOS = '1,2,3,4,5,7,8';
+const ALL_SCENARIOS = '1,2,3,4,5,6,7,8,9';
 const { values: args } = parseArgs({
   options: {
     containers: { type: 'string', default: '100' },
     growth: { type: 'string', default: '10,100,1000' },
+    'log-mb': { type: 'string', default: '200' },
+    'cache-sizes': { type: 'string', default: '1000,10000' },
+    'live-containers': { type: 'string', default: '1000' },
     smoke: { type: 'boolean', default: false },
     scenarios: { type: 'string', default: ALL_SCENARIOS },
     profile: { type: 'string' },
@@ -49,6 +58,7 @@ const only = new Set(args.scenarios.split(','));
 const smoke = args.smoke;
 const count = smoke ? 5 : Number(args.containers);
 const growth = smoke ? [3, 6] : args.growth.split(',').map(Number);
+const cacheSizes = smoke ? [5] : args['cache-sizes'].split(',').map(Number);
 const rounds = smoke ? 3 : 30;
 const rows: Row[] = [];
 const notes: string[] = [];
@@ -198,13 +208,17 @@ async function main() {
 
     // 5: events to many subscribers.
     const started = fixtures.ids.slice(0, Math.min(10, count));
-    for (const [sockets, perSocket] of smoke
-      ? [[2, 5]]
-      : [
-          [10, 100],
-          [1000, 1],
-        ]) {
-      for (const wharf of [cached, uncached]) {
+    for (const [sockets, perSocket] of !only.has('5')
+      ? []
+      : smoke
+        ? [[2, 5]]
+        : [
+            [10, 100],
+            [1000, 1],
+          ]) {
+      // The floor: the same clients and events on a bare ws server with no GraphQL in it.
+      const floor = await startRawFanout();
+      for (const wharf of [cached, uncached, floor]) {
         const result = await eventFanout(wharf, raw, {
           label: fixtures.label,
           targets: started,
@@ -226,6 +240,36 @@ async function main() {
           notes.push(
             `${scenario} ${wharf.name}: ${result.delivered} of ${result.expected} deliveries in 60 s`,
           );
+        }
+      }
+      await floor.stop();
+    }
+
+    // 6: log throughput, a written history and live follows, against raw undici + demultiplexing.
+    if (only.has('6')) {
+      const logs = await logThroughput(raw, [cached, uncached], {
+        historyBytes: smoke ? 1e6 : Number(args['log-mb']) * 1e6,
+        followBytes: smoke ? 0.5e6 : Number(args['log-mb']) * 0.25e6,
+        rounds: smoke ? 1 : 3,
+        warmup: smoke ? 0 : 1,
+      });
+      for (const [what, rates, bytes] of [
+        ['history', logs.history, logs.historyBytes],
+        ['follow', logs.follow, logs.followBytes],
+      ] as const) {
+        const scenario = `6 logs ${what}, ${Math.round(bytes / 1e6)} MB`;
+        const base = median(rates.get('raw undici') ?? []);
+        for (const [contender, values] of rates) {
+          const value = median(values);
+          const isBase = contender === 'raw undici';
+          rows.push({
+            scenario,
+            contender,
+            value,
+            unit: 'MB/s',
+            ...(!isBase && { baseline: 'raw undici', ratio: value / base }),
+            ...(!isBase && { target: '≥ ×0.8', met: value / base >= 0.8 }),
+          });
         }
       }
     }
@@ -257,31 +301,48 @@ async function main() {
       });
     }
 
-    // 8: a live list while one container restarts.
-    for (const wharf of only.has('8') ? [cached, uncached] : []) {
-      const live = await liveRestarts(wharf, raw, {
-        label: fixtures.label,
-        target: started[0] as string,
-        restarts: smoke ? 2 : 20,
-      });
-      rows.push({
-        scenario: '8 @live restart loop',
-        contender: wharf.name,
-        value: live.p50,
-        unit: 'ms p50',
-      });
-      rows.push({
-        scenario: '8 @live bytes/update',
-        contender: wharf.name,
-        value: live.bytesPerUpdate,
-        unit: 'B',
-      });
+    // 8: a live list of N containers (one started) while that one restarts in a loop, the client
+    // taking whole results, then JSON Patch.
+    if (only.has('8')) {
+      const n = smoke ? count : Number(args['live-containers']);
+      const listed = await createFixtures(raw, n, 1);
+      cleanups.push(listed.remove);
+      for (const wharf of [cached, uncached]) {
+        for (const patches of [false, true]) {
+          const live = await liveRestarts(wharf, raw, {
+            label: listed.label,
+            total: n,
+            target: listed.ids[0] as string,
+            restarts: smoke ? 1 : 20,
+            patches,
+          });
+          const scenario = `8 @live ${n}, restart loop`;
+          const contender = `${wharf.name} ${patches ? 'JSON Patch' : 'whole'}`;
+          rows.push({ scenario, contender, value: live.p50, unit: 'ms p50 from event' });
+          rows.push({ scenario, contender, value: live.p99, unit: 'ms p99 from event' });
+          rows.push({ scenario, contender, value: live.bytesPerUpdate, unit: 'B/update' });
+          rows.push({
+            scenario,
+            contender,
+            value: live.updates / live.events,
+            unit: 'updates/event',
+          });
+          if (live.missed > 0)
+            notes.push(
+              `${scenario} ${contender}: ${live.missed} of ${live.events} events never shown`,
+            );
+        }
+      }
+      await listed.remove();
+      cleanups.pop();
     }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     await Promise.all([cached.stop(), uncached.stop()]);
     await raw.close();
   }
+  // 9: the cache's heap per container, after the Wharfs stop (they would re-read every fixture).
+  if (only.has('9')) rows.push(...(await cacheMemory(cacheSizes, notes)));
 
   printTable(rows);
   for (const note of notes) console.log(`note: ${note}`);

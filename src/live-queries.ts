@@ -4,12 +4,15 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type GraphQLNamedType, type GraphQLSchema, getNamedType, isObjectType } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Context } from './context.ts';
+import { BadUserInputError } from './engine/errors.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import type { StateChange, StateKind } from './engine/state/engine-state.ts';
+import { asPatches, requestedPatches } from './live-patches.ts';
 import { followChanges } from './model/changes.ts';
 import { refreshLoaders } from './model/loaders/request-loaders.ts';
 import { isLiveOperation } from './streams/live-operation.ts';
 import { releasing } from './streams/releasing.ts';
+import type { TransportContext } from './transport-context.ts';
 
 const TYPENAMES: Record<StateKind, string> = {
   container: 'Container',
@@ -74,10 +77,18 @@ export function useLiveQueries(engines: EngineRegistry, schema: GraphQLSchema) {
     if (--running === 0) stop?.();
   };
 
-  /** Each run of a live query reads afresh: the loaders of the run before hold what changed. */
-  const freshLoadersPerRun: Plugin<Context> = {
-    onExecute({ args, executeFn, setExecuteFn }) {
+  /**
+   * Each run of a live query reads afresh: the loaders of the run before hold what changed. A
+   * client that asked for patches (src/live-patches.ts) gets them instead of whole results.
+   */
+  const liveRuns: Plugin<Context> = {
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       if (!isLiveOperation(args)) return;
+      const patches = requestedPatches((args.contextValue as TransportContext).params?.extensions);
+      if (patches instanceof BadUserInputError) {
+        setResultAndStopExecution({ errors: [patches] });
+        return;
+      }
       let runs = 0;
       retain();
       setExecuteFn((runArgs) => {
@@ -86,12 +97,12 @@ export function useLiveQueries(engines: EngineRegistry, schema: GraphQLSchema) {
       });
       return {
         onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(releasing(result, release));
-          else release();
+          if (!isAsyncIterable(result)) release();
+          else setResult(releasing(patches ? asPatches(result) : result, release));
         },
       };
     },
   };
 
-  return [freshLoadersPerRun, useLiveQuery({ liveQueryStore: store })];
+  return [liveRuns, useLiveQuery({ liveQueryStore: store })];
 }

@@ -12,7 +12,8 @@ export interface TransportContext {
   /** One per graphql-ws operation: aborted by its `complete` or the socket's close. */
   clientSignal?: AbortSignal;
   signal?: AbortSignal | undefined;
-  params?: { operationName?: string | null };
+  /** The request's GraphQL parameters (yoga sets them for HTTP and SSE, src/server.ts for graphql-ws). */
+  params?: { operationName?: string | null; extensions?: Record<string, unknown> | null };
 }
 
 /** The client's address: the fairness key of the engine queue and the subscription caps. */

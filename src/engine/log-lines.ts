@@ -20,6 +20,13 @@ const SPACE = 0x20;
 /** `2006-01-02T15:04:05.999999999Z07:00` is at most 35 bytes; look a little further for safety. */
 const MAX_TIMESTAMP = 40;
 
+/** Where a message's timestamp prefix ends (its space), or -1: a loop, not a subarray per line. */
+function timestampEnd(payload: Buffer): number {
+  const end = Math.min(payload.length, MAX_TIMESTAMP);
+  for (let i = 0; i < end; i++) if (payload[i] === SPACE) return i;
+  return -1;
+}
+
 /**
  * Turns engine log messages into whole lines, per stream. The engine cuts lines longer than 16 KiB
  * into several messages (each with its own timestamp prefix) and ends only the last with `\n`; the
@@ -40,25 +47,27 @@ export class LogLineAssembler {
     this.timestamps = options.timestamps;
   }
 
-  /** One message of a multiplexed stream: a frame, timestamp first when asked for. */
-  message(stream: LogStream, payload: Buffer): LogLine[] {
+  /**
+   * One message of a multiplexed stream: a frame, timestamp first when asked for. The lines it
+   * ends are added to `lines`, which is returned.
+   */
+  message(stream: LogStream, payload: Buffer, lines: LogLine[] = []): LogLine[] {
     const line = this.pending[stream];
-    let body = payload;
+    let body = 0;
     if (this.timestamps) {
-      const space = payload.subarray(0, MAX_TIMESTAMP).indexOf(SPACE);
+      const space = timestampEnd(payload);
       if (space > 0) {
-        if (line.pieces.length === 0)
-          line.timestamp = payload.subarray(0, space).toString('latin1');
-        body = payload.subarray(space + 1);
+        if (line.pieces.length === 0) line.timestamp = payload.toString('latin1', 0, space);
+        body = space + 1;
       }
     }
-    return this.takeLines(stream, this.text.write(stream, body));
+    return this.takeLines(stream, this.text.write(stream, payload, body), lines);
   }
 
   /** A chunk of a raw (TTY) stream: no message boundaries, so timestamps are read at line starts. */
-  raw(chunk: Buffer): LogLine[] {
+  raw(chunk: Buffer, lines: LogLine[] = []): LogLine[] {
     this.rawStream = true;
-    return this.takeLines('stdout', this.text.write('stdout', chunk));
+    return this.takeLines('stdout', this.text.write('stdout', chunk), lines);
   }
 
   /** The timestamp of the oldest line begun but not yet ended, if any. */
@@ -84,15 +93,19 @@ export class LogLineAssembler {
   }
 
   /** Only the newly decoded text is searched for newlines, so a long line costs linear time. */
-  private takeLines(stream: LogStream, text: string): LogLine[] {
+  private takeLines(stream: LogStream, text: string, lines: LogLine[]): LogLine[] {
     const line = this.pending[stream];
-    const lines: LogLine[] = [];
     let start = 0;
     let newline = text.indexOf('\n');
     while (newline !== -1) {
-      line.pieces.push(text.slice(start, newline));
-      lines.push(this.emit(stream, line.pieces.join(''), line.timestamp));
-      line.pieces = [];
+      const last = text.slice(start, newline);
+      // Most lines come whole, in one message: nothing to join.
+      if (line.pieces.length === 0) lines.push(this.emit(stream, last, line.timestamp));
+      else {
+        line.pieces.push(last);
+        lines.push(this.emit(stream, line.pieces.join(''), line.timestamp));
+        line.pieces = [];
+      }
       line.timestamp = null;
       start = newline + 1;
       newline = text.indexOf('\n', start);
@@ -126,13 +139,15 @@ export class LogDecoder {
     this.output = new OutputDecoder(framing);
   }
 
+  /** The lines `chunk` ends. */
   push(chunk: Buffer): LogLine[] {
     const raw = this.output.framing === 'raw';
-    return this.output
-      .push(chunk)
-      .flatMap(({ stream, data }) =>
-        raw ? this.assembler.raw(data) : this.assembler.message(stream, data),
-      );
+    const lines: LogLine[] = [];
+    for (const { stream, data } of this.output.push(chunk)) {
+      if (raw) this.assembler.raw(data, lines);
+      else this.assembler.message(stream, data, lines);
+    }
+    return lines;
   }
 
   /** See LogLineAssembler.pendingSince. */

@@ -27,6 +27,8 @@ function below(
         return below(selection.selectionSet, path, info);
       case Kind.FRAGMENT_SPREAD:
         return below(info.fragments[selection.name.value]?.selectionSet, path, info);
+      default:
+        return false;
     }
   });
 }

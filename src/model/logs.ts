@@ -10,7 +10,7 @@ import {
   isUnavailableCause,
   WharfError,
 } from '../engine/errors.ts';
-import { LogDecoder, type LogLine } from '../engine/log-lines.ts';
+import { LogDecoder, type LogLine, type LogStream } from '../engine/log-lines.ts';
 import { containerToFollow } from './followed-container.ts';
 
 /** A line as clients get it: the engine's timestamp is always the cursor, shown only if asked. */
@@ -51,10 +51,10 @@ function entries(
   hide: (text: string) => string = (text) => text,
 ): LogEntry[] {
   return lines.map((line) => ({
-    ...line,
+    stream: line.stream,
     text: hide(line.text),
-    cursor: line.timestamp,
     timestamp: timestamps ? line.timestamp : null,
+    cursor: line.timestamp,
   }));
 }
 
@@ -215,20 +215,35 @@ export async function* followLogs(
   yield await endOf(api, details.Id);
 }
 
-/** What a follow delivered, by timestamp, so a catch-up read can skip it. */
+/**
+ * What a follow delivered, so a catch-up read can skip it: the last timestamp, and how many lines
+ * of each stream carried it (the trailing run of lines with that timestamp).
+ */
 class DeliveredLines {
   last: string | null = null;
-  private readonly atLast = new Map<string, number>();
+  private readonly atLast: Record<LogStream, number> = { stdout: 0, stderr: 0 };
 
+  /** Only the batch's trailing run of equal timestamps is looked at, not every line. */
   add(lines: LogLine[]): LogLine[] {
-    for (const line of lines) {
+    let i = lines.length - 1;
+    while (i >= 0 && (lines[i] as LogLine).timestamp === null) i--;
+    if (i < 0) return lines;
+    const last = (lines[i] as LogLine).timestamp;
+    const run: Record<LogStream, number> = { stdout: 0, stderr: 0 };
+    for (; i >= 0; i--) {
+      const line = lines[i] as LogLine;
       if (line.timestamp === null) continue;
-      if (line.timestamp !== this.last) {
-        this.last = line.timestamp;
-        this.atLast.clear();
-      }
-      this.atLast.set(line.stream, (this.atLast.get(line.stream) ?? 0) + 1);
+      if (line.timestamp !== last) break;
+      run[line.stream] += 1;
     }
+    // The run reaches back to the batch's start: it continues the previous batch's run.
+    if (i < 0 && last === this.last) {
+      run.stdout += this.atLast.stdout;
+      run.stderr += this.atLast.stderr;
+    }
+    this.last = last;
+    this.atLast.stdout = run.stdout;
+    this.atLast.stderr = run.stderr;
     return lines;
   }
 
@@ -237,9 +252,8 @@ class DeliveredLines {
     if (line.timestamp === null || this.last === null) return false;
     if (line.timestamp < this.last) return true;
     if (line.timestamp > this.last) return false;
-    const left = this.atLast.get(line.stream) ?? 0;
-    if (left === 0) return false;
-    this.atLast.set(line.stream, left - 1);
+    if (this.atLast[line.stream] === 0) return false;
+    this.atLast[line.stream] -= 1;
     return true;
   }
 }

@@ -4,14 +4,21 @@ export function releasing<T>(
   release: () => void,
 ): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
+  // A `next()` pending when `return()` is called ends too: both answer done, release runs once.
+  let released = false;
+  const once = () => {
+    if (released) return;
+    released = true;
+    release();
+  };
   const settle = <R>(promise: Promise<IteratorResult<R>>) =>
     promise.then(
       (result) => {
-        if (result.done) release();
+        if (result.done) once();
         return result;
       },
       (error: unknown) => {
-        release();
+        once();
         throw error;
       },
     );

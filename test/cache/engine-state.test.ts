@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listContainers, startContainer } from '../../src/engine/containers.ts';
+import { findContainer } from '../../src/engine/state/state-reads.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
 import { docker, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
 import { rawAndCachedClients } from '../helpers/engine-clients.ts';
@@ -53,6 +54,26 @@ describe('the event-fed state cache', () => {
     await docker('rm', '-f', `${name}-renamed`);
     await docker('rmi', `${tagPrefix}:b`);
     await docker('volume', 'rm', `${tagPrefix}-vol`);
+    expect(await differences()).toEqual([]);
+  });
+
+  it('holds the parts containers made alike share once, answering as the engine does', async () => {
+    const names = [scope.name('alike-a'), scope.name('alike-b'), scope.name('alike-c')];
+    for (const name of names) {
+      await docker('create', '--label', scope.label, '--name', name, FIXTURE_IMAGE, 'sleep', '300');
+    }
+    await state().caughtUp();
+    const [a, b, c] = names.map((name) => findContainer(state(), name));
+    if (!a || !b || !c) throw new Error('the cache misses a container just created');
+    expect(b.inspect.HostConfig).toBe(a.inspect.HostConfig);
+    expect(c.inspect.HostConfig).toBe(a.inspect.HostConfig);
+    expect(c.inspect.Config.Cmd).toBe(a.inspect.Config.Cmd);
+    // The same labels in one container's summary and inspect are one object too.
+    expect(a.summary.Labels).toBe(a.inspect.Config.Labels);
+    // What is its own stays its own.
+    expect(b.inspect.Name).toBe(`/${names[1]}`);
+    expect(b.inspect.Config).not.toBe(a.inspect.Config);
+    expect(Object.isFrozen(a.inspect.HostConfig)).toBe(true);
     expect(await differences()).toEqual([]);
   });
 

@@ -54,4 +54,16 @@ describe('StreamText', () => {
     expect(text.write('stderr', euro.subarray(0, 2))).toBe('');
     expect(text.end('stderr')).toBe('\ufffd');
   });
+
+  it('decodes from an offset, before and after a character cut between chunks', () => {
+    const text = new StreamText();
+    const euro = Buffer.from('€');
+    expect(text.write('stdout', Buffer.from('TS one\n'), 3)).toBe('one\n');
+    expect(text.write('stdout', Buffer.concat([Buffer.from('TS '), euro.subarray(0, 2)]), 3)).toBe(
+      '',
+    );
+    expect(text.write('stdout', Buffer.from([...euro.subarray(2), 0x0a]))).toBe('€\n');
+    expect(text.write('stdout', Buffer.from('TS two\n'), 3)).toBe('two\n');
+    expect(text.write('stdout', Buffer.from('TS '), 3)).toBe('');
+  });
 });

@@ -130,6 +130,39 @@ describe('followLogs', () => {
     );
   });
 
+  it('skips in the catch-up what two batches of the follow delivered with one timestamp', async () => {
+    script = {
+      inspect: (res) => sendJson(res, 200, inspect({ Status: 'exited', ExitCode: 0 })),
+      logs: (res, query) => {
+        if (query.get('follow') === '1') {
+          const body = multiplexed(res);
+          body.write(Buffer.concat([message(1, TS1, 'zero'), message(1, TS2, 'a')]));
+          setTimeout(
+            () => body.end(Buffer.concat([message(2, TS2, 'b'), message(1, TS2, 'c')])),
+            50,
+          );
+          return;
+        }
+        multiplexed(res).end(
+          Buffer.concat([
+            message(1, TS2, 'a'),
+            message(2, TS2, 'b'),
+            message(1, TS2, 'c'),
+            message(2, TS2, 'missed'),
+            message(1, TS2, 'missed too'),
+            message(1, TS3, 'later'),
+          ]),
+        );
+      },
+    };
+    expect(texts(await collect(follow()))).toEqual([
+      ['zero', 'a'],
+      ['b', 'c'],
+      ['missed', 'missed too', 'later'],
+      { kind: 'end', reason: 'EXITED', exitCode: 0 },
+    ]);
+  });
+
   it('keeps cursors always and timestamps only when asked', async () => {
     script = {
       inspect: (res) => sendJson(res, 200, inspect({ Status: 'exited', ExitCode: 0 })),

@@ -16,7 +16,8 @@ import type {
   Volume,
 } from '../types.ts';
 import { inspectVolume, listVolumes } from '../volumes.ts';
-import { deepFreeze, mapLimit } from './collections.ts';
+import { mapLimit } from './collections.ts';
+import { SharedValues } from './shared-values.ts';
 
 export type StateKind = 'container' | 'image' | 'network' | 'volume';
 
@@ -89,6 +90,9 @@ const RETRY_MS = 1_000;
 /** Above this many ids, one unfiltered list is cheaper (and shorter) than an id filter. */
 const MAX_ID_FILTER = 50;
 
+/** Levels of what `put` holds that are one object's own (a container's summary and inspect). */
+const OWN_LEVELS: Record<StateKind, number> = { container: 2, image: 2, network: 1, volume: 1 };
+
 const nsOf = (time: string) => {
   const ms = Date.parse(time);
   const fraction = /\.(\d+)/.exec(time)?.[1] ?? '';
@@ -116,6 +120,8 @@ export class EngineState {
   readonly images = new Map<string, CachedImage>();
   readonly networks = new Map<string, NetworkResource>();
   readonly volumes = new Map<string, Volume>();
+  /** Equal parts of what is held, held once (see SharedValues). */
+  private readonly sharedValues = new SharedValues();
 
   private statusValue: StateStatus = 'stopped';
   private unobserve: (() => void) | undefined;
@@ -584,7 +590,7 @@ export class EngineState {
   private put<T>(kind: StateKind, map: Map<string, T>, id: string, value: T): void {
     const held = map.get(id);
     if (held !== undefined && sameValue(held, value)) return;
-    map.set(id, deepFreeze(value));
+    map.set(id, this.sharedValues.share(value as T & object, OWN_LEVELS[kind]));
     this.publish({
       engine: this.engine,
       kind,
