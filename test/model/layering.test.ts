@@ -14,6 +14,7 @@ const SHARED = new Set([
   'event-context.ts',
   'auth-scopes.ts',
   'audited-fields.ts',
+  'selection.ts',
 ]);
 /** Engine modules that are no endpoint: errors, ref checks, engine choice, iteration helpers. */
 const ENGINE_HELPERS = new Set(['errors.ts', 'refs.ts', 'registry.ts', 'iterate.ts']);
