@@ -374,4 +374,9 @@ async function waitForCount(wharf: Wharf, label: string, n: number): Promise<voi
   }
 }
 
-await main();
+await main().catch((error: unknown) => {
+  // What was measured before a scenario failed is still worth seeing.
+  printTable(rows);
+  for (const note of notes) console.log(`note: ${note}`);
+  throw error;
+});
