@@ -28,6 +28,10 @@ const FAULT = [
   // These push to a private registry.
   'test/graphql/image-mutations.test.ts',
   'test/graphql/pull.test.ts',
+  // A swarm on a private engine.
+  'test/swarm/**/*.test.ts',
+  // Several engines, one of them private (killed and restarted).
+  'test/engines/**/*.test.ts',
 ];
 
 /**

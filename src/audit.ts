@@ -59,6 +59,8 @@ export function auditRecord(actor: Actor, entry: AuditEntry) {
     time: new Date().toISOString(),
     principal: actor.name,
     role: actor.role,
+    // A restricted token's engines: what it was allowed to reach when this was decided.
+    ...(actor.kind === 'token' && actor.engines && { engines: actor.engines }),
     operation: entry.operation,
     decision: entry.decision,
     ...(entry.rule !== undefined && { rule: entry.rule }),

@@ -25,10 +25,15 @@ Environment:
   DOCKER_TLS_VERIFY         set to verify the engine's TLS certificate (tcp only)
   DOCKER_CERT_PATH          directory with ca.pem, cert.pem, key.pem (default ~/.docker)
   DOCKER_API_VERSION        pin the Engine API version instead of negotiating it
+  WHARF_ENGINES_FILE        JSON array of engines, instead of the four variables above: { name
+                            ([a-z0-9][a-z0-9_-]*, the first part of global ids), host (as
+                            DOCKER_HOST), tlsVerify?, certPath? (relative to the file), apiVersion?,
+                            default? (the engine used when a field names none; else the first) }
   WHARF_LISTEN              listen address, like --listen; only loopback unless WHARF_TOKENS_FILE
                             or WHARF_AUTH=none is set
   WHARF_TOKENS_FILE         JSON array of { name, role: viewer|operator|admin, token | sha256,
-                            labels? }: every request needs "Authorization: Bearer <token>";
+                            labels?, engines? (the engines it may use; default all) }: every
+                            request needs "Authorization: Bearer <token>";
                             reloaded on SIGHUP (unset: no tokens, loopback clients are admin)
   WHARF_AUTH                none: serve without authentication on a non-loopback address (unset)
   WHARF_PUBLIC_HOSTS        comma list of host names clients use besides loopback (none)
@@ -83,17 +88,20 @@ async function serve(listen: string | undefined): Promise<void> {
   // Every line on stderr is JSON: what libraries print and Node's warnings go through the logger.
   routeConsole(logger);
   const audit = auditSinkFor(config);
-  const engine = createEngineClient({
-    name: config.engine.name,
-    endpoint: config.engine.endpoint,
-    timeoutMs: config.engine.timeoutMs,
-    maxConnections: config.engine.maxConnections,
-    maxStreams: config.streams.maxEngineStreams,
-    apiVersion: config.engine.apiVersion,
-    cache: config.engine.cache,
-    logger,
-  });
-  const engines = createEngineRegistry([engine]);
+  // One client per engine: its own pools, version negotiation, event hub and state cache.
+  const clients = config.engines.list.map((engine) =>
+    createEngineClient({
+      name: engine.name,
+      endpoint: engine.endpoint,
+      timeoutMs: config.engine.timeoutMs,
+      maxConnections: config.engine.maxConnections,
+      maxStreams: config.streams.maxEngineStreams,
+      apiVersion: engine.apiVersion,
+      cache: config.engine.cache,
+      logger,
+    }),
+  );
+  const engines = createEngineRegistry(clients, config.engines.defaultName);
   const tokens = config.tokens && new TokenStore(config.tokens.entries);
   const gateway = createGateway({
     engines,
@@ -109,7 +117,10 @@ async function serve(listen: string | undefined): Promise<void> {
   const address = await gateway.start(config.listen.host, config.listen.port);
   logger.info('wharf listening', {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/graphql`,
-    engine: describeEndpoint(config.engine.endpoint),
+    engines: config.engines.list.map(
+      ({ name, endpoint }) => `${name}=${describeEndpoint(endpoint)}`,
+    ),
+    defaultEngine: config.engines.defaultName,
   });
   if (config.http.auth === 'none' && !tokens) {
     logger.warn(
@@ -119,10 +130,13 @@ async function serve(listen: string | undefined): Promise<void> {
       },
     );
   }
-  engine.api.version().then(
-    (version) => logger.info('engine reachable', { engine: engine.name, ...version }),
-    (error) => logger.warn('engine not reachable yet; /readyz answers 503', { error }),
-  );
+  for (const engine of clients) {
+    engine.api.version().then(
+      (version) => logger.info('engine reachable', { engine: engine.name, ...version }),
+      (error) =>
+        logger.warn('engine not reachable yet; /readyz reports it', { engine: engine.name, error }),
+    );
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -133,7 +147,7 @@ async function serve(listen: string | undefined): Promise<void> {
     force.unref();
     gateway
       .stop()
-      .then(() => engine.close())
+      .then(() => Promise.all(clients.map((engine) => engine.close())))
       .then(
         () => process.exit(0),
         (error) => {
@@ -149,7 +163,7 @@ async function serve(listen: string | undefined): Promise<void> {
     // A bad file keeps the tokens in force: a typo must not lock everyone out, or let anyone in.
     process.on('SIGHUP', () => {
       try {
-        tokens.replace(loadTokensFile(file));
+        tokens.replace(loadTokensFile(file, engines.names()));
         logger.info('tokens reloaded', { file, tokens: tokens.size });
       } catch (error) {
         logger.error('tokens not reloaded; the previous tokens stay in force', {

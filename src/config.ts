@@ -1,8 +1,6 @@
 import { loadTokensFile, type TokenEntry } from './auth/tokens.ts';
-import { parseApiVersion } from './engine/api-version.ts';
-import { type EngineEndpoint, parseDockerHost } from './engine/docker-host.ts';
 import { BadUserInputError } from './engine/errors.ts';
-import { isLoopbackName } from './http/host-check.ts';
+import { type EnginesConfig, engineFromEnvironment, loadEnginesFile } from './engines-file.ts';
 import { type HttpConfig, loadHttpConfig } from './http/http-config.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits/limits.ts';
 import { loadPolicyConfig, type PolicyConfig } from './model/policy/policy-config.ts';
@@ -14,10 +12,10 @@ import {
 
 export interface Config {
   listen: { host: string; port: number };
+  /** WHARF_ENGINES_FILE's engines, or `local` from DOCKER_HOST (src/engines-file.ts). */
+  engines: EnginesConfig & { file: string | undefined };
+  /** Settings every engine's client shares. */
   engine: {
-    name: string;
-    endpoint: EngineEndpoint;
-    apiVersion: string | undefined;
     timeoutMs: number;
     maxConnections: number;
     /** WHARF_CACHE (on by default): reads from the event-fed state cache; `off`: every read asks the engine. */
@@ -88,19 +86,6 @@ function loadLimits(env: Env): QueryLimits {
   return positiveInts(env, DEFAULT_LIMITS, LIMIT_VARIABLES);
 }
 
-/**
- * A plain-HTTP engine on another host: whoever is on the path between them is root on that host,
- * and Wharf's tokens would guard nothing.
- */
-function refusePlainRemoteEngine(endpoint: EngineEndpoint): void {
-  if (endpoint.kind !== 'tcp' || endpoint.tls) return;
-  if (isLoopbackName(new URL(endpoint.origin).hostname)) return;
-  throw new BadUserInputError(
-    `refusing the engine at ${endpoint.origin}: it is not on this host and not reached over TLS. ` +
-      'Set DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (tcp://HOST:2376), or use a unix socket',
-  );
-}
-
 function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value.trim() === '') return fallback;
   if (value === 'on') return true;
@@ -110,8 +95,6 @@ function onOff(name: string, value: string | undefined, fallback: boolean): bool
 
 /** The only reader of the environment. Flags given on the command line win over variables. */
 export function loadConfig(env: Env, overrides: { listen?: string | undefined } = {}): Config {
-  const apiVersion = env.DOCKER_API_VERSION?.trim() || undefined;
-  if (apiVersion) parseApiVersion(apiVersion);
   const logLevel = (env.WHARF_LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new BadUserInputError(
@@ -120,16 +103,17 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
   }
   const listen = parseListen(overrides.listen ?? env.WHARF_LISTEN ?? DEFAULT_LISTEN);
   const tokensFile = env.WHARF_TOKENS_FILE?.trim() || undefined;
-  const endpoint = parseDockerHost(env);
-  refusePlainRemoteEngine(endpoint);
+  const enginesFile = env.WHARF_ENGINES_FILE?.trim() || undefined;
+  const engines = enginesFile ? loadEnginesFile(enginesFile, env) : engineFromEnvironment(env);
+  const engineNames = engines.list.map((engine) => engine.name);
   return {
     listen,
-    tokens: tokensFile ? { file: tokensFile, entries: loadTokensFile(tokensFile) } : undefined,
+    engines: { ...engines, file: enginesFile },
+    tokens: tokensFile
+      ? { file: tokensFile, entries: loadTokensFile(tokensFile, engineNames) }
+      : undefined,
     http: loadHttpConfig(env, listen, tokensFile !== undefined),
     engine: {
-      name: 'local',
-      endpoint,
-      apiVersion,
       timeoutMs: positiveInt('WHARF_ENGINE_TIMEOUT_MS', env.WHARF_ENGINE_TIMEOUT_MS, 30_000),
       maxConnections: positiveInt('WHARF_ENGINE_CONNECTIONS', env.WHARF_ENGINE_CONNECTIONS, 16),
       cache: onOff('WHARF_CACHE', env.WHARF_CACHE, true),
@@ -140,6 +124,12 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     streams: positiveInts(env, DEFAULT_STREAM_LIMITS, STREAM_LIMIT_VARIABLES),
     production: env.NODE_ENV !== 'development',
     audit: { file: env.WHARF_AUDIT_FILE?.trim() || undefined },
-    policy: loadPolicyConfig(env, endpoint.kind === 'unix' ? endpoint.socketPath : undefined),
+    // Every engine's socket: a bind of any of them is root on this host.
+    policy: loadPolicyConfig(
+      env,
+      engines.list.flatMap(({ endpoint }) =>
+        endpoint.kind === 'unix' ? [endpoint.socketPath] : [],
+      ),
+    ),
   };
 }

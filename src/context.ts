@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { AuditSink } from './audit.ts';
 import type { Principal } from './auth/principal.ts';
 import type { EngineRegistry } from './engine/registry.ts';
@@ -15,6 +16,11 @@ export interface Context {
   loaders: Loaders;
   /** Aborts when the client goes away (HTTP, SSE), so long engine calls it started end with it. */
   signal: AbortSignal | undefined;
+  /**
+   * Errors of fields that still answered with data (src/graphql/partial-errors.ts); one array
+   * shared by the copies of this context an operation's plugins make.
+   */
+  partialErrors: GraphQLError[];
 }
 
 export function createContext(
@@ -24,5 +30,13 @@ export function createContext(
   policy: PolicyConfig,
   signal?: AbortSignal,
 ): Context {
-  return { engines, principal, audit, policy, loaders: createLoaders(engines, principal), signal };
+  return {
+    engines,
+    principal,
+    audit,
+    policy,
+    loaders: createLoaders(engines, principal),
+    signal,
+    partialErrors: [],
+  };
 }

@@ -14,11 +14,13 @@ import type { TokenStore } from './auth/tokens.ts';
 import { useCompiledQueries } from './compiled-queries.ts';
 import { type Context, createContext } from './context.ts';
 import { UnauthenticatedError } from './engine/errors.ts';
+import { engineReadiness } from './engine/readiness.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import { gracefulClose } from './graceful-close.ts';
 import { useNestedDenialAudit } from './graphql/audited-fields.ts';
 import { maskError } from './graphql/errors.ts';
 import { schema } from './graphql/index.ts';
+import { usePartialErrors } from './graphql/partial-errors.ts';
 import { type BrowserPolicy, CSRF_HEADER, DEFAULT_BROWSER_POLICY } from './http/browser-policy.ts';
 import { corsFor } from './http/cors.ts';
 import { useOfflineGraphiQL } from './http/graphiql.ts';
@@ -140,6 +142,8 @@ export function createGateway({
       ...useStaticLimits(limits, production),
       // Before the scope and the live queries, which wrap whatever executes.
       useCompiledQueries(logger),
+      // Errors of fields that answered part of their data (an engine down among several).
+      usePartialErrors(),
       useOperationScope(limits, production),
       // Outside the operation scope: members share one execution, budgeted per event once for all
       // of them; each member keeps its own caps.
@@ -155,13 +159,10 @@ export function createGateway({
       ...useLiveQueries(engines, schema),
       useReadinessCheck({
         endpoint: '/readyz',
-        check: async () => {
-          try {
-            await Promise.all(engines.names().map((name) => engines.api(name)?.ping()));
-            return true;
-          } catch {
-            return false;
-          }
+        // Each engine's state in the body; 200 while at least one answers.
+        check: async ({ fetchAPI }) => {
+          const readiness = await engineReadiness(engines);
+          return fetchAPI.Response.json(readiness, { status: readiness.ready ? 200 : 503 });
         },
       }),
     ],

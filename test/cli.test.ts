@@ -44,9 +44,9 @@ describe('wharf CLI', () => {
     const listen = await failure(['serve', '--listen', 'nowhere']);
     expect(listen.code).toBe(2);
     expect(listen.stderr).toContain('is not HOST:PORT');
-    const host = await failure(['serve'], { DOCKER_HOST: 'ssh://somewhere' });
+    const host = await failure(['serve'], { DOCKER_HOST: 'npipe:////./pipe/somewhere' });
     expect(host.code).toBe(2);
-    expect(host.stderr).toContain('DOCKER_HOST ssh://somewhere is not supported');
+    expect(host.stderr).toContain('DOCKER_HOST npipe:////./pipe/somewhere is not supported');
     const unknown = await failure(['frobnicate']);
     expect(unknown.stderr).toContain('unknown command');
   });

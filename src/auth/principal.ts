@@ -15,6 +15,8 @@ export type Principal =
       role: Role;
       /** `key=value` labels: a token with labels sees and acts only on objects that carry them all. */
       labels: readonly string[];
+      /** The engines the token may use (`"engines"` in the tokens file); undefined = all of them. */
+      engines?: readonly string[];
     };
 
 export const LOCAL_PRINCIPAL: Principal = {

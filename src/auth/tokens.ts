@@ -8,11 +8,13 @@ export interface TokenEntry {
   name: string;
   role: Role;
   labels: readonly string[];
+  /** The engines the token may use; undefined = all of them. */
+  engines?: readonly string[];
   sha256: Buffer;
 }
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
-const KEYS = new Set(['name', 'role', 'token', 'sha256', 'labels']);
+const KEYS = new Set(['name', 'role', 'token', 'sha256', 'labels', 'engines']);
 /** Short tokens can be guessed; a hash says nothing about length, so only `token` is checked. */
 const MIN_TOKEN_LENGTH = 16;
 
@@ -24,14 +26,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** One entry, checked strictly; errors name the entry by position and name. */
-function parseEntry(value: unknown, index: number, seen: Set<string>): TokenEntry {
+/**
+ * One entry, checked strictly; errors name the entry by position and name. `configured`: the
+ * engines behind this Wharf, which an `engines` list must name (unchecked when absent).
+ */
+function parseEntry(
+  value: unknown,
+  index: number,
+  seen: Set<string>,
+  configured: readonly string[] | undefined,
+): TokenEntry {
   const where = isRecord(value) && typeof value.name === 'string' ? ` "${value.name}"` : '';
   const fail = (why: string) => new BadUserInputError(`tokens file entry ${index}${where}: ${why}`);
   if (!isRecord(value)) throw fail('must be an object');
   const unknown = Object.keys(value).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) throw fail(`unknown field ${unknown.join(', ')}`);
-  const { name, role, token, sha256: hash, labels = [] } = value;
+  const { name, role, token, sha256: hash, labels = [], engines } = value;
   if (typeof name !== 'string' || !/^[\w.@-]{1,64}$/.test(name)) {
     throw fail('name must be 1 to 64 letters, digits, or . _ @ -');
   }
@@ -53,16 +63,33 @@ function parseEntry(value: unknown, index: number, seen: Set<string>): TokenEntr
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && /^[^=]+=/.test(l))) {
     throw fail('labels must be a list of "key=value" strings');
   }
+  if (
+    engines !== undefined &&
+    (!Array.isArray(engines) ||
+      engines.length === 0 ||
+      !engines.every((engine) => typeof engine === 'string'))
+  ) {
+    // An empty list would be a token that can reach nothing: a mistake, not a restriction.
+    throw fail('engines must be a non-empty list of engine names');
+  }
+  const unknownEngines = configured && engines?.filter((engine) => !configured.includes(engine));
+  if (unknownEngines?.length) {
+    throw fail(`engines: no engine named ${unknownEngines.map((e) => `"${e}"`).join(', ')}`);
+  }
   return {
     name,
     role: role as Role,
     labels: [...labels] as string[],
+    ...(engines && { engines: [...new Set(engines as string[])] }),
     sha256: typeof token === 'string' ? sha256(token) : Buffer.from(hash as string, 'hex'),
   };
 }
 
-/** The tokens file's text (a JSON array of entries); a malformed entry is named in the error. */
-export function parseTokens(text: string): TokenEntry[] {
+/**
+ * The tokens file's text (a JSON array of entries); a malformed entry is named in the error.
+ * `engines`: the configured engines' names, which every entry's `engines` must be among.
+ */
+export function parseTokens(text: string, engines?: readonly string[]): TokenEntry[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -73,7 +100,7 @@ export function parseTokens(text: string): TokenEntry[] {
     throw new BadUserInputError('tokens file must be a non-empty JSON array of entries');
   }
   const seen = new Set<string>();
-  const entries = parsed.map((entry, index) => parseEntry(entry, index, seen));
+  const entries = parsed.map((entry, index) => parseEntry(entry, index, seen, engines));
   const digests = new Set(entries.map((entry) => entry.sha256.toString('hex')));
   if (digests.size !== entries.length) {
     throw new BadUserInputError('tokens file has the same token in two entries');
@@ -82,7 +109,7 @@ export function parseTokens(text: string): TokenEntry[] {
 }
 
 /** WHARF_TOKENS_FILE, read and checked; unreadable or malformed is a setup error (exit 2). */
-export function loadTokensFile(path: string): TokenEntry[] {
+export function loadTokensFile(path: string, engines?: readonly string[]): TokenEntry[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -91,7 +118,7 @@ export function loadTokensFile(path: string): TokenEntry[] {
     throw new BadUserInputError(`cannot read WHARF_TOKENS_FILE ${path} (${code})`);
   }
   try {
-    return parseTokens(text);
+    return parseTokens(text, engines);
   } catch (error) {
     throw new BadUserInputError(`WHARF_TOKENS_FILE ${path}: ${(error as Error).message}`);
   }
@@ -124,6 +151,8 @@ export class TokenStore {
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.sha256, digest) && match === undefined) match = entry;
     }
-    return match && { kind: 'token', name: match.name, role: match.role, labels: match.labels };
+    if (!match) return undefined;
+    const { name, role, labels, engines } = match;
+    return { kind: 'token', name, role, labels, ...(engines && { engines }) };
   }
 }

@@ -172,6 +172,8 @@ const UNAVAILABLE_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_DESTROYED',
+  // An ssh:// engine's channel ended: the ssh connection dropped or dial-stdio failed.
+  'WHARF_SSH_CHANNEL_LOST',
 ]);
 
 export function isUnavailableCause(error: unknown): boolean {

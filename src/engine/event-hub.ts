@@ -35,14 +35,31 @@ export function encodeCursor(engine: string, event: EventMessage): string {
   return Buffer.from(`${engine}|${eventKey(event)}`).toString('base64url');
 }
 
-export function decodeCursor(engine: string, cursor: string): { nanos: bigint; key: string } {
+/**
+ * A position without an event: everything from `nanos` on is after it. What a stream over several
+ * engines resumes an engine from when that engine sent it nothing (src/model/event-streams.ts).
+ */
+export function positionCursor(engine: string, nanos: bigint): string {
+  return Buffer.from(`${engine}|${nanos}`).toString('base64url');
+}
+
+/** An event's cursor, or (key undefined) a position from positionCursor. */
+export function decodeCursor(
+  engine: string,
+  cursor: string,
+): { nanos: bigint; key: string | undefined } {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const [name, nanos, ...rest] = text.split('|');
   // Type, Action, actor id: an exec event's Action holds its command, which may hold `|` too.
-  if (name !== engine || !nanos || !/^\d{1,20}$/.test(nanos) || rest.length < 3) {
+  if (
+    name !== engine ||
+    !nanos ||
+    !/^\d{1,20}$/.test(nanos) ||
+    (rest.length > 0 && rest.length < 3)
+  ) {
     throw new BadUserInputError('`after` is not an event cursor of this engine');
   }
-  return { nanos: BigInt(nanos), key: `${nanos}|${rest.join('|')}` };
+  return { nanos: BigInt(nanos), key: rest.length > 0 ? `${nanos}|${rest.join('|')}` : undefined };
 }
 
 /**
@@ -210,7 +227,10 @@ export class EventHub {
    * Everything after the cursor, for a client that comes back: from the history if it is still
    * there, else from the engine's own (short) replay, with a gap where neither reaches back.
    */
-  private async replay(from: { nanos: bigint; key: string }, queued: readonly EventItem[]) {
+  private async replay(
+    from: { nanos: bigint; key: string | undefined },
+    queued: readonly EventItem[],
+  ) {
     const index = this.history.findIndex(
       (item) => item.kind === 'event' && eventKey(item.event) === from.key,
     );
@@ -219,7 +239,8 @@ export class EventHub {
     await this.whenConnected();
     const abort = new AbortController();
     const caughtUp: EventItem[] = [];
-    let found = false;
+    // A position names no event: the engine's replay from its time is the whole answer.
+    let found = from.key === undefined;
     const live = new Set(
       queued.flatMap((item) => (item.kind === 'event' ? [eventKey(item.event)] : [])),
     );

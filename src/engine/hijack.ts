@@ -104,7 +104,10 @@ function errorMessage(body: Buffer, statusCode: number): string {
   return text || `engine answered HTTP ${statusCode}`;
 }
 
-function dial(endpoint: EngineEndpoint): Socket {
+/** Opens the connection a hijack runs on: the endpoint's own socket, or an ssh channel. */
+export type Dial = (signal: AbortSignal | undefined) => Promise<Duplex>;
+
+function dialSocket(endpoint: Exclude<EngineEndpoint, { kind: 'ssh' }>): Socket {
   if (endpoint.kind === 'unix') return netConnect({ path: endpoint.socketPath });
   const url = new URL(endpoint.origin);
   const secure = url.protocol === 'https:';
@@ -132,7 +135,7 @@ function dial(endpoint: EngineEndpoint): Socket {
 }
 
 function hostHeader(endpoint: EngineEndpoint): string {
-  return endpoint.kind === 'unix' ? 'docker' : new URL(endpoint.origin).host;
+  return endpoint.kind === 'tcp' ? new URL(endpoint.origin).host : 'docker';
 }
 
 function requestHead(endpoint: EngineEndpoint, request: HijackRequest, body: Buffer | undefined) {
@@ -147,7 +150,12 @@ function requestHead(endpoint: EngineEndpoint, request: HijackRequest, body: Buf
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-export async function hijack(endpoint: EngineEndpoint, request: HijackRequest): Promise<Hijacked> {
+/** `dial` is required for ssh endpoints (their channels come from the engine's SshDialer). */
+export async function hijack(
+  endpoint: EngineEndpoint,
+  request: HijackRequest,
+  dial?: Dial,
+): Promise<Hijacked> {
   const { signal, timeoutMs } = request;
   signal?.throwIfAborted();
   if (!PATH.test(request.path)) {
@@ -156,7 +164,10 @@ export async function hijack(endpoint: EngineEndpoint, request: HijackRequest): 
   const body =
     request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
 
-  const socket = dial(endpoint);
+  let socket: Duplex;
+  if (dial) socket = await dial(signal);
+  else if (endpoint.kind === 'ssh') throw new Error('hijack over ssh needs the engine dialer');
+  else socket = dialSocket(endpoint);
   // Kept for the socket's whole life: an error after the answer must not crash the process; the
   // consumer sees it through its iterator or pipeline, or as 'close' with hadError.
   socket.on('error', () => {});

@@ -27,6 +27,11 @@ export function networkRef(ref: string): string {
   return check('network', OBJECT_REF, ref);
 }
 
+/** A swarm service, task, node, secret or config: id, unique id prefix or name. */
+export function swarmRef(kind: string, ref: string): string {
+  return check(kind, OBJECT_REF, ref);
+}
+
 export function volumeName(name: string): string {
   return check('volume', OBJECT_REF, name);
 }

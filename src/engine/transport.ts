@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { currentCallScope } from './call-scope.ts';
-import type { EngineEndpoint } from './docker-host.ts';
+import type { EngineEndpoint, SshEndpoint } from './docker-host.ts';
 import {
   EngineBusyError,
   EngineUnavailableError,
@@ -13,6 +14,7 @@ import {
 } from './errors.ts';
 import { FairQueue } from './fair-queue.ts';
 import { type Hijacked, hijack } from './hijack.ts';
+import { SshDialer } from './ssh-dialer.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined;
@@ -84,7 +86,24 @@ function pathWithQuery(path: string, query: Record<string, QueryValue> | undefin
   return search ? `${path}?${search}` : path;
 }
 
-function createPool(endpoint: EngineEndpoint, connections: number | null, timeoutMs: number): Pool {
+/** What a pool dials: the endpoint's socket, or channels of the engine's ssh connection. */
+type DialTarget = Exclude<EngineEndpoint, SshEndpoint> | SshDialer;
+
+function createPool(target: DialTarget, connections: number | null, timeoutMs: number): Pool {
+  if (target instanceof SshDialer) {
+    const ssh = target;
+    // undici drives any Duplex; its connector type names net.Socket only.
+    return new Pool('http://docker', {
+      connections,
+      connect: (_options, callback) => {
+        ssh.open().then(
+          (channel) => callback(null, channel as Socket),
+          (error: Error) => callback(error, null),
+        );
+      },
+    });
+  }
+  const endpoint = target;
   const connect =
     endpoint.kind === 'unix'
       ? { socketPath: endpoint.socketPath, timeout: timeoutMs }
@@ -135,8 +154,12 @@ export function createTransport(options: TransportOptions): Transport {
   const { engine, endpoint, timeoutMs, onCall } = options;
   const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
   const clientStreams = maxStreams - sharedStreamReserve(maxStreams);
-  const callPool = createPool(endpoint, options.maxConnections, timeoutMs);
-  const streamPool = createPool(endpoint, null, timeoutMs);
+  // One ssh connection for both pools and the hijacks: each HTTP connection is a channel on it.
+  const target: DialTarget =
+    endpoint.kind === 'ssh' ? new SshDialer({ engine, endpoint, timeoutMs }) : endpoint;
+  const ssh = target instanceof SshDialer ? target : undefined;
+  const callPool = createPool(target, options.maxConnections, timeoutMs);
+  const streamPool = createPool(target, null, timeoutMs);
   const callQueue = new FairQueue(options.maxConnections);
   /** Engine streams open or opening; `scopedStreams` of them for operations. */
   let openStreams = 0;
@@ -312,13 +335,17 @@ export function createTransport(options: TransportOptions): Transport {
       const releaseSlot = openStreamSlot(scope !== undefined);
       try {
         onCall?.(call);
-        const hijacked = await hijack(endpoint, {
-          method: 'POST',
-          path: call.path,
-          body: options.body,
-          ...(signal && { signal }),
-          timeoutMs,
-        });
+        const hijacked = await hijack(
+          endpoint,
+          {
+            method: 'POST',
+            path: call.path,
+            body: options.body,
+            ...(signal && { signal }),
+            timeoutMs,
+          },
+          ssh && ((dialSignal) => ssh.open(dialSignal)),
+        );
         hijacked.socket.once('close', releaseSlot);
         return hijacked;
       } catch (error) {
@@ -329,6 +356,7 @@ export function createTransport(options: TransportOptions): Transport {
 
     async close() {
       await Promise.all([callPool.close(), streamPool.close()]);
+      ssh?.close();
     },
   };
 }

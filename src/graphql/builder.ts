@@ -7,7 +7,17 @@ import type { Context } from '../context.ts';
 import { fieldCost } from '../limits/cost.ts';
 import { type RoleScopes, roleRefusal, roleScopes } from './auth-scopes.ts';
 
-const NODE_TYPES = new Set(['Container', 'Image', 'Network', 'Volume']);
+const NODE_TYPES = new Set([
+  'Container',
+  'Image',
+  'Network',
+  'Volume',
+  'Service',
+  'Task',
+  'SwarmNode',
+  'Secret',
+  'Config',
+]);
 
 /** Plugins, scalars and roots only; every type lives in its own module (see index.ts). */
 export const builder = new SchemaBuilder<{

@@ -22,6 +22,7 @@ import {
   type EndpointConfig,
 } from '../model/containers.ts';
 import { builder } from './builder.ts';
+import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import {
   argument,
@@ -463,7 +464,7 @@ const ContainersPruneResult = builder
     }),
   });
 
-const ref = { description: 'Full id, unique id prefix or name.' };
+const ref = { description: 'Global id, full id, unique id prefix or name.' };
 const timeoutArg = {
   description:
     "Seconds to wait after the stop signal before SIGKILL; absent: the container's stopTimeout.",
@@ -478,16 +479,21 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: ContainerCreateInput, required: true }),
       start: t.arg.boolean({ defaultValue: false }),
+      engine: targetEngineArg(t.arg),
     },
     resolve: (_root, args, ctx) =>
-      containerCreate(ctx, { request: createRequest(args.input), start: args.start ?? false }),
+      containerCreate(ctx, {
+        request: createRequest(args.input),
+        start: args.start ?? false,
+        engine: args.engine,
+      }),
   }),
   containerStart: t.field({
     authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Starts a created or stopped container; `changed: false` if it was running.',
-    args: { ref: t.arg.string({ required: true, ...ref }) },
-    resolve: (_root, args, ctx) => containerStart(ctx, { ref: args.ref }),
+    args: { ref: t.arg.string({ required: true, ...ref }), engine: engineArg(t.arg) },
+    resolve: (_root, args, ctx) => containerStart(ctx, { ref: args.ref, engine: args.engine }),
   }),
   containerStop: t.field({
     authScopes: { operator: true },
@@ -496,10 +502,15 @@ builder.mutationFields((t) => ({
       'Sends the stop signal, then SIGKILL after the timeout; `changed: false` if it was not running.',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       timeout: t.arg.int(timeoutArg),
     },
     resolve: (_root, args, ctx) =>
-      containerStop(ctx, { ref: args.ref, timeout: count('timeout', args.timeout) }),
+      containerStop(ctx, {
+        ref: args.ref,
+        engine: args.engine,
+        timeout: count('timeout', args.timeout),
+      }),
   }),
   containerRestart: t.field({
     authScopes: { operator: true },
@@ -507,10 +518,15 @@ builder.mutationFields((t) => ({
     description: 'Stops (if running) and starts again.',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       timeout: t.arg.int(timeoutArg),
     },
     resolve: (_root, args, ctx) =>
-      containerRestart(ctx, { ref: args.ref, timeout: count('timeout', args.timeout) }),
+      containerRestart(ctx, {
+        ref: args.ref,
+        engine: args.engine,
+        timeout: count('timeout', args.timeout),
+      }),
   }),
   containerKill: t.field({
     authScopes: { operator: true },
@@ -518,26 +534,27 @@ builder.mutationFields((t) => ({
     description: 'Sends a signal (SIGKILL by default); CONFLICT when it is not running.',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       signal: t.arg.string({ description: 'A name (SIGHUP, HUP) or a number.' }),
     },
     resolve: (_root, args, ctx) => {
       const signal = args.signal ? signalName('signal', args.signal) : undefined;
-      return containerKill(ctx, { ref: args.ref, signal });
+      return containerKill(ctx, { ref: args.ref, engine: args.engine, signal });
     },
   }),
   containerPause: t.field({
     authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'Freezes every process; CONFLICT when it is already paused or not running.',
-    args: { ref: t.arg.string({ required: true, ...ref }) },
-    resolve: (_root, args, ctx) => containerPause(ctx, { ref: args.ref }),
+    args: { ref: t.arg.string({ required: true, ...ref }), engine: engineArg(t.arg) },
+    resolve: (_root, args, ctx) => containerPause(ctx, { ref: args.ref, engine: args.engine }),
   }),
   containerUnpause: t.field({
     authScopes: { operator: true },
     type: ContainerActionResult,
     description: 'CONFLICT when it is not paused.',
-    args: { ref: t.arg.string({ required: true, ...ref }) },
-    resolve: (_root, args, ctx) => containerUnpause(ctx, { ref: args.ref }),
+    args: { ref: t.arg.string({ required: true, ...ref }), engine: engineArg(t.arg) },
+    resolve: (_root, args, ctx) => containerUnpause(ctx, { ref: args.ref, engine: args.engine }),
   }),
   containerRename: t.field({
     authScopes: { operator: true },
@@ -545,10 +562,11 @@ builder.mutationFields((t) => ({
     description: 'CONFLICT when the name is taken.',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       name: t.arg.string({ required: true }),
     },
     resolve: (_root, args, ctx) =>
-      containerRename(ctx, { ref: args.ref, name: containerName(args.name) }),
+      containerRename(ctx, { ref: args.ref, engine: args.engine, name: containerName(args.name) }),
   }),
   containerUpdate: t.field({
     authScopes: { operator: true },
@@ -556,6 +574,7 @@ builder.mutationFields((t) => ({
     description: 'Changes limits and restart policy, running or not.',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       input: t.arg({ type: ContainerUpdateInput, required: true }),
     },
     resolve: (_root, { input, ...args }, ctx) => {
@@ -569,7 +588,7 @@ builder.mutationFields((t) => ({
       };
       if (Object.values(body).every((value) => value === undefined))
         throw new BadUserInputError('nothing to update');
-      return containerUpdate(ctx, { ref: args.ref, body });
+      return containerUpdate(ctx, { ref: args.ref, engine: args.engine, body });
     },
   }),
   containerRemove: t.field({
@@ -578,6 +597,7 @@ builder.mutationFields((t) => ({
     description: 'CONFLICT when it is running and `force` is false.',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       force: t.arg.boolean({ defaultValue: false, description: 'Kill it first if it runs.' }),
       volumes: t.arg.boolean({
         defaultValue: false,
@@ -587,6 +607,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) =>
       containerRemove(ctx, {
         ref: args.ref,
+        engine: args.engine,
         force: args.force ?? false,
         volumes: args.volumes ?? false,
       }),
@@ -598,18 +619,24 @@ builder.mutationFields((t) => ({
       'Answers when the condition holds, or fails with QUERY_TIMEOUT past WHARF_QUERY_TIMEOUT_MS (follow `events` to wait longer).',
     args: {
       ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
       condition: t.arg({ type: WaitCondition, defaultValue: 'not-running' }),
     },
     resolve: (_root, args, ctx) =>
-      containerWait(ctx, { ref: args.ref, condition: args.condition ?? 'not-running' }),
+      containerWait(ctx, {
+        ref: args.ref,
+        engine: args.engine,
+        condition: args.condition ?? 'not-running',
+      }),
   }),
   containersPrune: t.field({
     authScopes: { admin: true },
     type: ContainersPruneResult,
     description: 'Removes every stopped container that matches the filter (all of them without).',
-    args: { filter: t.arg({ type: PruneFilter }) },
+    args: { filter: t.arg({ type: PruneFilter }), engine: targetEngineArg(t.arg) },
     resolve: (_root, args, ctx) =>
       containersPrune(ctx, {
+        engine: args.engine,
         filters: engineFilters({
           label: args.filter?.label,
           until: pruneUntil(args.filter?.until),

@@ -1,6 +1,7 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { ArgBuilder } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import { envValueHider, visibleEnv } from '../auth/redact.ts';
-import { containerRef } from '../engine/refs.ts';
+import type { Context } from '../context.ts';
 import type { ContainerInspect, MountPoint, PortSummary } from '../engine/types.ts';
 import {
   attachmentAliases,
@@ -16,10 +17,16 @@ import {
 } from '../model/containers.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { attachmentNetwork } from '../model/networks.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 import { labelFields } from './common.ts';
+import {
+  type ConnectionArgs,
+  engineArg,
+  engineConnection,
+  enginesArg,
+} from './engine-connection.ts';
 import { containerFilters } from './filters.ts';
-import { Container, Image, Network, NetworkAttachment, Volume } from './nodes.ts';
+import { Container, Engine, Image, Network, NetworkAttachment, Volume } from './nodes.ts';
 import { engineTime, unixTime } from './scalars.ts';
 import { selects } from './selection.ts';
 
@@ -401,37 +408,59 @@ const ContainerFilter = builder.inputType('ContainerFilter', {
   }),
 });
 
+function containerListArgs(arg: ArgBuilder<Types>) {
+  return {
+    all: arg.boolean({
+      defaultValue: false,
+      required: true,
+      description: 'Include containers that are not running.',
+    }),
+    filter: arg({ type: ContainerFilter }),
+  };
+}
+
+/** Containers of the engines asked, newest first across them; one engine call each. */
+async function containerConnection(
+  args: ConnectionArgs & { all: boolean; filter?: Parameters<typeof containerFilters>[0] },
+  engines: readonly string[] | null | undefined,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+) {
+  const list = await containerList(ctx, {
+    engines,
+    all: args.all,
+    filters: containerFilters(args.filter),
+    withImages: selects(info, ['edges', 'node', 'image']) || selects(info, ['nodes', 'image']),
+  });
+  return engineConnection(args, list, ctx, info);
+}
+
 builder.queryFields((t) => ({
   containers: t.connection({
     authScopes: { viewer: true },
     type: Container,
-    description: 'Containers, newest first. One engine call, whatever list fields are selected.',
-    args: {
-      all: t.arg.boolean({
-        defaultValue: false,
-        required: true,
-        description: 'Include containers that are not running.',
-      }),
-      filter: t.arg({ type: ContainerFilter }),
-    },
-    resolve: async (_root, args, ctx, info) =>
-      resolveArrayConnection(
-        { args },
-        await containerList(ctx, {
-          all: args.all,
-          filters: containerFilters(args.filter),
-          withImages:
-            selects(info, ['edges', 'node', 'image']) || selects(info, ['nodes', 'image']),
-        }),
-      ),
+    description:
+      'Containers, newest first (across engines too). One engine call per engine, whatever list fields are selected.',
+    args: { ...containerListArgs(t.arg), engines: enginesArg(t.arg) },
+    resolve: (_root, args, ctx, info) => containerConnection(args, args.engines, ctx, info),
   }),
   container: t.field({
     authScopes: { viewer: true },
     type: Container,
     nullable: true,
     description:
-      'A container by full id, unique id prefix or name; null when none matches, AMBIGUOUS_REF when a prefix matches several.',
-    args: { ref: t.arg.string({ required: true }) },
-    resolve: (_root, { ref }, ctx) => containerAt(ctx, { ref: containerRef(ref) }),
+      'A container by global id, full id, unique id prefix or name; null when none matches, AMBIGUOUS_REF when a prefix matches several, or a name or prefix matches on several engines and no `engine` is given.',
+    args: { ref: t.arg.string({ required: true }), engine: engineArg(t.arg) },
+    resolve: (_root, { ref, engine }, ctx) => containerAt(ctx, { ref, engine }),
   }),
 }));
+
+builder.objectField(Engine, 'containerList', (t) =>
+  t.connection({
+    authScopes: { viewer: true },
+    type: Container,
+    description: "This engine's containers, newest first.",
+    args: containerListArgs(t.arg),
+    resolve: (engine, args, ctx, info) => containerConnection(args, [engine.name], ctx, info),
+  }),
+);

@@ -14,7 +14,7 @@ import { shareEventContext } from './event-context.ts';
 import { engineFilters } from './filters.ts';
 import { Container, Image, Network, Volume } from './nodes.ts';
 
-type GapShape = Extract<EventItem, { kind: 'gap' }>;
+type GapShape = Extract<EventItem, { kind: 'gap' }> & { engine: string };
 
 const EVENT_TYPES = [
   'container',
@@ -58,6 +58,10 @@ const EventGap = builder.objectRef<GapShape>('EventGap').implement({
     from: t.field({ type: 'DateTime', nullable: true, resolve: (gap) => gap.from }),
     to: t.field({ type: 'DateTime', resolve: (gap) => gap.to }),
     reason: t.field({ type: EventGapReason, resolve: (gap) => gap.reason }),
+    engine: t.string({
+      description: "The engine whose events may be missing; the others' are unaffected.",
+      resolve: (gap) => gap.engine,
+    }),
   }),
 });
 
@@ -71,6 +75,10 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       resolve: ({ event }, _args, ctx) => visibleAction(ctx.principal, event.Action),
     }),
     actorId: t.string({ resolve: ({ event }) => event.Actor.ID }),
+    engine: t.string({
+      description: 'The engine this event comes from.',
+      resolve: ({ engine }) => engine,
+    }),
     attributes: t.field({
       type: [Label],
       description:
@@ -88,7 +96,8 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       resolve: ({ event }) => String(event.timeNano),
     }),
     cursor: t.string({
-      description: 'Pass as `after` to resume from this event after a reconnect.',
+      description:
+        'Pass as `after` to resume from this event after a reconnect. Over several engines it resumes every one of them, each from where its part of the stream was.',
       resolve: ({ cursor }) => cursor,
     }),
     container: t.field({
@@ -148,13 +157,21 @@ builder.subscriptionField('events', (t) =>
       after: t.arg.string({
         description: 'A cursor from an earlier event: replay what came after it first.',
       }),
+      engines: t.arg.stringList({
+        description:
+          'The engines whose streams to merge; all this token may use when omitted. Gaps are per engine (`EventGap.engine`).',
+      }),
     },
     subscribe: (_root, args, ctx) =>
-      eventStream(ctx, { filters: engineFilters(args.filter), after: args.after ?? undefined }),
-    resolve: (item, _args, ctx) => {
+      eventStream(ctx, {
+        engines: args.engines,
+        filters: engineFilters(args.filter),
+        after: args.after ?? undefined,
+      }),
+    resolve: (delivered, _args, ctx) => {
       // Every subscriber gets this same item: its relations are looked up once for all of them.
-      shareEventContext(ctx, item);
-      return eventFrom(ctx, item);
+      shareEventContext(ctx, delivered.item);
+      return eventFrom(delivered);
     },
   }),
 );

@@ -1,8 +1,10 @@
+import type { ArgBuilder } from '@pothos/core';
 import { BadUserInputError } from '../engine/errors.ts';
 import type { ExecConfig } from '../engine/exec.ts';
 import { abortable } from '../engine/iterate.ts';
 import { engineClientFor, engineFor } from '../engine/registry.ts';
 import { chargeResponseBytes } from '../limits/operation-scope.ts';
+import { containerEngine } from '../model/containers.ts';
 import {
   attachExecOutput,
   createExecIn,
@@ -17,8 +19,9 @@ import {
 } from '../model/exec.ts';
 import { checkExecOwner, recordExecOwner } from '../model/exec-owners.ts';
 import { toKey } from '../model/loaders/keys.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 import { OutputStream } from './common.ts';
+import { engineArg } from './engine-connection.ts';
 import { argument, envEntry, list, singleLine } from './input-checks.ts';
 import { Container } from './nodes.ts';
 
@@ -64,10 +67,21 @@ function validDimension(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
+/** Exec ids are the engine's own: which engine holds one is said, not looked up. */
+function execEngineArg(arg: ArgBuilder<Types>) {
+  return arg.string({
+    description: 'The engine the exec runs on (`Exec.engine`); the default one when omitted.',
+  });
+}
+
 const Exec = builder.objectRef<ExecNode>('Exec').implement({
   description: 'A process started in a running container with `execCreate`.',
   fields: (t) => ({
     execId: t.string({ description: "The engine's exec id.", resolve: (e) => e.id }),
+    engine: t.string({
+      description: 'The engine it runs on: pass it as `engine` with `execId`.',
+      resolve: (e) => e.engine,
+    }),
     container: t.field({
       type: Container,
       resolve: async (e, _args, ctx) => {
@@ -101,7 +115,14 @@ const ConsoleSize = builder.inputType('ConsoleSizeInput', {
 
 const ExecInput = builder.inputType('ExecInput', {
   fields: (t) => ({
-    container: t.string({ required: true, description: 'Full id, unique id prefix or name.' }),
+    container: t.string({
+      required: true,
+      description: 'Global id, full id, unique id prefix or name.',
+    }),
+    engine: t.string({
+      description:
+        'The engine to look the container name or prefix up on (see `container(engine:)`).',
+    }),
     cmd: t.stringList({ required: true }),
     tty: t.boolean({ defaultValue: false }),
     stdin: t.boolean({ defaultValue: false, description: 'Keep stdin open for `execInput`.' }),
@@ -146,8 +167,9 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ExecInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const config = execConfig(input);
-      const engine = engineFor(ctx);
-      const id = await createExecIn(ctx.principal, engine, input.container, config);
+      const target = await containerEngine(ctx, { ref: input.container, engine: input.engine });
+      const engine = target.client;
+      const id = await createExecIn(ctx.principal, engine, target.ref, config);
       recordExecOwner(ctx.principal, engine.name, id);
       return { engine: engine.name, id };
     },
@@ -158,11 +180,12 @@ builder.mutationFields((t) => ({
       'Writes to the stdin of an exec that `execAttach` holds; `closeStdin` sends EOF after it.',
     args: {
       execId: t.arg.string({ required: true }),
+      engine: execEngineArg(t.arg),
       data: t.arg.string({ required: true, description: 'UTF-8 text, sent as is.' }),
       closeStdin: t.arg.boolean({ defaultValue: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const engine = engineClientFor(ctx);
+      const engine = engineClientFor(ctx, args);
       checkExecOwner(ctx.principal, engine.name, args.execId);
       await writeExecInput(
         engine,
@@ -178,14 +201,15 @@ builder.mutationFields((t) => ({
     description: 'Resizes the TTY of an exec.',
     args: {
       execId: t.arg.string({ required: true }),
+      engine: execEngineArg(t.arg),
       rows: t.arg.int({ required: true }),
       cols: t.arg.int({ required: true }),
     },
-    resolve: async (_root, { execId: id, rows, cols }, ctx) => {
+    resolve: async (_root, { execId: id, engine: name, rows, cols }, ctx) => {
       if (!validDimension(rows) || !validDimension(cols)) {
         throw new BadUserInputError('rows and cols must be 1 to 65535');
       }
-      const engine = engineFor(ctx);
+      const engine = engineFor(ctx, { engine: name });
       checkExecOwner(ctx.principal, engine.name, id);
       await resizeExecTty(engine, id, { rows, cols });
       return true;
@@ -205,6 +229,7 @@ builder.mutationFields((t) => ({
     description: `Runs a command in a running container to completion and returns its output (at most ${EXEC_OUTPUT_CAP} bytes of JSON text per stream) and exit code. No stdin.`,
     args: {
       container: t.arg.string({ required: true }),
+      engine: engineArg(t.arg),
       cmd: t.arg.stringList({ required: true }),
       env: t.arg.stringList(),
       workingDir: t.arg.string(),
@@ -213,7 +238,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const config = execConfig({ ...args, stdin: false });
-      return runExecToEnd(ctx, engineFor(ctx), args.container, config, {
+      const target = await containerEngine(ctx, { ref: args.container, engine: args.engine });
+      return runExecToEnd(ctx, target.client, target.ref, config, {
         outputCap: EXEC_OUTPUT_CAP,
         charge: chargeResponseBytes,
         signal: ctx.signal,
@@ -228,9 +254,9 @@ builder.subscriptionField('execAttach', (t) =>
     type: ExecEvent,
     description:
       'Starts an exec created by `execCreate` and streams its output, ending with `ExecExit`. Send stdin with `execInput`, resize with `execResize`. If the subscriber goes away, Wharf closes the connection: a TTY process gets SIGHUP, others see stdin closed; the engine has no exec kill, so a process that ignores both keeps running.',
-    args: { execId: t.arg.string({ required: true }) },
+    args: { execId: t.arg.string({ required: true }), engine: execEngineArg(t.arg) },
     subscribe: (_root, args, ctx) => {
-      const engine = engineClientFor(ctx);
+      const engine = engineClientFor(ctx, args);
       checkExecOwner(ctx.principal, engine.name, args.execId);
       return abortable((signal) => attachExecOutput(ctx, engine, args.execId, signal));
     },

@@ -2,6 +2,7 @@ import { BadUserInputError } from '../engine/errors.ts';
 import { imageRef } from '../engine/refs.ts';
 import { imagePull, imageRemove, imagesPrune, imageTag } from '../model/images.ts';
 import { builder } from './builder.ts';
+import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { PruneFilter, platformSpec, pruneUntil } from './input-checks.ts';
 import { Image } from './nodes.ts';
@@ -60,7 +61,9 @@ const ImagesPruneResult = builder
     }),
   });
 
-const imageArg = { description: 'Image id, unique id prefix, `repo:tag` or `repo@digest`.' };
+const imageArg = {
+  description: 'Global id, image id, unique id prefix, `repo:tag` or `repo@digest`.',
+};
 
 builder.mutationFields((t) => ({
   imagePull: t.field({
@@ -71,11 +74,12 @@ builder.mutationFields((t) => ({
     args: {
       ref: t.arg.string({ required: true }),
       platform: t.arg.string({ description: 'os[/arch[/variant]], e.g. linux/amd64.' }),
+      engine: targetEngineArg(t.arg),
     },
     resolve: (_root, args, ctx) => {
       const ref = imageRef(args.ref);
       const platform = args.platform ? platformSpec('platform', args.platform) : undefined;
-      return imagePull(ctx, { ref, platform });
+      return imagePull(ctx, { ref, platform, engine: args.engine });
     },
   }),
   imageTag: t.field({
@@ -90,11 +94,11 @@ builder.mutationFields((t) => ({
         description: 'e.g. `myapp` or `registry:5000/team/app`.',
       }),
       tag: t.arg.string({ defaultValue: 'latest' }),
+      engine: engineArg(t.arg),
     },
     resolve: (_root, args, ctx) => {
-      const ref = imageRef(args.ref);
       const target = { repo: repository(args.repo), tag: tagName(args.tag ?? 'latest') };
-      return imageTag(ctx, { ref, target });
+      return imageTag(ctx, { ref: args.ref, target, engine: args.engine });
     },
   }),
   imageRemove: t.field({
@@ -106,10 +110,12 @@ builder.mutationFields((t) => ({
       ref: t.arg.string({ required: true, ...imageArg }),
       force: t.arg.boolean({ defaultValue: false }),
       noPrune: t.arg.boolean({ defaultValue: false, description: 'Keep untagged parents.' }),
+      engine: engineArg(t.arg),
     },
     resolve: (_root, args, ctx) =>
       imageRemove(ctx, {
-        ref: imageRef(args.ref),
+        ref: args.ref,
+        engine: args.engine,
         force: args.force ?? false,
         noPrune: args.noPrune ?? false,
       }),
@@ -122,9 +128,11 @@ builder.mutationFields((t) => ({
     args: {
       dangling: t.arg.boolean({ defaultValue: true }),
       filter: t.arg({ type: PruneFilter }),
+      engine: targetEngineArg(t.arg),
     },
-    resolve: (_root, { dangling, filter }, ctx) =>
+    resolve: (_root, { dangling, filter, engine }, ctx) =>
       imagesPrune(ctx, {
+        engine,
         filters: engineFilters({
           dangling: dangling ?? true,
           label: filter?.label,

@@ -1,8 +1,8 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { ArgBuilder } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
 import { EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
-import { imageRef } from '../engine/refs.ts';
 import { engineFor } from '../engine/registry.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
 import {
@@ -18,11 +18,17 @@ import { parseKey } from '../model/loaders/keys.ts';
 import { refreshLoaders } from '../model/loaders/request-loaders.ts';
 import { checkPull } from '../model/policy/create-policy.ts';
 import { type PullProgress as PullProgressShape, pullProgress } from '../model/pulls.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 import { labelFields } from './common.ts';
+import {
+  type ConnectionArgs,
+  engineArg,
+  engineConnection,
+  enginesArg,
+} from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { platformSpec } from './input-checks.ts';
-import { Container, Image } from './nodes.ts';
+import { Container, Engine, Image } from './nodes.ts';
 import { unixTime } from './scalars.ts';
 
 const UNTAGGED = new Set(['<none>:<none>', '<none>@<none>']);
@@ -151,33 +157,58 @@ const ImageFilter = builder.inputType('ImageFilter', {
   }),
 });
 
+function imageListArgs(arg: ArgBuilder<Types>) {
+  return {
+    all: arg.boolean({
+      defaultValue: false,
+      required: true,
+      description: 'Include intermediate images.',
+    }),
+    filter: arg({ type: ImageFilter }),
+  };
+}
+
+async function imageConnection(
+  args: ConnectionArgs & { all: boolean; filter?: Parameters<typeof engineFilters>[0] },
+  engines: readonly string[] | null | undefined,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+) {
+  const list = await imageList(ctx, {
+    engines,
+    all: args.all,
+    filters: engineFilters(args.filter),
+  });
+  return engineConnection(args, list, ctx, info);
+}
+
+builder.objectField(Engine, 'imageList', (t) =>
+  t.connection({
+    authScopes: { viewer: true },
+    type: Image,
+    description: "This engine's images, newest first.",
+    args: imageListArgs(t.arg),
+    resolve: (engine, args, ctx, info) => imageConnection(args, [engine.name], ctx, info),
+  }),
+);
+
 builder.queryFields((t) => ({
   images: t.connection({
     authScopes: { viewer: true },
     type: Image,
-    description: 'Images, as `docker images` lists them. One engine call.',
-    args: {
-      all: t.arg.boolean({
-        defaultValue: false,
-        required: true,
-        description: 'Include intermediate images.',
-      }),
-      filter: t.arg({ type: ImageFilter }),
-    },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
-        await imageList(ctx, { all: args.all, filters: engineFilters(args.filter) }),
-      ),
+    description:
+      'Images, as `docker images` lists them: newest first, across engines too. One engine call per engine.',
+    args: { ...imageListArgs(t.arg), engines: enginesArg(t.arg) },
+    resolve: (_root, args, ctx, info) => imageConnection(args, args.engines, ctx, info),
   }),
   image: t.field({
     authScopes: { viewer: true },
     type: Image,
     nullable: true,
     description:
-      'An image by id, unique id prefix, `repo:tag` or `repo@digest`; null when none matches.',
-    args: { ref: t.arg.string({ required: true }) },
-    resolve: (_root, { ref }, ctx) => imageAt(ctx, { ref: imageRef(ref) }),
+      'An image by global id, id, unique id prefix, `repo:tag` or `repo@digest`; null when none matches. AMBIGUOUS_REF when it matches on several engines and no `engine` is given.',
+    args: { ref: t.arg.string({ required: true }), engine: engineArg(t.arg) },
+    resolve: (_root, { ref, engine }, ctx) => imageAt(ctx, { ref, engine }),
   }),
 }));
 
@@ -226,12 +257,12 @@ const PullEvent = builder.unionType('PullEvent', {
 
 async function* pull(
   ctx: Context,
-  args: { ref: string; platform?: string | null },
+  args: { ref: string; platform?: string | null; engine?: string | null },
   signal: AbortSignal,
 ): AsyncGenerator<PullEventShape> {
   if (args.platform) platformSpec('platform', args.platform);
   checkPull(ctx.principal, ctx.policy, args.ref);
-  const engine = engineFor(ctx);
+  const engine = engineFor(ctx, args);
   yield* pullProgress(engine.api, args.ref, { platform: args.platform, signal });
   // Read fresh: this subscription's loaders may have seen the image before the pull.
   refreshLoaders(ctx);
@@ -249,6 +280,7 @@ builder.subscriptionField('imagePull', (t) =>
     args: {
       ref: t.arg.string({ required: true }),
       platform: t.arg.string({ description: 'os[/arch[/variant]], e.g. linux/amd64.' }),
+      engine: t.arg.string({ description: 'The engine to pull to; the default one when omitted.' }),
     },
     subscribe: (_root, args, ctx) => abortable((signal) => pull(ctx, args, signal)),
     resolve: (event) => event,

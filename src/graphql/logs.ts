@@ -2,10 +2,9 @@ import type { ArgBuilder } from '@pothos/core';
 import { envValueHider } from '../auth/redact.ts';
 import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
-import { engineFor } from '../engine/registry.ts';
 import { LogBudget } from '../limits/log-budget.ts';
 import { currentLimits } from '../limits/operation-scope.ts';
-import { detailsOf } from '../model/containers.ts';
+import { containerEngine, detailsOf } from '../model/containers.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import {
   checkTail,
@@ -18,6 +17,7 @@ import {
 } from '../model/logs.ts';
 import { builder, type Types } from './builder.ts';
 import { OutputStream } from './common.ts';
+import { engineArg } from './engine-connection.ts';
 import { Container } from './nodes.ts';
 
 const LogLineRef = builder.objectRef<LogEntry>('LogLine').implement({
@@ -127,12 +127,16 @@ builder.subscriptionField('containerLogs', (t) =>
       "Follows a container's logs: batches of lines as they arrive, then one `LogEnd` saying why the stream ended (the container exited, was removed, the engine went away, or the history ended with follow: false). Below admin, the container's env values read `***` in its lines. Unsubscribing closes the engine stream.",
     args: {
       ref: t.arg.string({ required: true }),
+      engine: engineArg(t.arg),
       follow: t.arg.boolean({ defaultValue: true, required: true }),
       ...streamArgs(t.arg),
       timestamps: t.arg.boolean({ defaultValue: false, required: true }),
     },
-    subscribe: (_root, { ref, ...selection }, ctx) =>
-      abortable((signal) => followLogs(ctx.principal, engineFor(ctx).api, ref, selection, signal)),
+    subscribe: (_root, { ref, engine, ...selection }, ctx) =>
+      abortable(async function* (signal) {
+        const target = await containerEngine(ctx, { ref, engine });
+        yield* followLogs(ctx.principal, target.client.api, target.ref, selection, signal);
+      }),
     resolve: (event) => event,
   }),
 );

@@ -11,6 +11,7 @@ import {
   networksPrune,
 } from '../model/networks.ts';
 import { builder } from './builder.ts';
+import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import {
   driverName,
@@ -155,8 +156,12 @@ builder.mutationFields((t) => ({
     type: Network,
     description:
       'Creates a network. CONFLICT when the name is taken or a subnet overlaps another network.',
-    args: { input: t.arg({ type: NetworkCreateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => networkCreate(ctx, { config: createConfig(input) }),
+    args: {
+      input: t.arg({ type: NetworkCreateInput, required: true }),
+      engine: targetEngineArg(t.arg),
+    },
+    resolve: (_root, { input, engine }, ctx) =>
+      networkCreate(ctx, { config: createConfig(input), engine }),
   }),
   networkConnect: t.field({
     authScopes: { operator: true },
@@ -212,17 +217,18 @@ builder.mutationFields((t) => ({
     type: NetworkRemoveResult,
     description:
       'Removes a network. CONFLICT while a running container is attached (one only created does not hold it) and for the predefined networks.',
-    args: { ref: t.arg.string({ required: true, ...networkArg }) },
-    resolve: (_root, args, ctx) => networkRemove(ctx, { ref: networkRef(args.ref) }),
+    args: { ref: t.arg.string({ required: true, ...networkArg }), engine: engineArg(t.arg) },
+    resolve: (_root, args, ctx) => networkRemove(ctx, { ref: args.ref, engine: args.engine }),
   }),
   networksPrune: t.field({
     authScopes: { admin: true },
     type: NetworksPruneResult,
     description:
       'Removes every network no running container is attached to that matches the filter (all of them without); predefined networks stay.',
-    args: { filter: t.arg({ type: PruneFilter }) },
-    resolve: (_root, { filter }, ctx) =>
+    args: { filter: t.arg({ type: PruneFilter }), engine: targetEngineArg(t.arg) },
+    resolve: (_root, { filter, engine }, ctx) =>
       networksPrune(ctx, {
+        engine,
         filters: engineFilters({ label: filter?.label, until: pruneUntil(filter?.until) }),
       }),
   }),

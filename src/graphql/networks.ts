@@ -1,13 +1,19 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import { visibleOptions } from '../auth/redact.ts';
-import { networkRef } from '../engine/refs.ts';
+import type { Context } from '../context.ts';
 import type { IpamConfig, NetworkResource } from '../engine/types.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { networkAt, networkAttachments, networkList } from '../model/networks.ts';
 import { builder } from './builder.ts';
 import { keyValues, Label, labelFields } from './common.ts';
+import {
+  type ConnectionArgs,
+  engineArg,
+  engineConnection,
+  enginesArg,
+} from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
-import { Network, NetworkAttachment } from './nodes.ts';
+import { Engine, Network, NetworkAttachment } from './nodes.ts';
 
 const IpamPool = builder.objectRef<IpamConfig>('IpamPool').implement({
   fields: (t) => ({
@@ -84,24 +90,42 @@ const NetworkFilter = builder.inputType('NetworkFilter', {
   }),
 });
 
+async function networkConnection(
+  args: ConnectionArgs & { filter?: Parameters<typeof engineFilters>[0] },
+  engines: readonly string[] | null | undefined,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+) {
+  const list = await networkList(ctx, { engines, filters: engineFilters(args.filter) });
+  return engineConnection(args, list, ctx, info);
+}
+
+builder.objectField(Engine, 'networkList', (t) =>
+  t.connection({
+    authScopes: { viewer: true },
+    type: Network,
+    description: "This engine's networks, in the engine's order.",
+    args: { filter: t.arg({ type: NetworkFilter }) },
+    resolve: (engine, args, ctx, info) => networkConnection(args, [engine.name], ctx, info),
+  }),
+);
+
 builder.queryFields((t) => ({
   networks: t.connection({
     authScopes: { viewer: true },
     type: Network,
-    description: 'Networks. One engine call.',
-    args: { filter: t.arg({ type: NetworkFilter }) },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
-        await networkList(ctx, { filters: engineFilters(args.filter) }),
-      ),
+    description:
+      "Networks: each engine's in its order, engines in configured order. One engine call per engine.",
+    args: { filter: t.arg({ type: NetworkFilter }), engines: enginesArg(t.arg) },
+    resolve: (_root, args, ctx, info) => networkConnection(args, args.engines, ctx, info),
   }),
   network: t.field({
     authScopes: { viewer: true },
     type: Network,
     nullable: true,
-    description: 'A network by id, unique id prefix or name; null when none matches.',
-    args: { ref: t.arg.string({ required: true }) },
-    resolve: (_root, { ref }, ctx) => networkAt(ctx, { ref: networkRef(ref) }),
+    description:
+      'A network by global id, id, unique id prefix or name; null when none matches. AMBIGUOUS_REF when it matches on several engines and no `engine` is given.',
+    args: { ref: t.arg.string({ required: true }), engine: engineArg(t.arg) },
+    resolve: (_root, { ref, engine }, ctx) => networkAt(ctx, { ref, engine }),
   }),
 }));

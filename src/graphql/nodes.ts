@@ -5,6 +5,7 @@ import {
 } from '../model/containers.ts';
 import { type ImageNode, imageNodes } from '../model/images.ts';
 import { type NetworkNode, networkNodes } from '../model/networks.ts';
+import type { EngineNode } from '../model/system.ts';
 import { type VolumeNode, volumeNodes } from '../model/volumes.ts';
 import { builder } from './builder.ts';
 
@@ -36,6 +37,9 @@ export const Volume = builder.loadableNodeRef('Volume', {
   load: (keys: string[], ctx) => volumeNodes(ctx, keys),
   cacheResolved: (volume) => volume.key,
 });
+
+/** An engine: its lists (containers, images, …) are declared by their own modules. */
+export const Engine = builder.objectRef<EngineNode>('Engine');
 
 /** A container on a network: reached from either side, so declared with the nodes. */
 export const NetworkAttachment = builder.objectRef<NetworkAttachmentNode>('NetworkAttachment');

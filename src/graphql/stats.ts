@@ -1,8 +1,9 @@
 import { abortable } from '../engine/iterate.ts';
-import { engineClientFor } from '../engine/registry.ts';
 import type { ContainerStats as Stats } from '../engine/stats.ts';
+import { containerEngine } from '../model/containers.ts';
 import { followStats } from '../model/stats.ts';
 import { builder } from './builder.ts';
+import { engineArg } from './engine-connection.ts';
 
 const ContainerStats = builder.objectRef<Stats>('ContainerStats').implement({
   description:
@@ -35,9 +36,12 @@ builder.subscriptionField('containerStats', (t) =>
     type: ContainerStats,
     description:
       'A sample about every second while the container runs; one engine stream per container, shared by all its subscribers. A slow subscriber skips samples rather than queueing them.',
-    args: { ref: t.arg.string({ required: true }) },
-    subscribe: (_root, { ref }, ctx) =>
-      abortable((signal) => followStats(ctx.principal, engineClientFor(ctx), ref, signal)),
+    args: { ref: t.arg.string({ required: true }), engine: engineArg(t.arg) },
+    subscribe: (_root, { ref, engine }, ctx) =>
+      abortable(async function* (signal) {
+        const target = await containerEngine(ctx, { ref, engine });
+        yield* followStats(ctx.principal, target.client, target.ref, signal);
+      }),
     resolve: (sample) => sample,
   }),
 );

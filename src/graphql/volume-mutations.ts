@@ -7,6 +7,7 @@ import {
   volumesPrune,
 } from '../model/volumes.ts';
 import { builder } from './builder.ts';
+import { targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { driverName, keyValueMap, LabelInput } from './input-checks.ts';
 import { Volume } from './nodes.ts';
@@ -82,8 +83,12 @@ builder.mutationFields((t) => ({
     type: Volume,
     description:
       'Creates a volume. A taken name answers the existing volume when its driver, options and labels are exactly those asked for, and CONFLICT otherwise (the engine itself would answer the existing one either way).',
-    args: { input: t.arg({ type: VolumeCreateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => volumeCreate(ctx, { config: createConfig(input) }),
+    args: {
+      input: t.arg({ type: VolumeCreateInput, required: true }),
+      engine: targetEngineArg(t.arg),
+    },
+    resolve: (_root, { input, engine }, ctx) =>
+      volumeCreate(ctx, { config: createConfig(input), engine }),
   }),
   volumeRemove: t.field({
     authScopes: { operator: true },
@@ -93,10 +98,16 @@ builder.mutationFields((t) => ({
     args: {
       name: t.arg.string({ required: true }),
       force: t.arg.boolean({ defaultValue: false, description: 'An unknown name is no error.' }),
+      engine: targetEngineArg(t.arg),
     },
     resolve: async (_root, args, ctx) => {
       const name = volumeName(args.name);
-      return { name, removed: await volumeRemove(ctx, { name, force: args.force ?? false }) };
+      const removed = await volumeRemove(ctx, {
+        name,
+        force: args.force ?? false,
+        engine: args.engine,
+      });
+      return { name, removed };
     },
   }),
   volumesPrune: t.field({
@@ -104,7 +115,8 @@ builder.mutationFields((t) => ({
     type: VolumesPruneResult,
     description:
       'Removes every volume no container uses that matches the filter, named ones included (API 1.41); without a filter, all of them.',
-    args: { filter: t.arg({ type: VolumesPruneFilter }) },
-    resolve: (_root, { filter }, ctx) => volumesPrune(ctx, { filters: engineFilters(filter) }),
+    args: { filter: t.arg({ type: VolumesPruneFilter }), engine: targetEngineArg(t.arg) },
+    resolve: (_root, { filter, engine }, ctx) =>
+      volumesPrune(ctx, { filters: engineFilters(filter), engine }),
   }),
 }));

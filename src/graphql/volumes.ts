@@ -1,12 +1,18 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import { visibleOptions } from '../auth/redact.ts';
-import { volumeName } from '../engine/refs.ts';
+import type { Context } from '../context.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { volumeKey, volumeList, volumeSize, volumeUsers } from '../model/volumes.ts';
 import { builder } from './builder.ts';
 import { keyValues, Label, labelFields } from './common.ts';
+import {
+  type ConnectionArgs,
+  engineArg,
+  engineConnection,
+  enginesArg,
+} from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
-import { Container, Volume } from './nodes.ts';
+import { Container, Engine, Volume } from './nodes.ts';
 import { engineTime } from './scalars.ts';
 
 Volume.implement({
@@ -54,24 +60,42 @@ const VolumeFilter = builder.inputType('VolumeFilter', {
   }),
 });
 
+async function volumeConnection(
+  args: ConnectionArgs & { filter?: Parameters<typeof engineFilters>[0] },
+  engines: readonly string[] | null | undefined,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+) {
+  const list = await volumeList(ctx, { engines, filters: engineFilters(args.filter) });
+  return engineConnection(args, list, ctx, info);
+}
+
+builder.objectField(Engine, 'volumeList', (t) =>
+  t.connection({
+    authScopes: { viewer: true },
+    type: Volume,
+    description: "This engine's volumes, in the engine's order.",
+    args: { filter: t.arg({ type: VolumeFilter }) },
+    resolve: (engine, args, ctx, info) => volumeConnection(args, [engine.name], ctx, info),
+  }),
+);
+
 builder.queryFields((t) => ({
   volumes: t.connection({
     authScopes: { viewer: true },
     type: Volume,
-    description: 'Volumes. One engine call.',
-    args: { filter: t.arg({ type: VolumeFilter }) },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
-        await volumeList(ctx, { filters: engineFilters(args.filter) }),
-      ),
+    description:
+      "Volumes: each engine's in its order, engines in configured order. One engine call per engine.",
+    args: { filter: t.arg({ type: VolumeFilter }), engines: enginesArg(t.arg) },
+    resolve: (_root, args, ctx, info) => volumeConnection(args, args.engines, ctx, info),
   }),
   volume: t.field({
     authScopes: { viewer: true },
     type: Volume,
     nullable: true,
-    description: 'A volume by name; null when none has that name.',
-    args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => volumeKey(ctx, { name: volumeName(name) }),
+    description:
+      'A volume by global id or name; null when none has that name. AMBIGUOUS_REF when the name is on several engines and no `engine` is given.',
+    args: { name: t.arg.string({ required: true }), engine: engineArg(t.arg) },
+    resolve: (_root, { name, engine }, ctx) => volumeKey(ctx, { name, engine }),
   }),
 }));

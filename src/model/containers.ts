@@ -1,6 +1,7 @@
 import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import type { EngineApi } from '../engine/api.ts';
+import type { EngineClient } from '../engine/client.ts';
 import {
   type ContainerCreateBody,
   type ContainerUpdateBody,
@@ -32,7 +33,13 @@ import {
 } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
 import { inspectNetwork } from '../engine/networks.ts';
-import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
+import {
+  type Engine,
+  type EngineArg,
+  engineClientFor,
+  engineFor,
+  reachableBy,
+} from '../engine/registry.ts';
 import type {
   ContainerInspect,
   ContainerSummary,
@@ -40,6 +47,8 @@ import type {
   EndpointSettings,
   MountPoint,
 } from '../engine/types.ts';
+import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import { routeRef } from './engine-refs.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate } from './policy/create-policy.ts';
@@ -151,9 +160,24 @@ export async function containerByRef(
   return inspectByRef(ctx.loaders.containerDetails, engine, ref);
 }
 
-/** `container(ref:)`: a container of the engine the arguments name. */
-export function containerAt(ctx: Context, args: EngineArg & { ref: string }) {
-  return containerByRef(ctx, engineFor(ctx, args).name, args.ref);
+/**
+ * The engine a container ref routes to (src/model/engine-refs.ts), with its client, and the ref
+ * to ask it: what logs, stats and execs talk to.
+ */
+export async function containerEngine(
+  ctx: Context,
+  args: EngineArg & { ref: string },
+): Promise<{ client: EngineClient; ref: string }> {
+  const { engine, ref } = await routeRef(ctx, 'container', args, async (engine, ref) =>
+    Boolean(await containerByRef(ctx, engine, ref)),
+  );
+  return { client: engineClientFor(ctx, { engine }), ref };
+}
+
+/** `container(ref:)`: a container by global id, or by name or prefix on the engine it routes to. */
+export async function containerAt(ctx: Context, args: EngineArg & { ref: string }) {
+  const { client, ref } = await containerEngine(ctx, args);
+  return containerByRef(ctx, client.name, ref);
 }
 
 /**
@@ -170,21 +194,29 @@ export function containerFromSummary(
   return { key, summary };
 }
 
-export async function containerList(
+/** Containers of the engines asked (all the principal may use by default), newest first. */
+export function containerList(
   ctx: Context,
-  args: EngineArg & {
+  args: EnginesArg & {
     all: boolean;
     filters: EngineFilters | undefined;
     /** Their images will be read: the image list is asked beside the container list, not after. */
     withImages?: boolean;
   },
-): Promise<ContainerNode[]> {
-  const engine = engineFor(ctx, args);
-  // Its failure reaches the image fields that load it later, as it would have without this.
-  if (args.withImages) ctx.loaders.imageLists.load(engine.name).catch(() => {});
-  const list = await listContainers(engine.api, { all: args.all, filters: args.filters });
-  return visibleItems(ctx.principal, list, (container) => container.Labels).map((summary) =>
-    containerFromSummary(ctx, engine.name, summary),
+): Promise<EngineList<ContainerNode>> {
+  return listAcross(
+    ctx,
+    args.engines,
+    async (name) => {
+      const engine = engineFor(ctx, { engine: name });
+      // Its failure reaches the image fields that load it later, as it would have without this.
+      if (args.withImages) ctx.loaders.imageLists.load(engine.name).catch(() => {});
+      const list = await listContainers(engine.api, { all: args.all, filters: args.filters });
+      return visibleItems(ctx.principal, list, (container) => container.Labels).map((summary) =>
+        containerFromSummary(ctx, engine.name, summary),
+      );
+    },
+    { newestFirst: (container) => container.summary?.Created ?? 0 },
   );
 }
 
@@ -226,7 +258,7 @@ export async function containerProcesses(
   container: ContainerNode,
 ): Promise<ContainerTop | null> {
   const { engine, id } = parseKey(container.key);
-  const api = ctx.engines.api(engine);
+  const api = reachableBy(ctx.engines, ctx.principal).api(engine);
   if (!api) return null;
   try {
     return await topContainer(api, id);

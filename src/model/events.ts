@@ -3,15 +3,17 @@ import { BadUserInputError } from '../engine/errors.ts';
 import type { EventItem } from '../engine/event-hub.ts';
 import type { EngineFilters } from '../engine/filters.ts';
 import { filterAsync } from '../engine/iterate.ts';
-import {
-  type EngineArg,
-  type EngineRegistry,
-  engineClientFor,
-  engineFor,
-} from '../engine/registry.ts';
+import { type EngineRegistry, engineClientFor, enginesFor } from '../engine/registry.ts';
 import type { EventMessage } from '../engine/types.ts';
 import { type ContainerNode, containerByRef } from './containers.ts';
+import type { EnginesArg } from './engine-lists.ts';
 import { eventObjectLabels } from './event-labels.ts';
+import {
+  type DeliveredItem,
+  decodeMergedCursor,
+  mergeEngineStreams,
+  startPosition,
+} from './event-streams.ts';
 import { type ImageNode, imageByRef } from './images.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
 import { eventVisibleTo, isTenant } from './tenancy.ts';
@@ -69,13 +71,45 @@ export function matchesEvent(filters: Filters, event: EventMessage): boolean {
  */
 export function eventStream(
   ctx: Context,
-  args: EngineArg & { filters: EngineFilters | undefined; after: string | undefined },
+  args: EnginesArg & { filters: EngineFilters | undefined; after: string | undefined },
+): AsyncIterableIterator<DeliveredItem> {
+  const names = enginesFor(ctx, args.engines);
+  const merged = args.after === undefined ? undefined : decodeMergedCursor(args.after);
+  const single = names.length === 1 && !merged;
+  const resume =
+    single || args.after === undefined ? undefined : (merged ?? ownCursor(names, args.after));
+  const after = (engine: string) => (single ? args.after : resume?.get(engine));
+  const streams = new Map(
+    names.map((engine) => [engine, engineEvents(ctx, engine, args.filters, after(engine))]),
+  );
+  // One engine answers as it always has: its own cursors. Several resume all of them at once.
+  const positions = single
+    ? undefined
+    : new Map(names.map((engine) => [engine, after(engine) ?? startPosition(engine)]));
+  return mergeEngineStreams(streams, positions);
+}
+
+/** One engine's own cursor given to a stream over several: that engine resumes, the others start now. */
+function ownCursor(names: readonly string[], cursor: string): Map<string, string> {
+  const engine = Buffer.from(cursor, 'base64url').toString('utf8').split('|')[0] ?? '';
+  if (!names.includes(engine)) {
+    throw new BadUserInputError('`after` is not an event cursor of these engines');
+  }
+  return new Map([[engine, cursor]]);
+}
+
+/** One engine's part: its hub's stream from `after` on, filtered and for this principal. */
+function engineEvents(
+  ctx: Context,
+  engine: string,
+  engineFilters: EngineFilters | undefined,
+  after: string | undefined,
 ): AsyncIterableIterator<EventItem> {
-  const filters: Filters = args.filters ?? {};
+  const filters: Filters = engineFilters ?? {};
   const { principal, engines } = ctx;
-  const client = engineClientFor(ctx, args);
+  const client = engineClientFor(ctx, { engine });
   return filterAsync(
-    client.events.subscribe(args.after),
+    client.events.subscribe(after),
     async (item) =>
       item.kind === 'gap' ||
       (matchesEvent(filters, item.event) &&
@@ -96,9 +130,11 @@ function actorLabels(
     : item.event.Actor.Attributes;
 }
 
-/** An item as delivered: an event names the engine it came from. */
-export function eventFrom(ctx: Context, item: EventItem, args: EngineArg = {}) {
-  return item.kind === 'event' ? { ...item, engine: engineFor(ctx, args).name } : item;
+/** An item as delivered: it names the engine it came from; an event carries its cursor. */
+export function eventFrom({ item, engine, cursor }: DeliveredItem) {
+  return item.kind === 'event'
+    ? { ...item, engine, cursor: cursor ?? item.cursor }
+    : { ...item, engine };
 }
 
 /** The container an event concerns, as it is now; null when it is gone. */

@@ -11,9 +11,11 @@ import {
   removeImage,
   tagImage,
 } from '../engine/images.ts';
-import { type EngineArg, engineFor } from '../engine/registry.ts';
+import { type EngineArg, engineFor, reachableBy } from '../engine/registry.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
 import { type ContainerNode, containerFromSummary } from './containers.ts';
+import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import { routeRef } from './engine-refs.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { loadImageSummaries } from './loaders/images.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
@@ -32,7 +34,7 @@ export interface ImageNode {
 export function imageNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadImageSummaries(ctx.engines, keys, ctx.loaders.imageLists).then(
+    loadImageSummaries(reachableBy(ctx.engines, ctx.principal), keys, ctx.loaders.imageLists).then(
       visibleResults(ctx.principal, (image: ImageSummary) => image.Labels),
     ),
     (key, summary): ImageNode => ({ key, summary }),
@@ -49,20 +51,31 @@ export async function imageByRef(
 }
 
 /** `image(ref:)`: an image of the engine the arguments name. */
-export function imageAt(ctx: Context, args: EngineArg & { ref: string }) {
-  return imageByRef(ctx, engineFor(ctx, args).name, args.ref);
+export async function imageAt(ctx: Context, args: EngineArg & { ref: string }) {
+  const found = (engine: string, ref: string) => imageByRef(ctx, engine, ref);
+  const { engine, ref } = await routeRef(ctx, 'image', args, async (engine, ref) =>
+    Boolean(await found(engine, ref)),
+  );
+  return found(engine, ref);
 }
 
-export async function imageList(
+/** Images of the engines asked (all the principal may use by default), newest first. */
+export function imageList(
   ctx: Context,
-  args: EngineArg & { all: boolean; filters: EngineFilters | undefined },
-): Promise<ImageNode[]> {
-  const engine = engineFor(ctx, args);
-  const list = await listImages(engine.api, { all: args.all, filters: args.filters });
-  return visibleItems(ctx.principal, list, (image) => image.Labels).map((summary) => ({
-    key: toKey(engine.name, summary.Id),
-    summary,
-  }));
+  args: EnginesArg & { all: boolean; filters: EngineFilters | undefined },
+): Promise<EngineList<ImageNode>> {
+  return listAcross(
+    ctx,
+    args.engines,
+    async (name) => {
+      const engine = engineFor(ctx, { engine: name });
+      const list = await listImages(engine.api, { all: args.all, filters: args.filters });
+      return visibleItems(ctx.principal, list, (image) => image.Labels).map(
+        (summary): ImageNode => ({ key: toKey(engine.name, summary.Id), summary }),
+      );
+    },
+    { newestFirst: (image) => image.summary?.Created ?? 0 },
+  );
 }
 
 export async function imageDetailsOf(image: ImageNode, ctx: Context): Promise<ImageInspect> {
@@ -159,14 +172,17 @@ function tenantRemovalRef(ctx: Context, image: ImageInspect, ref: string): strin
   return onlyReference ? image.Id : ref;
 }
 
-export function imageRemove(
+export async function imageRemove(
   ctx: Context,
   args: EngineArg & { ref: string; force: boolean; noPrune: boolean },
 ) {
-  return write(ctx, args, async ({ name, api }) => {
+  const routed = await routeRef(ctx, 'image', args, async (engine, ref) =>
+    Boolean(await imageByRef(ctx, engine, ref)),
+  );
+  return write(ctx, { engine: routed.engine }, async ({ name, api }) => {
     // Resolved first: an untag deletes nothing, and its line still names the image and the tag.
-    const image = await inspectImage(api, args.ref);
-    const ref = isTenant(ctx.principal) ? tenantRemovalRef(ctx, image, args.ref) : args.ref;
+    const image = await inspectImage(api, routed.ref);
+    const ref = isTenant(ctx.principal) ? tenantRemovalRef(ctx, image, routed.ref) : routed.ref;
     auditTarget(name, image.Id);
     const removed = split(
       await removeImage(api, ref, { force: args.force, noPrune: args.noPrune }),

@@ -13,9 +13,11 @@ import {
   pruneNetworks,
   removeNetwork,
 } from '../engine/networks.ts';
-import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
+import { type Engine, type EngineArg, engineFor, reachableBy } from '../engine/registry.ts';
 import type { NetworkResource } from '../engine/types.ts';
 import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from './containers.ts';
+import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import { routeRef } from './engine-refs.ts';
 import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
@@ -46,7 +48,7 @@ function networkNode(engine: string, network: NetworkResource): NetworkNode {
 export function networkNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadNetworks(ctx.engines, keys).then(
+    loadNetworks(reachableBy(ctx.engines, ctx.principal), keys).then(
       visibleResults(ctx.principal, (network: NetworkResource) => network.Labels),
     ),
     (key, network): NetworkNode => ({ key, network }),
@@ -64,19 +66,26 @@ async function networkByRef(
 }
 
 /** `network(ref:)`: a network of the engine the arguments name. */
-export function networkAt(ctx: Context, args: EngineArg & { ref: string }) {
-  return networkByRef(ctx, engineFor(ctx, args).name, args.ref);
+export async function networkAt(ctx: Context, args: EngineArg & { ref: string }) {
+  const found = (engine: string, ref: string) => networkByRef(ctx, engine, ref);
+  const { engine, ref } = await routeRef(ctx, 'network', args, async (engine, ref) =>
+    Boolean(await found(engine, ref)),
+  );
+  return found(engine, ref);
 }
 
-export async function networkList(
+/** Networks of the engines asked (all the principal may use by default), each in its engine's order. */
+export function networkList(
   ctx: Context,
-  args: EngineArg & { filters: EngineFilters | undefined },
-): Promise<NetworkNode[]> {
-  const engine = engineFor(ctx, args);
-  const list = await listNetworks(engine.api, { filters: args.filters });
-  return visibleItems(ctx.principal, list, (network) => network.Labels).map((network) =>
-    networkNode(engine.name, network),
-  );
+  args: EnginesArg & { filters: EngineFilters | undefined },
+): Promise<EngineList<NetworkNode>> {
+  return listAcross(ctx, args.engines, async (name) => {
+    const engine = engineFor(ctx, { engine: name });
+    const list = await listNetworks(engine.api, { filters: args.filters });
+    return visibleItems(ctx.principal, list, (network) => network.Labels).map((network) =>
+      networkNode(engine.name, network),
+    );
+  });
 }
 
 /** Containers attached to the network, running or not: one list call for every network asked. */

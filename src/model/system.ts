@@ -1,5 +1,6 @@
 import type { Context } from '../context.ts';
-import { type EngineArg, engineFor } from '../engine/registry.ts';
+import { BadUserInputError } from '../engine/errors.ts';
+import { engineFor, enginesFor } from '../engine/registry.ts';
 import type { SystemInfo, SystemVersion } from '../engine/types.ts';
 
 /** An engine behind this Wharf, by its name. */
@@ -7,8 +8,20 @@ export interface EngineNode {
   name: string;
 }
 
-export function engineAt(ctx: Context, args: EngineArg = {}): EngineNode {
-  return { name: engineFor(ctx, args).name };
+/** The engines the principal may use, in configured order: a restricted token sees only its own. */
+export function visibleEngines(ctx: Context): EngineNode[] {
+  return enginesFor(ctx).map((name) => ({ name }));
+}
+
+/**
+ * The engine named `name`, or the default one (the principal's first when it may not use the
+ * default). An engine the token may not use is answered as one that does not exist, so a
+ * restricted token cannot tell the others' names.
+ */
+export function engineNamed(ctx: Context, name?: string | null): EngineNode {
+  if (name === undefined || name === null) return { name: engineFor(ctx).name };
+  if (!enginesFor(ctx).includes(name)) throw new BadUserInputError(`no engine named "${name}"`);
+  return { name };
 }
 
 /** `docker version`, once per operation. */

@@ -36,7 +36,7 @@ export function visibleTo(principal: Principal, labels: Labels): boolean {
   return carriesAll(principal, labels) || carriesNoKey(principal, labels);
 }
 
-type Kind = 'container' | 'image' | 'network' | 'volume';
+export type Kind = 'container' | 'image' | 'network' | 'volume' | 'service' | 'secret' | 'config';
 
 /** The engine's own words for a missing object, so another tenant's reads the same. */
 const MISSING: Record<Kind, (ref: string) => string> = {
@@ -44,6 +44,9 @@ const MISSING: Record<Kind, (ref: string) => string> = {
   image: (ref) => `No such image: ${ref}`,
   network: (ref) => `network ${ref} not found`,
   volume: (ref) => `get ${ref}: no such volume`,
+  service: (ref) => `service ${ref} not found`,
+  secret: (ref) => `secret ${ref} not found`,
+  config: (ref) => `config ${ref} not found`,
 };
 
 /**

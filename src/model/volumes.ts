@@ -2,7 +2,8 @@ import { auditTarget } from '../audit.ts';
 import type { Context } from '../context.ts';
 import { EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import type { EngineFilters } from '../engine/filters.ts';
-import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
+import { volumeName } from '../engine/refs.ts';
+import { type Engine, type EngineArg, engineFor, reachableBy } from '../engine/registry.ts';
 import type { Volume as EngineVolume, Labels } from '../engine/types.ts';
 import {
   createVolume,
@@ -13,6 +14,8 @@ import {
   type VolumeCreateConfig,
 } from '../engine/volumes.ts';
 import { type ContainerNode, containerFromSummary } from './containers.ts';
+import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import { routeRef } from './engine-refs.ts';
 import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
@@ -40,28 +43,46 @@ export interface VolumeNode {
 export function volumeNodes(ctx: Context, keys: string[]) {
   return nodesFor(
     keys,
-    loadVolumes(ctx.engines, keys).then(
+    loadVolumes(reachableBy(ctx.engines, ctx.principal), keys).then(
       visibleResults(ctx.principal, (volume: EngineVolume) => volume.Labels),
     ),
     (key, volume): VolumeNode => ({ key, volume }),
   );
 }
 
-export async function volumeList(
+/** Volumes of the engines asked (all the principal may use by default), each in its engine's order. */
+export function volumeList(
   ctx: Context,
-  args: EngineArg & { filters: EngineFilters | undefined },
-): Promise<VolumeNode[]> {
-  const engine = engineFor(ctx, args);
-  const list = await listVolumes(engine.api, { filters: args.filters });
-  return visibleItems(ctx.principal, list, (volume) => volume.Labels).map((volume) => ({
-    key: toKey(engine.name, volume.Name),
-    volume,
-  }));
+  args: EnginesArg & { filters: EngineFilters | undefined },
+): Promise<EngineList<VolumeNode>> {
+  return listAcross(ctx, args.engines, async (name) => {
+    const engine = engineFor(ctx, { engine: name });
+    const list = await listVolumes(engine.api, { filters: args.filters });
+    return visibleItems(ctx.principal, list, (volume) => volume.Labels).map(
+      (volume): VolumeNode => ({ key: toKey(engine.name, volume.Name), volume }),
+    );
+  });
 }
 
-/** A volume's node key by name, for its loader (a name is a volume's identity). */
-export function volumeKey(ctx: Context, args: EngineArg & { name: string }): EngineKey {
-  return toKey(engineFor(ctx, args).name, args.name);
+/**
+ * A volume's node key by global id or name, for its loader (a name is a volume's identity); a
+ * name on several engines is AMBIGUOUS_REF without `engine`.
+ */
+export async function volumeKey(
+  ctx: Context,
+  args: EngineArg & { name: string },
+): Promise<EngineKey> {
+  const { engine, ref } = await routeRef(
+    ctx,
+    'volume',
+    { ...args, ref: args.name },
+    async (engine, name) => {
+      const [node] = await volumeNodes(ctx, [toKey(engine, volumeName(name))]);
+      if (node instanceof Error) throw node;
+      return Boolean(node);
+    },
+  );
+  return toKey(engine, volumeName(ref));
 }
 
 /** Containers that mount the volume, running or not: one list call for every volume asked. */

@@ -3,8 +3,9 @@ import type { Context } from '../context.ts';
 import type { EngineApi } from '../engine/api.ts';
 import { type Engine, type EngineArg, engineFor } from '../engine/registry.ts';
 import type { Labels } from '../engine/types.ts';
+import { isRefKind, routeRef } from './engine-refs.ts';
 import { refreshLoaders } from './loaders/request-loaders.ts';
-import { checkWritable, isTenant, withoutObjectIds } from './tenancy.ts';
+import { checkWritable, isTenant, type Kind, withoutObjectIds } from './tenancy.ts';
 
 /**
  * Every write goes through here: pick the engine, act, and let nothing read before the write
@@ -25,22 +26,28 @@ export async function write<T>(
 }
 
 /**
- * A write to one object. Its ref (id prefix or name) is resolved once: the act names the full id,
+ * A write to one object. Its ref (global id, id prefix or name) is routed to its engine
+ * (src/model/engine-refs.ts), then resolved once: the act names the full id,
  * so a rename or a second object matching the prefix cannot change what it acts on. That id is
  * the audit line's target, and what the principal's tenancy is checked on.
  */
-export function writeTo<I extends { Id: string }, T>(
+export async function writeTo<I extends { Id: string }, T>(
   ctx: Context,
   args: EngineArg & { ref: string },
   target: {
-    kind: 'container' | 'image' | 'network';
+    kind: Exclude<Kind, 'volume'>;
     inspect: (api: EngineApi, ref: string) => Promise<I>;
     labels: (object: I) => Labels | undefined;
   },
   act: (engine: Engine, id: string) => Promise<T>,
 ): Promise<{ engine: string; id: string; result: T }> {
-  return write(ctx, args, async (engine) => {
-    const object = await target.inspect(engine.api, args.ref);
+  const routed = isRefKind(target.kind)
+    ? await routeRef(ctx, target.kind, args, (engine, ref) =>
+        target.inspect(engineFor(ctx, { engine }).api, ref).then(() => true),
+      )
+    : { engine: args.engine, ref: args.ref };
+  return write(ctx, { engine: routed.engine }, async (engine) => {
+    const object = await target.inspect(engine.api, routed.ref);
     if (isTenant(ctx.principal)) {
       checkWritable(ctx.principal, target.labels(object), { kind: target.kind, ref: args.ref });
     }

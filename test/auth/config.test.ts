@@ -30,7 +30,7 @@ describe('configuration with tokens', () => {
       expect(() => loadConfig({ DOCKER_HOST: host }), host).toThrow(/not reached over TLS/);
     }
     for (const host of ['tcp://127.0.0.1:2375', 'tcp://localhost:2375', 'tcp://[::1]:2375']) {
-      expect(loadConfig({ DOCKER_HOST: host }).engine.endpoint.kind, host).toBe('tcp');
+      expect(loadConfig({ DOCKER_HOST: host }).engines.list[0]?.endpoint.kind, host).toBe('tcp');
     }
   });
 });

@@ -244,13 +244,6 @@ describe('parseDockerHost: tcp', () => {
 });
 
 describe('parseDockerHost: unsupported addresses', () => {
-  it('refuses ssh:// with BadUserInputError, code BAD_USER_INPUT', () => {
-    const error = thrown(() => parseDockerHost({ DOCKER_HOST: 'ssh://x' }));
-    expect(error).toBeInstanceOf(BadUserInputError);
-    expect((error as BadUserInputError).code).toBe('BAD_USER_INPUT');
-    expect((error as Error).message).toContain('ssh://x');
-  });
-
   it('refuses other schemes and bare host names', () => {
     for (const host of [
       'npipe:////./pipe/docker_engine',

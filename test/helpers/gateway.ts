@@ -7,16 +7,36 @@ import { type AuditSink, auditRecord } from '../../src/audit.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import { parseTokens, TokenStore } from '../../src/auth/tokens.ts';
 import { currentCallScope } from '../../src/engine/call-scope.ts';
-import { createEngineClient } from '../../src/engine/client.ts';
+import { createEngineClient, type EngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
 import { createEngineRegistry } from '../../src/engine/registry.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { createGateway, type GatewayOptions as ServerOptions } from '../../src/server.ts';
 
+/** One engine of a several-engine gateway (as an entry of WHARF_ENGINES_FILE would give it). */
+export interface TestEngine {
+  name: string;
+  /** A DOCKER_HOST-style URL. */
+  dockerHost: string;
+  /** tcp+TLS: check the engine's certificate (DOCKER_TLS_VERIFY) … */
+  tlsVerify?: boolean;
+  /** … with ca.pem, cert.pem and key.pem from this directory (DOCKER_CERT_PATH). */
+  certPath?: string;
+  apiVersion?: string;
+  /** ssh://: the private key (the engines file's `sshKey`) … */
+  sshKey?: string;
+  /** … and the known_hosts file (WHARF_SSH_KNOWN_HOSTS). */
+  knownHostsFile?: string;
+  /** The engine a field without `engine` talks to; else the first. */
+  default?: boolean;
+}
+
 export interface GatewayOptions {
   /** Defaults to the DOCKER_HOST the suite runs against. */
   dockerHost?: string;
+  /** Several engines instead of `dockerHost` (one `local`); each has its own client. */
+  engines?: readonly TestEngine[];
   /**
    * The event-fed state cache (WHARF_CACHE). Off unless WHARF_TEST_CACHE=on (the `cached` test
    * project): with it on, every `query` first waits until the cache has applied every event the
@@ -47,10 +67,10 @@ export interface GatewayOptions {
 /** A tokens file holding one random token for `principal`. */
 function tokenOf(principal: Extract<Principal, { kind: 'token' }>) {
   const token = randomBytes(24).toString('hex');
-  const { name, role, labels } = principal;
+  const { name, role, labels, engines } = principal;
   return {
     token,
-    store: new TokenStore(parseTokens(JSON.stringify([{ name, role, labels, token }]))),
+    store: new TokenStore(parseTokens(JSON.stringify([{ name, role, labels, engines, token }]))),
   };
 }
 
@@ -79,24 +99,41 @@ export async function startGateway(options: GatewayOptions = {}) {
   const own = options.principal && tokenOf(options.principal);
   const tokens = options.tokens ?? own?.store;
   const cache = options.cache ?? process.env.WHARF_TEST_CACHE === 'on';
-  const engine = createEngineClient({
-    name: 'local',
-    endpoint: parseDockerHost({
-      ...process.env,
-      DOCKER_HOST: options.dockerHost ?? process.env.DOCKER_HOST,
+  const specs: readonly TestEngine[] = options.engines ?? [
+    { name: 'local', dockerHost: options.dockerHost ?? process.env.DOCKER_HOST ?? '' },
+  ];
+  const engines = specs.map((spec) =>
+    createEngineClient({
+      name: spec.name,
+      // The suite's own engine keeps the TLS variables of its environment.
+      endpoint: parseDockerHost(
+        options.engines
+          ? {
+              DOCKER_HOST: spec.dockerHost,
+              DOCKER_TLS_VERIFY: spec.tlsVerify ? '1' : undefined,
+              DOCKER_CERT_PATH: spec.certPath,
+              WHARF_SSH_KNOWN_HOSTS: spec.knownHostsFile,
+            }
+          : { ...process.env, DOCKER_HOST: spec.dockerHost },
+        { identityFile: spec.sshKey },
+      ),
+      apiVersion: spec.apiVersion,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxConnections: 16,
+      maxStreams: options.streams?.maxEngineStreams,
+      cache,
+      // The cache's own reads (and `caughtUp`) serve no operation: they are not what a test counts.
+      onCall: (call) => {
+        if (!cache || currentCallScope() !== undefined || !isStateRead(call)) calls.push(call);
+      },
+      logger,
     }),
-    timeoutMs: options.timeoutMs ?? 30_000,
-    maxConnections: 16,
-    maxStreams: options.streams?.maxEngineStreams,
-    cache,
-    // The cache's own reads (and `caughtUp`) serve no operation: they are not what a test counts.
-    onCall: (call) => {
-      if (!cache || currentCallScope() !== undefined || !isStateRead(call)) calls.push(call);
-    },
-    logger,
-  });
+  );
+  const registry = createEngineRegistry(engines, specs.find((spec) => spec.default)?.name);
+  /** The default engine's client. */
+  const engine = registry.client(registry.defaultName) as EngineClient;
   const gateway = createGateway({
-    engines: createEngineRegistry([engine]),
+    engines: registry,
     logger,
     production: options.production ?? true,
     audit: (principal, entry) => {
@@ -111,7 +148,10 @@ export async function startGateway(options: GatewayOptions = {}) {
   });
   const address = await gateway.start('127.0.0.1', 0);
   // An engine that is down (a test's dead socket) never lets the cache start: reads then go to it.
-  await Promise.race([engine.state?.start(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  await Promise.race([
+    Promise.all(engines.map((client) => client.state?.start())),
+    new Promise((resolve) => setTimeout(resolve, 5_000)),
+  ]);
   const url = `http://127.0.0.1:${address.port}`;
 
   async function query<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
@@ -119,7 +159,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     variables?: TVars,
     token?: string,
   ): Promise<Result<TData>> {
-    await engine.state?.caughtUp().catch(() => {});
+    await Promise.all(engines.map((client) => client.state?.caughtUp().catch(() => {})));
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: {
@@ -147,7 +187,7 @@ export async function startGateway(options: GatewayOptions = {}) {
 
   /** Engine calls made while `fn` ran, without the version negotiation. */
   async function countCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: EngineCall[] }> {
-    await engine.api.version();
+    await Promise.allSettled(engines.map((client) => client.api.version()));
     const start = calls.length;
     const result = await fn();
     return { result, calls: calls.slice(start).filter((call) => call.path !== '/_ping') };
@@ -190,7 +230,10 @@ export async function startGateway(options: GatewayOptions = {}) {
     subscriptions: () => gateway.activeSubscriptions(),
     calls,
     audits,
+    /** The default engine's client. */
     engine,
+    /** Every engine's client, in the order given. */
+    engines,
     wsClient,
     subscribe,
     query,
@@ -199,7 +242,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     async stop() {
       await Promise.all(wsClients.map((client) => client.dispose()));
       await gateway.stop();
-      await engine.close();
+      await Promise.all(engines.map((client) => client.close()));
     },
   };
 }

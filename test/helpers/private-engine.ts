@@ -51,6 +51,29 @@ export interface PrivateEngine {
   stop(): Promise<void>;
 }
 
+/**
+ * A veth pair between the host's network namespace and the engine's: `engine` is the engine's
+ * side, the address a tcp listener there (`-H tcp://<engine>:PORT`) is reached at from the host.
+ */
+export interface HostLink {
+  host: string;
+  engine: string;
+}
+
+export interface PrivateEngineOptions {
+  /** Connect the engine's namespace to the host's (pickHostLink() chooses the addresses). */
+  link?: HostLink;
+  /** More dockerd arguments (TLS, another -H), kept across restart(). */
+  dockerdArgs?: readonly string[];
+}
+
+/** A /30 of its own in 10.213.0.0/16 for one engine's link, picked at random. */
+export function pickHostLink(): HostLink {
+  const [a = 0, b = 0] = randomBytes(2);
+  const at = (offset: number) => `10.213.${a}.${(b & 0xfc) + offset}`;
+  return { host: at(1), engine: at(2) };
+}
+
 interface EnginePaths {
   id: string;
   dir: string;
@@ -81,7 +104,10 @@ function enginePaths(id: string): EnginePaths {
   };
 }
 
-export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
+export async function startPrivateEngine(
+  name: string,
+  options: PrivateEngineOptions = {},
+): Promise<PrivateEngine> {
   await preflight();
   const id = randomBytes(3).toString('hex');
   const paths = enginePaths(id);
@@ -146,6 +172,7 @@ export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
           paths.tag,
           '--containerd-plugins-namespace',
           `${paths.tag}-plugins`,
+          ...(options.dockerdArgs ?? []),
         ],
         { stdio: ['ignore', log, log] },
       );
@@ -209,6 +236,7 @@ export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
   try {
     await run('ip', ['netns', 'add', netns]);
     await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+    if (options.link) await linkToHost(netns, id, options.link);
     await spawnDockerd();
     await loadFixture(`unix://${paths.socketPath}`);
   } catch (error) {
@@ -406,6 +434,27 @@ async function sweep(paths: EnginePaths, netns: string | undefined): Promise<voi
   if (netns) await deleteNetns(netns);
   await rm(paths.dir, { recursive: true, force: true });
   await rm(paths.execRoot, { recursive: true, force: true });
+}
+
+/** The host's end stays in the host namespace; deleting the netns deletes the pair. */
+async function linkToHost(netns: string, id: string, link: HostLink): Promise<void> {
+  const hostSide = `wh-${id}`;
+  await run('ip', [
+    'link',
+    'add',
+    hostSide,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'netns',
+    netns,
+  ]);
+  await run('ip', ['addr', 'add', `${link.host}/30`, 'dev', hostSide]);
+  await run('ip', ['link', 'set', hostSide, 'up']);
+  await run('ip', ['-n', netns, 'addr', 'add', `${link.engine}/30`, 'dev', 'eth0']);
+  await run('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
 }
 
 async function deleteNetns(netns: string): Promise<void> {

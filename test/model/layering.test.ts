@@ -11,10 +11,13 @@ const SHARED = new Set([
   'filters.ts',
   'input-checks.ts',
   'nodes.ts',
+  'swarm-nodes.ts',
   'event-context.ts',
   'auth-scopes.ts',
   'audited-fields.ts',
   'selection.ts',
+  'engine-connection.ts',
+  'partial-errors.ts',
 ]);
 /** Engine modules that are no endpoint: errors, ref checks, engine choice, iteration helpers. */
 const ENGINE_HELPERS = new Set(['errors.ts', 'refs.ts', 'registry.ts', 'iterate.ts']);

@@ -4,10 +4,10 @@ import { thrown } from '../helpers/errors.ts';
 
 describe('loadPolicyConfig', () => {
   it('defaults to no binds, Docker Hub only, root allowed, the standard sockets', () => {
-    expect(loadPolicyConfig({}, '/var/run/docker.sock')).toEqual(DEFAULT_POLICY);
+    expect(loadPolicyConfig({}, ['/var/run/docker.sock'])).toEqual(DEFAULT_POLICY);
   });
 
-  it('reads the three variables and adds DOCKER_HOST socket', () => {
+  it('reads the three variables and adds every engine socket', () => {
     expect(
       loadPolicyConfig(
         {
@@ -15,13 +15,18 @@ describe('loadPolicyConfig', () => {
           WHARF_REGISTRY_ALLOW: 'docker.io,Registry.Local:5000',
           WHARF_DENY_ROOT_USER: 'true',
         },
-        '/tmp/engine.sock',
+        ['/tmp/engine.sock', '/tmp/other.sock'],
       ),
     ).toEqual({
       bindAllow: ['/srv/data', '/home/ci'],
       registryAllow: ['docker.io', 'registry.local:5000'],
       denyRootUser: true,
-      dockerSockets: ['/var/run/docker.sock', '/run/docker.sock', '/tmp/engine.sock'],
+      dockerSockets: [
+        '/var/run/docker.sock',
+        '/run/docker.sock',
+        '/tmp/engine.sock',
+        '/tmp/other.sock',
+      ],
     });
   });
 
@@ -32,7 +37,7 @@ describe('loadPolicyConfig', () => {
     ],
     [{ WHARF_DENY_ROOT_USER: 'yes' }, 'WHARF_DENY_ROOT_USER=yes must be true or false'],
   ])('refuses %o', (env, message) => {
-    expect(thrown(() => loadPolicyConfig(env, undefined))).toMatchObject({
+    expect(thrown(() => loadPolicyConfig(env, []))).toMatchObject({
       code: 'BAD_USER_INPUT',
       message,
     });

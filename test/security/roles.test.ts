@@ -129,7 +129,62 @@ const MUTATIONS: [string, Row][] = [
     'volumeCreate',
     row('operator', (r) => `volumeCreate(input: { name: "${r.fresh}-v", ${r.labels} })`, created),
   ],
+  // Swarm writes: this engine is in no swarm, so an allowed one reaches it and is refused there
+  // (test/swarm/ runs them on a swarm); a create with another tenant's labels never does.
+  [
+    'serviceCreate',
+    row(
+      'operator',
+      (r) => `serviceCreate(input: { name: "${r.fresh}-s", image: "${r.runImage}", ${r.labels} })`,
+      { own: 'allowed', theirs: 'tenancy.labels' },
+    ),
+  ],
+  [
+    'serviceScale',
+    row('operator', (r) => `serviceScale(ref: "${r.fresh}-s", replicas: 1)`, { own: 'allowed' }),
+  ],
+  [
+    'serviceUpdate',
+    row('operator', (r) => `serviceUpdate(ref: "${r.fresh}-s", input: { replicas: 1 })`, {
+      own: 'allowed',
+    }),
+  ],
+  [
+    'serviceRollback',
+    row('operator', (r) => `serviceRollback(ref: "${r.fresh}-s")`, { own: 'allowed' }),
+  ],
+  [
+    'serviceRemove',
+    row('operator', (r) => `serviceRemove(ref: "${r.fresh}-s")`, { own: 'allowed' }),
+  ],
+  [
+    'secretCreate',
+    row('operator', (r) => `secretCreate(name: "${r.fresh}-sec", data: "x", ${r.labels})`, {
+      own: 'allowed',
+      theirs: 'tenancy.labels',
+    }),
+  ],
+  [
+    'secretRemove',
+    row('operator', (r) => `secretRemove(ref: "${r.fresh}-sec")`, { own: 'allowed' }),
+  ],
+  [
+    'configCreate',
+    row('operator', (r) => `configCreate(name: "${r.fresh}-cfg", data: "x", ${r.labels})`, {
+      own: 'allowed',
+      theirs: 'tenancy.labels',
+    }),
+  ],
+  [
+    'configRemove',
+    row('operator', (r) => `configRemove(ref: "${r.fresh}-cfg")`, { own: 'allowed' }),
+  ],
   ['imageRemove', row('admin', (r) => `imageRemove(ref: "${r.image}")`)],
+  // This engine is in no swarm: admin reaches it and is refused there (CONFLICT).
+  [
+    'swarmNodeUpdate',
+    row('admin', (r) => `swarmNodeUpdate(ref: "${r.fresh}-node", availability: ACTIVE)`),
+  ],
   ['containersPrune', row('admin', (r) => `containersPrune(${r.prune})`)],
   ['imagesPrune', row('admin', (r) => `imagesPrune(${r.prune})`)],
   ['networksPrune', row('admin', (r) => `networksPrune(${r.prune})`)],
@@ -142,6 +197,11 @@ const SUBSCRIPTIONS: [string, Row][] = [
   ['containerStats', row('viewer', (r) => `containerStats(ref: "${r.container}")`, readable)],
   ['execAttach', row('operator', (r) => `execAttach(execId: "${r.exec}")`, ownedExec)],
   ['imagePull', row('operator', () => PULL, { own: 'allowed' })],
+  // This engine is in no swarm: an allowed one reaches it and finds no such service.
+  [
+    'serviceRollout',
+    row('viewer', (r) => `serviceRollout(ref: "${r.fresh}-s")`, { own: 'allowed' }),
+  ],
 ];
 
 function rootOf(type: 'Mutation' | 'Subscription') {

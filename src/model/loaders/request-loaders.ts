@@ -2,7 +2,7 @@ import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import DataLoader from 'dataloader';
 import type { Principal } from '../../auth/principal.ts';
 import { type ExecInspect, inspectExec } from '../../engine/exec.ts';
-import type { EngineRegistry } from '../../engine/registry.ts';
+import { type EngineRegistry, reachableBy } from '../../engine/registry.ts';
 import type {
   ContainerInspect,
   ContainerSummary,
@@ -55,7 +55,8 @@ export interface Loaders {
  * What the principal may not see (another tenant's objects) answers as missing, here where every
  * read of an object or relation passes.
  */
-export function createLoaders(engines: EngineRegistry, principal: Principal): Loaders {
+export function createLoaders(all: EngineRegistry, principal: Principal): Loaders {
+  const engines = reachableBy(all, principal);
   const summaries = visibleResults(principal, (container: ContainerSummary) => container.Labels);
   const related = (results: readonly (ContainerSummary[] | Error)[]) =>
     results.map((result) =>

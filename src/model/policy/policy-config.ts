@@ -8,7 +8,7 @@ export interface PolicyConfig {
   registryAllow: readonly string[];
   /** WHARF_DENY_ROOT_USER: refuse `user` 0 or root on containerCreate. */
   denyRootUser: boolean;
-  /** Never bindable, whatever bindAllow says: the standard ones and DOCKER_HOST's socket. */
+  /** Never bindable, whatever bindAllow says: the standard ones and the engines' sockets. */
   dockerSockets: readonly string[];
 }
 
@@ -38,10 +38,10 @@ function flag(name: string, value: string | undefined): boolean {
   throw new BadUserInputError(`${name}=${value} must be true or false`);
 }
 
-/** The policy from the environment; `engineSocket` is DOCKER_HOST's unix socket, if it is one. */
+/** The policy from the environment; `engineSockets`: the unix sockets of the engines served. */
 export function loadPolicyConfig(
   env: Record<string, string | undefined>,
-  engineSocket: string | undefined,
+  engineSockets: readonly string[],
 ): PolicyConfig {
   const bindAllow = commaList(env.WHARF_BIND_ALLOW) ?? [];
   for (const prefix of bindAllow) {
@@ -55,6 +55,6 @@ export function loadPolicyConfig(
       host.toLowerCase(),
     ),
     denyRootUser: flag('WHARF_DENY_ROOT_USER', env.WHARF_DENY_ROOT_USER),
-    dockerSockets: [...new Set([...STANDARD_SOCKETS, ...(engineSocket ? [engineSocket] : [])])],
+    dockerSockets: [...new Set([...STANDARD_SOCKETS, ...engineSockets])],
   };
 }

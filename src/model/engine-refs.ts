@@ -1,0 +1,82 @@
+import type { Context } from '../context.ts';
+import { EngineNotFoundError, WharfError } from '../engine/errors.ts';
+import { type EngineArg, engineFor, enginesFor } from '../engine/registry.ts';
+import { parseKey } from './loaders/keys.ts';
+
+/** The node types a ref may be given for as a global id. */
+const TYPENAMES = {
+  container: 'Container',
+  image: 'Image',
+  network: 'Network',
+  volume: 'Volume',
+} as const;
+
+export type RefKind = keyof typeof TYPENAMES;
+
+export function isRefKind(kind: string): kind is RefKind {
+  return Object.hasOwn(TYPENAMES, kind);
+}
+
+/** Where a ref points: the engine, and what to ask it (the docker id for a global id). */
+export interface EngineRef {
+  engine: string;
+  ref: string;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A global id of `kind` (`base64("Container:<engine>/<id>")`) as the engine and id it carries. */
+function globalRef(kind: RefKind, ref: string): EngineRef | undefined {
+  if (!BASE64.test(ref)) return undefined;
+  const prefix = `${TYPENAMES[kind]}:`;
+  const text = Buffer.from(ref, 'base64').toString('utf8');
+  if (!text.startsWith(prefix)) return undefined;
+  const { engine, id } = parseKey(text.slice(prefix.length));
+  return engine && id ? { engine, ref: id } : undefined;
+}
+
+/**
+ * The engine a ref names. A global id carries its engine (an `engine` that disagrees is bad
+ * input); otherwise `engine` picks it. With neither, and several engines this principal may use,
+ * each is asked whether the name or prefix matches there: one match routes to it, several are
+ * AMBIGUOUS_REF naming the engines, none leaves it to the default engine (whose 404 answers).
+ * An engine that cannot be reached is not asked: the others still route.
+ */
+export async function routeRef(
+  ctx: Context,
+  kind: RefKind,
+  args: EngineArg & { ref: string },
+  matches: (engine: string, ref: string) => Promise<boolean>,
+): Promise<EngineRef> {
+  const global = globalRef(kind, args.ref);
+  if (global) {
+    if (args.engine && args.engine !== global.engine) {
+      throw new WharfError(
+        'BAD_USER_INPUT',
+        `the global id names engine "${global.engine}", not "${args.engine}"`,
+      );
+    }
+    return { engine: engineFor(ctx, { engine: global.engine }).name, ref: global.ref };
+  }
+  const usable = enginesFor(ctx, args.engine ? [args.engine] : undefined);
+  if (args.engine || usable.length <= 1)
+    return { engine: engineFor(ctx, args).name, ref: args.ref };
+  const found = await Promise.all(
+    usable.map((engine) => matches(engine, args.ref).catch((error) => skipDown(error))),
+  );
+  const where = usable.filter((_, index) => found[index]);
+  if (where.length > 1) {
+    throw new WharfError(
+      'AMBIGUOUS_REF',
+      `${kind} "${args.ref}" matches on engines ${where.join(', ')}: pass \`engine\` or a global id`,
+      { facts: { engines: where.join(',') } },
+    );
+  }
+  return { engine: where[0] ?? engineFor(ctx).name, ref: args.ref };
+}
+
+function skipDown(error: unknown): false {
+  if (error instanceof EngineNotFoundError) return false;
+  if (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE') return false;
+  throw error;
+}

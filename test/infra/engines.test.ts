@@ -1,0 +1,418 @@
+/**
+ * Several engines behind one Wharf: the host engine, and a private one reached over tcp+TLS with
+ * certificates made here (it also listens on its unix socket, for the docker CLI).
+ */
+import { type ChildProcess, execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, eventually, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { startGateway, type TestEngine, type TestGateway } from '../helpers/gateway.ts';
+import { type PrivateEngine, pickHostLink, startPrivateEngine } from '../helpers/private-engine.ts';
+import { startCli } from '../helpers/processes.ts';
+
+const run = promisify(execFile);
+const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
+const TLS_PORT = 2376;
+
+let dir: string;
+let lab: PrivateEngine;
+let tlsHost: string;
+const scope = testScope('engines');
+const gateways: TestGateway[] = [];
+const children: ChildProcess[] = [];
+
+/** An EC key and a certificate for it, signed by `ca` (or by itself when `ca` is undefined). */
+async function certificate(
+  out: string,
+  subject: string,
+  ca: string | undefined,
+  extensions: string,
+): Promise<void> {
+  const key = `${out}-key.pem`;
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  if (!ca) {
+    await run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      key,
+      '-out',
+      `${out}.pem`,
+      '-days',
+      '1',
+      '-subj',
+      subject,
+    ]);
+    return;
+  }
+  await run('openssl', ['req', ...ec, '-keyout', key, '-out', `${out}.csr`, '-subj', subject]);
+  await writeFile(`${out}.ext`, `${extensions}\n`);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    `${out}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}-key.pem`,
+    '-CAcreateserial',
+    '-out',
+    `${out}.pem`,
+    '-days',
+    '1',
+    '-extfile',
+    `${out}.ext`,
+  ]);
+}
+
+/** A DOCKER_CERT_PATH directory: the CA the engine is checked against, a client cert and key. */
+async function certDir(name: string, ca: string, client: string): Promise<string> {
+  const path = join(dir, name);
+  await mkdir(path);
+  await run('cp', [`${ca}.pem`, join(path, 'ca.pem')]);
+  await run('cp', [`${client}.pem`, join(path, 'cert.pem')]);
+  await run('cp', [`${client}-key.pem`, join(path, 'key.pem')]);
+  return path;
+}
+
+let goodCerts: string;
+let wrongCerts: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wharf-engines-'));
+  const link = pickHostLink();
+  tlsHost = `tcp://${link.engine}:${TLS_PORT}`;
+  const ca = join(dir, 'ca');
+  const otherCa = join(dir, 'other-ca');
+  await certificate(ca, '/CN=wharf test CA', undefined, '');
+  await certificate(otherCa, '/CN=someone else', undefined, '');
+  await certificate(
+    join(dir, 'server'),
+    '/CN=engine',
+    ca,
+    `subjectAltName=IP:${link.engine}\nextendedKeyUsage=serverAuth`,
+  );
+  await certificate(join(dir, 'client'), '/CN=wharf', ca, 'extendedKeyUsage=clientAuth');
+  await certificate(join(dir, 'stranger'), '/CN=wharf', otherCa, 'extendedKeyUsage=clientAuth');
+  goodCerts = await certDir('good', ca, join(dir, 'client'));
+  // The engine's CA is right, the client certificate is not one it signed.
+  wrongCerts = await certDir('wrong', ca, join(dir, 'stranger'));
+  lab = await startPrivateEngine('tls', {
+    link,
+    dockerdArgs: [
+      '--tlsverify',
+      '--tlscacert',
+      `${ca}.pem`,
+      '--tlscert',
+      join(dir, 'server.pem'),
+      '--tlskey',
+      join(dir, 'server-key.pem'),
+      '-H',
+      tlsHost,
+    ],
+  });
+});
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await scope.cleanup();
+  await lab?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The host engine (the default) and the private one as `lab` over tcp+TLS. */
+function hostAndLab(certPath = goodCerts): TestEngine[] {
+  return [
+    { name: 'host', dockerHost: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' },
+    { name: 'lab', dockerHost: tlsHost, tlsVerify: true, certPath },
+  ];
+}
+
+async function gatewayWith(options: Parameters<typeof startGateway>[0]) {
+  const gateway = await startGateway(options);
+  gateways.push(gateway);
+  return gateway;
+}
+
+describe('several engines', () => {
+  it("serves each engine's version, over unix and tcp+TLS", async () => {
+    const gateway = await gatewayWith({ engines: hostAndLab() });
+    const answer = await gateway.data<{
+      engines: { name: string; version: string; engineId: string }[];
+      engine: { name: string };
+      lab: { name: string; version: string };
+    }>(`{
+      engines { name version engineId }
+      engine { name }
+      lab: engine(name: "lab") { name version }
+    }`);
+    const { engines } = answer;
+    const hostVersion = await docker('version', '--format', '{{.Server.Version}}');
+    const labVersion = await lab.docker('version', '--format', '{{.Server.Version}}');
+    expect(engines.map((e) => [e.name, e.version])).toEqual([
+      ['host', hostVersion],
+      ['lab', labVersion],
+    ]);
+    // Two engines, not one asked twice.
+    expect(engines[0]?.engineId).not.toBe(engines[1]?.engineId);
+    expect(answer.engine.name).toBe('host');
+    expect(answer.lab).toEqual({ name: 'lab', version: labVersion });
+    // Each engine was asked over its own connection.
+    expect(new Set(gateway.calls.map((call) => call.engine))).toEqual(new Set(['host', 'lab']));
+
+    const unknown = await gateway.query('{ engine(name: "nowhere") { name } }');
+    expect(unknown.data).toEqual({ engine: null });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('the engine marked default answers fields that name none', async () => {
+    const [host, tls] = hostAndLab() as [TestEngine, TestEngine];
+    const gateway = await gatewayWith({ engines: [host, { ...tls, default: true }] });
+    expect(await gateway.data('{ engine { name } }')).toEqual({ engine: { name: 'lab' } });
+  });
+
+  it('a wrong client certificate is ENGINE_UNAVAILABLE naming the engine, the rest answers', async () => {
+    const gateway = await gatewayWith({ engines: hostAndLab(wrongCerts) });
+    const result = await gateway.query<{ engines: ({ name: string; version: string } | null)[] }>(
+      '{ engines { name version } }',
+    );
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]).toMatchObject({
+      path: ['engines', 1, 'version'],
+      extensions: { code: 'ENGINE_UNAVAILABLE' },
+    });
+    expect(result.errors?.[0]?.message).toContain('"lab"');
+    // The lab's version is null beside its error; the host's entry is whole.
+    expect(result.data?.engines).toEqual([
+      { name: 'host', version: expect.any(String) },
+      { name: 'lab', version: null },
+    ]);
+    // Nothing crashed: the gateway still answers.
+    expect(await gateway.data('{ engine { name } }')).toEqual({ engine: { name: 'host' } });
+  });
+
+  it('a token limited to one engine sees nothing of the others', async () => {
+    // Something of this test's own on each engine, so every list has something to leave out.
+    const hostContainer = await scope.shell('seen', 'sleep 300');
+    const hostVolume = await docker('volume', 'create', '--label', scope.label, scope.name('v'));
+    await lab.docker('run', '-d', '--label', scope.label, FIXTURE_IMAGE, 'sleep', '300');
+    await lab.docker('volume', 'create', '--label', scope.label, scope.name('v'));
+    const gateway = await gatewayWith({
+      engines: hostAndLab(),
+      principal: { kind: 'token', name: 'lab-only', role: 'viewer', labels: [], engines: ['lab'] },
+    });
+
+    const { engines, engine } = await gateway.data<{
+      engines: { name: string }[];
+      engine: { name: string };
+    }>('{ engines { name } engine { name } }');
+    expect(engines).toEqual([{ name: 'lab' }]);
+    // The default engine is not the token's: its first is.
+    expect(engine).toEqual({ name: 'lab' });
+    // Another engine's name is answered as one that does not exist.
+    const other = await gateway.query('{ engine(name: "host") { name } }');
+    expect(other.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(other.errors?.[0]?.message).toBe('no engine named "host"');
+
+    // Every root list: only the lab's objects, and some of them.
+    type Edges = { edges: { node: { id: string; engine: string } }[] };
+    const lists = await gateway.data<Record<string, Edges>>(`{
+      containers(all: true, first: 100) { edges { node { id engine } } }
+      images(first: 100) { edges { node { id engine } } }
+      networks(first: 100) { edges { node { id engine } } }
+      volumes(first: 100) { edges { node { id engine } } }
+    }`);
+    for (const [field, { edges }] of Object.entries(lists)) {
+      const nodes = edges.map((edge) => edge.node);
+      expect(nodes.length, field).toBeGreaterThan(0);
+      expect(new Set(nodes.map((node) => node.engine)), field).toEqual(new Set(['lab']));
+      // A global id is `Type:engine/<id>`, base64-encoded.
+      const keys = nodes.map((node) => Buffer.from(node.id, 'base64').toString('utf8'));
+      expect(
+        keys.filter((key) => !/^\w+:lab\//.test(key)),
+        field,
+      ).toEqual([]);
+    }
+
+    // Asking for the other engine by name, or for its objects by ref, gets nothing of it.
+    const asked = await gateway.query(
+      '{ containers(engines: ["host"]) { edges { node { id } } } }',
+    );
+    expect(asked.data ?? null).toBeNull();
+    expect(['FORBIDDEN', 'BAD_USER_INPUT']).toContain(asked.errors?.[0]?.extensions?.code);
+    const byRef = await gateway.query<{ container: unknown; volume: unknown }>(
+      'query ($c: String!, $v: String!) { container(ref: $c) { id } volume(ref: $v) { name } }',
+      { c: hostContainer, v: hostVolume },
+    );
+    expect(byRef.data?.container ?? null).toBeNull();
+    expect(byRef.data?.volume ?? null).toBeNull();
+
+    // The event stream: the lab's events, never the host's.
+    type Event = { events: { __typename: string; engine?: string; actorId?: string } };
+    const events = gateway.subscribe<Event>(
+      `subscription ($label: [String!]) {
+        events(filter: { type: [CONTAINER], action: ["create"], label: $label }) {
+          __typename ... on EngineEvent { engine actorId } ... on EventGap { engine }
+        }
+      }`,
+      { label: [scope.label] },
+    );
+    const first = events.next();
+    // Subscribed once the hub streams: then the host's create happens before the lab's.
+    await eventually('the lab stream to open', async () =>
+      gateway.engines[1]?.events.subscribers ? true : undefined,
+    );
+    await docker('create', '--label', scope.label, FIXTURE_IMAGE, 'true');
+    const labCreated = await lab.docker('create', '--label', scope.label, FIXTURE_IMAGE, 'true');
+    const seen = (await first).value as { data: Event };
+    expect(seen.data.events).toEqual({
+      __typename: 'EngineEvent',
+      engine: 'lab',
+      actorId: labCreated,
+    });
+    await events.return?.();
+    // Refused as a result, or as graphql-ws's error message: either way with the code.
+    const refusal = await gateway
+      .subscribe('subscription { events(engines: ["host"]) { __typename } }')
+      .next()
+      .then(
+        (result) => (result.value as { errors?: unknown[] }).errors,
+        (errors: unknown) => errors as unknown[],
+      );
+    expect(['FORBIDDEN', 'BAD_USER_INPUT']).toContain(
+      (refusal?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code,
+    );
+  });
+
+  it('audit lines carry the token engine restriction', async () => {
+    const gateway = await gatewayWith({
+      engines: hostAndLab(),
+      principal: { kind: 'token', name: 'lab-dash', role: 'viewer', labels: [], engines: ['lab'] },
+    });
+    const denied = await gateway.query('mutation { containerStart(ref: "anything") { changed } }');
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(gateway.audits.at(-1)).toMatchObject({
+      principal: 'lab-dash',
+      decision: 'deny',
+      engines: ['lab'],
+    });
+  });
+});
+
+describe('wharf serve with WHARF_ENGINES_FILE', () => {
+  async function enginesFile(name: string, entries: unknown): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, JSON.stringify(entries));
+    return path;
+  }
+
+  /** `wharf serve` that refuses to start: its exit code and the message of its one log line. */
+  async function refused(env: Record<string, string>) {
+    try {
+      await run(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env } });
+    } catch (error) {
+      const { code, stderr } = error as { code: number; stderr: string };
+      return { code, message: String(JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}').msg) };
+    }
+    throw new Error('wharf serve started');
+  }
+
+  it('refuses a bad engines file, or a token naming no configured engine, with exit code 2', async () => {
+    const twice = await enginesFile('twice.json', [
+      { name: 'a', host: 'unix:///a.sock' },
+      { name: 'a', host: 'unix:///b.sock' },
+    ]);
+    const duplicate = await refused({ WHARF_ENGINES_FILE: twice });
+    expect(duplicate.message).toContain('entry 1 "a": name is used twice');
+    expect(duplicate.code).toBe(2);
+
+    const file = await enginesFile('host-only.json', [
+      { name: 'host', host: 'unix:///var/run/docker.sock' },
+    ]);
+    const tokens = join(dir, 'tokens.json');
+    await writeFile(
+      tokens,
+      JSON.stringify([
+        { name: 'edge-ci', role: 'viewer', token: 'edge-ci-0123456789abcdef', engines: ['edge'] },
+      ]),
+    );
+    const token = await refused({ WHARF_ENGINES_FILE: file, WHARF_TOKENS_FILE: tokens });
+    expect(token.message).toContain('"edge-ci": engines: no engine named "edge"');
+    expect(token.code).toBe(2);
+  });
+
+  it('/readyz reports each engine, and stays ready while one answers', async () => {
+    const file = await enginesFile('engines.json', [
+      { name: 'host', host: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' },
+      { name: 'lab', host: tlsHost, tlsVerify: true, certPath: 'good' },
+    ]);
+    const all = 'all-engines-0123456789abcdef';
+    const labOnly = 'lab-only-0123456789abcdef';
+    const tokens = await enginesFile('serve-tokens.json', [
+      { name: 'all', role: 'viewer', token: all },
+      { name: 'lab-only', role: 'viewer', token: labOnly, engines: ['lab'] },
+    ]);
+    const cli = startCli({ WHARF_ENGINES_FILE: file, WHARF_TOKENS_FILE: tokens });
+    children.push(cli.child);
+    const base = (await cli.url).replace(/\/graphql$/, '');
+    const readyz = async () => {
+      const response = await fetch(`${base}/readyz`);
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await readyz()).toEqual({
+      status: 200,
+      body: {
+        ready: true,
+        engines: [
+          { name: 'host', ready: true, error: null },
+          { name: 'lab', ready: true, error: null },
+        ],
+      },
+    });
+    const engines = async (token: string) => {
+      const response = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ engines { name } }' }),
+      });
+      return response.json();
+    };
+    expect(await engines(all)).toEqual({ data: { engines: [{ name: 'host' }, { name: 'lab' }] } });
+    expect(await engines(labOnly)).toEqual({ data: { engines: [{ name: 'lab' }] } });
+
+    // A reload naming an engine that is not configured keeps the tokens in force.
+    await writeFile(
+      tokens,
+      JSON.stringify([{ name: 'lab-only', role: 'viewer', token: labOnly, engines: ['edge'] }]),
+    );
+    cli.child.kill('SIGHUP');
+    const refusal = await eventually('the reload to be refused', async () =>
+      cli.logs.find(
+        (entry) => entry.msg === 'tokens not reloaded; the previous tokens stay in force',
+      ),
+    );
+    expect(refusal.reason).toContain('"lab-only": engines: no engine named "edge"');
+    expect(await engines(all)).toEqual({ data: { engines: [{ name: 'host' }, { name: 'lab' }] } });
+
+    await lab.kill();
+    const down = await eventually('readyz to report the lab down', async () => {
+      const now = await readyz();
+      return now.body.engines[1].ready ? undefined : now;
+    });
+    expect(down.status).toBe(200);
+    expect(down.body).toMatchObject({
+      ready: true,
+      engines: [
+        { name: 'host', ready: true, error: null },
+        { name: 'lab', ready: false, error: expect.stringContaining('"lab"') },
+      ],
+    });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+});
