@@ -1,3 +1,4 @@
+import { abortable } from '../engine/iterate.ts';
 import { swarmRef } from '../engine/refs.ts';
 import { followRollout, type RolloutProgress } from '../model/swarm-rollout.ts';
 import { builder } from './builder.ts';
@@ -32,7 +33,9 @@ builder.subscriptionField('serviceRollout', (t) =>
       engine: t.arg.string({ description: 'A swarm manager; the default when omitted.' }),
     },
     subscribe: (_root, args, ctx) =>
-      followRollout(ctx, { engine: args.engine, ref: swarmRef('service', args.ref) }),
+      abortable((signal) =>
+        followRollout(ctx, { engine: args.engine, ref: swarmRef('service', args.ref) }, signal),
+      ),
     resolve: (progress) => progress,
   }),
 );

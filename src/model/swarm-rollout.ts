@@ -64,6 +64,27 @@ function progressOf(id: string, service: Service | undefined): RolloutProgress {
   };
 }
 
+/**
+ * The updater's own steps (a task's monitor period ending, the update completing) raise no event
+ * of their own on Engine 20.10: a quiet spell re-reads the service.
+ */
+const RECHECK_MS = 2_000;
+
+/** Null after `ms`, or at once when the subscriber leaves. */
+function later(ms: number, signal: AbortSignal): Promise<null> {
+  return new Promise((resolve) => {
+    const abort = () => {
+      clearTimeout(timer);
+      resolve(null);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', abort);
+      resolve(null);
+    }, ms);
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
 /** The service's own events, and its tasks' containers' (they carry the service's id). */
 function concerns(id: string, event: EventMessage): boolean {
   if (event.Type === 'service') return event.Actor.ID === id;
@@ -74,12 +95,14 @@ function concerns(id: string, event: EventMessage): boolean {
 
 /**
  * Follows a service's rollout: its progress now, then again after each of its events (from the
- * engine's one shared event stream), until it converges, pauses or the service is removed. An
+ * engine's one shared event stream) or quiet spell, until it converges, pauses or the service is
+ * removed, or `signal` aborts (the subscriber left: it may be waiting, not at a yield). An
  * engine gone mid-way ends it with an error.
  */
 export async function* followRollout(
   ctx: Context,
   args: EngineArg & { ref: string },
+  signal: AbortSignal,
 ): AsyncGenerator<RolloutProgress> {
   const found = await serviceAt(ctx, args);
   if (!found) throw new EngineNotFoundError(`no such service: ${args.ref}`);
@@ -92,11 +115,18 @@ export async function* followRollout(
     let progress = await read();
     yield progress;
     if (progress.done) return;
-    for await (const item of events) {
-      if (item.kind === 'gap') {
-        throw new EngineUnavailableError('the engine’s event stream was interrupted');
+    let arriving = events.next();
+    while (true) {
+      const item = await Promise.race([arriving, later(RECHECK_MS, signal)]);
+      if (signal.aborted) return;
+      if (item !== null) {
+        if (item.done) return;
+        arriving = events.next();
+        if (item.value.kind === 'gap') {
+          throw new EngineUnavailableError('the engine’s event stream was interrupted');
+        }
+        if (!concerns(id, item.value.event)) continue;
       }
-      if (!concerns(id, item.event)) continue;
       const next = await read();
       if (
         next.runningTasks === progress.runningTasks &&

@@ -194,7 +194,6 @@ describe('serviceUpdate and serviceRollback', () => {
       expect(result.errors).toBeUndefined();
       if (result.data) seen.push(result.data.serviceRollout);
     }
-    console.log('SEEN', JSON.stringify(seen));
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.slice(0, -1).every((progress) => !progress.done)).toBe(true);
     expect(seen.at(-1)).toEqual({
@@ -204,7 +203,6 @@ describe('serviceUpdate and serviceRollback', () => {
       done: true,
     });
     expect(await inspect('{{.Spec.TaskTemplate.ContainerSpec.Image}}')).toBe(FIXTURE_IMAGE);
-    console.log('SUBS', operator.subscriptions());
     await until('the subscription to be released', async () => operator.subscriptions() === 0);
   }, 120_000);
 
@@ -224,6 +222,38 @@ describe('serviceUpdate and serviceRollback', () => {
       (errors: unknown) => ({ errors }),
     );
     expect(JSON.stringify(error)).toContain('NOT_FOUND');
+  });
+});
+
+describe('swarm-scope events', () => {
+  it('delivers service and secret events through `events`, with the swarm scope', async () => {
+    type Seen = { type: string; action: string; actorId: string; scope: string | null };
+    const events = admin.subscribe<{ events: Seen }>(
+      `subscription { events(filter: { type: [SERVICE, SECRET] }) { ... on EngineEvent { type action actorId scope } } }`,
+    );
+    const seen: Seen[] = [];
+    const reading = (async () => {
+      for await (const result of events) {
+        if (result.data) seen.push(result.data.events);
+        if (seen.some((event) => event.type === 'SECRET' && event.action === 'remove')) return;
+      }
+    })();
+    // The subscription is running once the events subscription counts; then act.
+    await until('the events subscription', async () => admin.subscriptions() > 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const id = (
+      await admin.data<{ secretCreate: { dockerId: string } }>(
+        `mutation { secretCreate(name: "wharf-events-secret", data: "x") { dockerId } }`,
+      )
+    ).secretCreate.dockerId;
+    await admin.data(`mutation { serviceScale(ref: "${WEB}", replicas: 3) { name } }`);
+    await admin.data(`mutation { secretRemove(ref: "${id}") { dockerId } }`);
+    await Promise.race([reading, new Promise((_, fail) => setTimeout(fail, 20_000, 'no events'))]);
+    await events.return?.();
+    expect(seen).toContainEqual({ type: 'SECRET', action: 'create', actorId: id, scope: 'swarm' });
+    expect(seen).toContainEqual(
+      expect.objectContaining({ type: 'SERVICE', action: 'update', scope: 'swarm' }),
+    );
   });
 });
 
