@@ -2,6 +2,7 @@ import type { EngineApi } from './api.ts';
 import { EngineError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
 import { forbiddenAsConflict } from './networks.ts';
+import { prune } from './prune.ts';
 import { containerRef, networkRef } from './refs.ts';
 import type { ContainerInspect, ContainerSummary, ContainerTop } from './types.ts';
 
@@ -286,10 +287,10 @@ export async function waitContainer(
 
 /** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerPrune */
 export function pruneContainers(api: EngineApi, filters?: EngineFilters) {
-  return api.json<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>(
-    'POST',
-    '/containers/prune',
-    { query: { filters: encodeFilters(filters) } },
+  return prune<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>(
+    api,
+    'containers',
+    filters,
   );
 }
 

@@ -2,6 +2,7 @@ import type { EngineApi } from './api.ts';
 import { jsonLines } from './decode/json-lines.ts';
 import { EngineError, WharfError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
+import { prune } from './prune.ts';
 import { imageRef } from './refs.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from './types.ts';
 
@@ -120,7 +121,5 @@ export interface ImagePruneReport {
 
 /** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImagePrune */
 export function pruneImages(api: EngineApi, filters: EngineFilters | undefined) {
-  return api.json<ImagePruneReport>('POST', '/images/prune', {
-    query: { filters: encodeFilters(filters) },
-  });
+  return prune<ImagePruneReport>(api, 'images', filters);
 }

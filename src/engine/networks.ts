@@ -1,6 +1,7 @@
 import type { EngineApi } from './api.ts';
 import { EngineError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
+import { prune } from './prune.ts';
 import { containerRef, networkRef } from './refs.ts';
 import type { IpamConfig, NetworkResource } from './types.ts';
 
@@ -89,8 +90,6 @@ export async function removeNetwork(api: EngineApi, ref: string) {
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/NetworkPrune
  */
 export async function pruneNetworks(api: EngineApi, filters: EngineFilters | undefined) {
-  const report = await api.json<{ NetworksDeleted: string[] | null }>('POST', '/networks/prune', {
-    query: { filters: encodeFilters(filters) },
-  });
+  const report = await prune<{ NetworksDeleted: string[] | null }>(api, 'networks', filters);
   return report.NetworksDeleted ?? [];
 }

@@ -1,5 +1,6 @@
 import type { EngineApi } from './api.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
+import { prune } from './prune.ts';
 import { volumeName } from './refs.ts';
 import type { Volume, VolumeList } from './types.ts';
 
@@ -55,7 +56,5 @@ export interface VolumePruneReport {
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/VolumePrune
  */
 export function pruneVolumes(api: EngineApi, filters: EngineFilters | undefined) {
-  return api.json<VolumePruneReport>('POST', '/volumes/prune', {
-    query: { filters: encodeFilters(filters) },
-  });
+  return prune<VolumePruneReport>(api, 'volumes', filters);
 }
