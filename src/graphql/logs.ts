@@ -1,6 +1,6 @@
 import type { ArgBuilder } from '@pothos/core';
 import { envValueHider } from '../auth/redact.ts';
-import { BadUserInputError, EngineNotFoundError } from '../engine/errors.ts';
+import { BadUserInputError, EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
 import { LogBudget } from '../limits/log-budget.ts';
 import { currentLimits } from '../limits/operation-scope.ts';
@@ -78,6 +78,11 @@ builder.objectField(Container, 'logs', (t) =>
           tty: async () => (await detailsOf(container, ctx)).Config.Tty,
           budget: new LogBudget(currentLimits().maxLogBytes),
           signal: ctx.signal,
+        }).catch((error: unknown) => {
+          // "dead or marked for removal": nothing left to read, and one container going away
+          // must not fail a list of them (as `processes` answers null for a stopped one).
+          if (error instanceof EngineConflictError) return [];
+          throw error;
         }),
         detailsOf(container, ctx),
       ]);
