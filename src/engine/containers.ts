@@ -40,6 +40,7 @@ export function topContainer(api: EngineApi, ref: string, psArgs?: string) {
   });
 }
 
+/** The query of a log read; service logs take the same. */
 export interface ContainerLogsOptions {
   follow?: boolean;
   stdout: boolean;
@@ -51,7 +52,7 @@ export interface ContainerLogsOptions {
   until?: number | string | undefined;
 }
 
-function logsQuery(options: ContainerLogsOptions) {
+export function logsQuery(options: ContainerLogsOptions) {
   return {
     follow: options.follow ? 1 : undefined,
     stdout: options.stdout ? 1 : 0,

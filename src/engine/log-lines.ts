@@ -8,24 +8,37 @@ export interface LogLine {
   text: string;
   /** RFC 3339 with nanoseconds, as the engine wrote it; only when timestamps were asked for. */
   timestamp: string | null;
+  /** Service logs' `details`: the engine's `key=value,…` attributes (task, node, service). */
+  details?: string;
 }
 
 interface PendingLine {
   /** The line so far, in pieces: joined once, when its newline arrives (a 10 MB line is 640 pieces). */
   pieces: string[];
   timestamp: string | null;
+  details: string | null;
+}
+
+export interface LogFormat {
+  /** Each message starts with its timestamp and a space. */
+  timestamps: boolean;
+  /** Then (service logs asked with `details`) its attributes and a space. */
+  details?: boolean;
 }
 
 const SPACE = 0x20;
 /** `2006-01-02T15:04:05.999999999Z07:00` is at most 35 bytes; look a little further for safety. */
 const MAX_TIMESTAMP = 40;
 
-/** Where a message's timestamp prefix ends (its space), or -1: a loop, not a subarray per line. */
-function timestampEnd(payload: Buffer): number {
-  const end = Math.min(payload.length, MAX_TIMESTAMP);
-  for (let i = 0; i < end; i++) if (payload[i] === SPACE) return i;
+/** Where a message's prefix ends (its space) from `start`, or -1: a loop, not a subarray per line. */
+function prefixEnd(payload: Buffer, start: number, max: number): number {
+  const end = Math.min(payload.length, start + max);
+  for (let i = start; i < end; i++) if (payload[i] === SPACE) return i;
   return -1;
 }
+
+/** Attributes are a few url-escaped `key=value` pairs (the swarm's three ids are ~190 bytes). */
+const MAX_DETAILS = 4096;
 
 /**
  * Turns engine log messages into whole lines, per stream. The engine cuts lines longer than 16 KiB
@@ -35,16 +48,18 @@ function timestampEnd(payload: Buffer): number {
  */
 export class LogLineAssembler {
   private readonly timestamps: boolean;
+  private readonly details: boolean;
   /** Raw (TTY) streams carry timestamps inside the text, at each line start. */
   private rawStream = false;
   private readonly text = new StreamText();
   private readonly pending: Record<LogStream, PendingLine> = {
-    stdout: { pieces: [], timestamp: null },
-    stderr: { pieces: [], timestamp: null },
+    stdout: { pieces: [], timestamp: null, details: null },
+    stderr: { pieces: [], timestamp: null, details: null },
   };
 
-  constructor(options: { timestamps: boolean }) {
-    this.timestamps = options.timestamps;
+  constructor(format: LogFormat) {
+    this.timestamps = format.timestamps;
+    this.details = format.details === true;
   }
 
   /**
@@ -53,11 +68,20 @@ export class LogLineAssembler {
    */
   message(stream: LogStream, payload: Buffer, lines: LogLine[] = []): LogLine[] {
     const line = this.pending[stream];
+    const first = line.pieces.length === 0;
     let body = 0;
     if (this.timestamps) {
-      const space = timestampEnd(payload);
+      const space = prefixEnd(payload, 0, MAX_TIMESTAMP);
       if (space > 0) {
-        if (line.pieces.length === 0) line.timestamp = payload.toString('latin1', 0, space);
+        if (first) line.timestamp = payload.toString('latin1', 0, space);
+        body = space + 1;
+      }
+    }
+    // Every piece of a line cut at 16 KiB carries the attributes again: each is taken off.
+    if (this.details) {
+      const space = prefixEnd(payload, body, MAX_DETAILS);
+      if (space >= body) {
+        if (first) line.details = payload.toString('latin1', body, space);
         body = space + 1;
       }
     }
@@ -85,9 +109,10 @@ export class LogLineAssembler {
     for (const stream of ['stdout', 'stderr'] as const) {
       const line = this.pending[stream];
       const text = line.pieces.join('') + this.text.end(stream);
-      if (text !== '') lines.push(this.emit(stream, text, line.timestamp));
+      if (text !== '') lines.push(this.emit(stream, text, line));
       line.pieces = [];
       line.timestamp = null;
+      line.details = null;
     }
     return lines;
   }
@@ -100,13 +125,14 @@ export class LogLineAssembler {
     while (newline !== -1) {
       const last = text.slice(start, newline);
       // Most lines come whole, in one message: nothing to join.
-      if (line.pieces.length === 0) lines.push(this.emit(stream, last, line.timestamp));
+      if (line.pieces.length === 0) lines.push(this.emit(stream, last, line));
       else {
         line.pieces.push(last);
-        lines.push(this.emit(stream, line.pieces.join(''), line.timestamp));
+        lines.push(this.emit(stream, line.pieces.join(''), line));
         line.pieces = [];
       }
       line.timestamp = null;
+      line.details = null;
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }
@@ -114,15 +140,27 @@ export class LogLineAssembler {
     return lines;
   }
 
-  private emit(stream: LogStream, raw: string, timestamp: string | null): LogLine {
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (this.rawStream && this.timestamps) {
-      const space = text.indexOf(' ');
-      if (space > 0 && space < MAX_TIMESTAMP) {
-        return { stream, text: text.slice(space + 1), timestamp: text.slice(0, space) };
+  private emit(stream: LogStream, raw: string, pending: PendingLine): LogLine {
+    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let { timestamp, details } = pending;
+    if (this.rawStream) {
+      // Raw (TTY) lines carry their prefixes inside the text.
+      if (this.timestamps) {
+        const space = text.indexOf(' ');
+        if (space > 0 && space < MAX_TIMESTAMP) {
+          timestamp = text.slice(0, space);
+          text = text.slice(space + 1);
+        }
+      }
+      if (this.details) {
+        const space = text.indexOf(' ');
+        if (space >= 0 && space < MAX_DETAILS) {
+          details = text.slice(0, space);
+          text = text.slice(space + 1);
+        }
       }
     }
-    return { stream, text, timestamp };
+    return details === null ? { stream, text, timestamp } : { stream, text, timestamp, details };
   }
 }
 
@@ -134,8 +172,8 @@ export class LogDecoder {
   private readonly assembler: LogLineAssembler;
   private readonly output: OutputDecoder;
 
-  constructor(framing: Framing, options: { timestamps: boolean }) {
-    this.assembler = new LogLineAssembler(options);
+  constructor(framing: Framing, format: LogFormat) {
+    this.assembler = new LogLineAssembler(format);
     this.output = new OutputDecoder(framing);
   }
 

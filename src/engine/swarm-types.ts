@@ -57,6 +57,8 @@ export interface ServiceSpec {
       Args?: string[];
       Env?: string[];
       User?: string;
+      /** A TTY's output is raw: logs are one stream. */
+      TTY?: boolean;
       /** API 1.41. */
       CapabilityAdd?: string[];
       Mounts?: ServiceMount[];

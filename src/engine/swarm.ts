@@ -1,4 +1,5 @@
 import type { EngineApi } from './api.ts';
+import { type ContainerLogsOptions, logsQuery } from './containers.ts';
 import { EngineError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
 import { imageRef, swarmRef } from './refs.ts';
@@ -196,4 +197,23 @@ export async function updateNode(
 /** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ServiceDelete */
 export async function removeService(api: EngineApi, id: string): Promise<void> {
   await api.call('DELETE', `/services/${swarmRef('service', id)}`).catch(notManagerAsConflict);
+}
+
+/**
+ * A service's logs: every task's lines, interleaved as they arrive (`tail` counts per task). With
+ * `details`, each line carries the task, node and service ids (`LogFormat.details`). Multiplexed,
+ * or raw when the service has a TTY; the engine sets no content type.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ServiceLogs
+ */
+export function streamServiceLogs(
+  api: EngineApi,
+  ref: string,
+  options: ContainerLogsOptions & { signal: AbortSignal },
+) {
+  return api
+    .stream('GET', `/services/${swarmRef('service', ref)}/logs`, {
+      query: { ...logsQuery(options), details: 1 },
+      signal: options.signal,
+    })
+    .catch(notManagerAsConflict);
 }

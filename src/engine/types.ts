@@ -253,7 +253,13 @@ export interface SystemInfo {
   Architecture: string;
   KernelVersion: string;
   ServerVersion: string;
-  Swarm: { LocalNodeState: string; NodeID: string; ControlAvailable: boolean };
+  Swarm: {
+    LocalNodeState: string;
+    NodeID: string;
+    ControlAvailable: boolean;
+    /** The managers this node knows (a worker's way to its cluster); null outside a swarm. */
+    RemoteManagers?: { NodeID: string; Addr: string }[] | null;
+  };
 }
 
 /** `GET /events` */

@@ -2,6 +2,7 @@ import type { ArgBuilder } from '@pothos/core';
 import { envValueHider } from '../auth/redact.ts';
 import { BadUserInputError, EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
+import { swarmRef } from '../engine/refs.ts';
 import { LogBudget } from '../limits/log-budget.ts';
 import { currentLimits } from '../limits/operation-scope.ts';
 import { containerEngine, detailsOf } from '../model/containers.ts';
@@ -15,10 +16,12 @@ import {
   type LogLines as LogLinesShape,
   readLogHistory,
 } from '../model/logs.ts';
+import { followServiceLogs } from '../model/service-logs.ts';
 import { builder, type Types } from './builder.ts';
 import { OutputStream } from './common.ts';
 import { engineArg } from './engine-connection.ts';
 import { Container } from './nodes.ts';
+import { SwarmNode, Task } from './swarm-nodes.ts';
 
 const LogLineRef = builder.objectRef<LogEntry>('LogLine').implement({
   description: 'One line a container wrote, without its newline, on the stream it was written to.',
@@ -36,6 +39,18 @@ const LogLineRef = builder.objectRef<LogEntry>('LogLine').implement({
       nullable: true,
       description: 'Pass as `since` to continue after a reconnect (the engine keeps nanoseconds).',
       resolve: (line) => line.cursor,
+    }),
+    task: t.field({
+      type: Task,
+      nullable: true,
+      description: 'serviceLogs: the task that wrote the line; null in container logs.',
+      resolve: (line) => line.task ?? null,
+    }),
+    swarmNode: t.field({
+      type: SwarmNode,
+      nullable: true,
+      description: 'serviceLogs: the node the task ran on; null in container logs.',
+      resolve: (line) => line.swarmNode ?? null,
     }),
   }),
 });
@@ -142,6 +157,27 @@ builder.subscriptionField('containerLogs', (t) =>
         const target = await containerEngine(ctx, { ref, engine });
         yield* followLogs(ctx.principal, target.client.api, target.ref, selection, signal);
       }),
+    resolve: (event) => event,
+  }),
+);
+
+builder.subscriptionField('serviceLogs', (t) =>
+  t.field({
+    authScopes: { viewer: true },
+    type: LogEvent,
+    description:
+      "Follows a service's logs: every task's lines as the engine interleaves them, each naming its `task` and `swarmNode`, then one `LogEnd` (REMOVED when the service went away, ENGINE_GONE when the engine ended the stream, HISTORY_END with follow: false). `tail` counts per task. Only engines using a log driver that can be read back (json-file, journald, local) have service logs. Below admin, the service's env values read `***` in its lines. Unsubscribing closes the engine stream.",
+    args: {
+      ref: t.arg.string({ required: true }),
+      engine: t.arg.string({ description: 'A swarm manager; the default when omitted.' }),
+      follow: t.arg.boolean({ defaultValue: true, required: true }),
+      ...streamArgs(t.arg),
+      timestamps: t.arg.boolean({ defaultValue: false, required: true }),
+    },
+    subscribe: (_root, { ref, engine, ...selection }, ctx) =>
+      abortable((signal) =>
+        followServiceLogs(ctx, { engine, ref: swarmRef('service', ref) }, selection, signal),
+      ),
     resolve: (event) => event,
   }),
 );

@@ -463,15 +463,15 @@ builder.objectFields(Container, (t) => ({
     type: Task,
     nullable: true,
     description:
-      "The swarm task this container runs, from the engine's labels; null for a container that is no task, or on a worker (only managers read tasks).",
+      "The swarm task this container runs, from the engine's labels, read from a manager of its swarm (on a worker: one of the configured engines); null for a container that is no task, or on a worker whose managers Wharf does not reach.",
     resolve: async (c, _args, ctx) =>
-      containerSwarmKey('task', c.key, (await summaryOf(c, ctx)).Labels),
+      containerSwarmKey(ctx, 'task', c.key, (await summaryOf(c, ctx)).Labels),
   }),
   service: t.field({
     type: Service,
     nullable: true,
     description: 'The swarm service whose task this container runs; null as for `task`.',
     resolve: async (c, _args, ctx) =>
-      containerSwarmKey('service', c.key, (await summaryOf(c, ctx)).Labels),
+      containerSwarmKey(ctx, 'service', c.key, (await summaryOf(c, ctx)).Labels),
   }),
 }));

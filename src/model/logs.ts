@@ -11,11 +11,15 @@ import {
   WharfError,
 } from '../engine/errors.ts';
 import { LogDecoder, type LogLine, type LogStream } from '../engine/log-lines.ts';
+import type { StreamResponse } from '../engine/transport.ts';
 import { containerToFollow } from './followed-container.ts';
 
 /** A line as clients get it: the engine's timestamp is always the cursor, shown only if asked. */
 export interface LogEntry extends LogLine {
   cursor: string | null;
+  /** Service logs: the keys of the task that wrote the line and of its node. */
+  task?: string | null;
+  swarmNode?: string | null;
 }
 
 export type LogEndReason = 'EXITED' | 'REMOVED' | 'ENGINE_GONE' | 'HISTORY_END';
@@ -45,7 +49,7 @@ export interface LogSelection {
   timestamps: boolean;
 }
 
-function entries(
+export function entries(
   lines: LogLine[],
   timestamps: boolean,
   hide: (text: string) => string = (text) => text,
@@ -59,7 +63,7 @@ function entries(
 }
 
 /** The engine's `since`/`until`: Unix seconds, with the milliseconds as a fraction. */
-function seconds(date: Date | null | undefined): number | undefined {
+export function seconds(date: Date | null | undefined): number | undefined {
   return date ? date.getTime() / 1000 : undefined;
 }
 
@@ -150,6 +154,36 @@ async function endOf(api: EngineApi, id: string): Promise<LogEnd> {
   }
 }
 
+/** How a log body ended: the engine closed it, went away mid-stream, or the subscriber left. */
+export type BodyEnd = 'closed' | 'gone' | 'left';
+
+/**
+ * A log body's lines as the engine sends them, each read's made into one `T`; the body is
+ * destroyed however it ends. Aborting `signal` ends it quietly ('left').
+ */
+export async function* decodedBatches<T>(
+  response: StreamResponse,
+  decoder: LogDecoder,
+  signal: AbortSignal,
+  batch: (lines: LogLine[]) => T,
+): AsyncGenerator<T, BodyEnd> {
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const lines = decoder.push(chunk);
+      if (lines.length > 0) yield batch(lines);
+      decoder.throwIfFailed();
+    }
+    return 'closed';
+  } catch (error) {
+    if (signal.aborted) return 'left';
+    if (!isUnavailableCause(error) && !(error instanceof Error && error.name === 'AbortError'))
+      throw error;
+    return 'gone';
+  } finally {
+    response.body.destroy();
+  }
+}
+
 /**
  * Follows (or, with `follow: false`, reads once) a container's logs: batches of lines as the
  * engine sends them, then one LogEnd saying why the stream ended. Aborting `signal` ends it quietly.
@@ -180,22 +214,11 @@ export async function* followLogs(
     lines: entries(lines, selection.timestamps, hide),
   });
   const delivered = new DeliveredLines();
-  let engineGone = false;
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      const lines = decoder.push(chunk);
-      if (lines.length > 0) yield batch(delivered.add(lines));
-      decoder.throwIfFailed();
-    }
-  } catch (error) {
-    if (signal.aborted) return;
-    if (!isUnavailableCause(error) && !(error instanceof Error && error.name === 'AbortError'))
-      throw error;
-    engineGone = true;
-  } finally {
-    response.body.destroy();
-  }
-  if (engineGone) {
+  const ended = yield* decodedBatches(response, decoder, signal, (lines) =>
+    batch(delivered.add(lines)),
+  );
+  if (ended === 'left') return;
+  if (ended === 'gone') {
     yield { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
     return;
   }

@@ -13,7 +13,12 @@ import {
 import type { Service, SwarmInspect, SwarmNode, SwarmObject, Task } from '../engine/swarm-types.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
-import { emptyOutsideSwarm, nullOutsideSwarm, swarmLoaders } from './loaders/swarm.ts';
+import {
+  emptyOutsideSwarm,
+  type LocalSwarm,
+  nullOutsideSwarm,
+  swarmLoaders,
+} from './loaders/swarm.ts';
 import { visibleItems } from './tenancy.ts';
 
 /*
@@ -230,8 +235,8 @@ export async function taskContainerKey(ctx: Context, { task }: TaskNode): Promis
   if (!container || !task.NodeID) return null;
   // Only the engines this principal may use: a container elsewhere is not its to see.
   const names = enginesFor(ctx);
-  const nodeIds = await swarmLoaders(ctx).localNodeId.loadMany(names);
-  const engine = names.find((_name, index) => nodeIds[index] === task.NodeID);
+  const locals = await swarmLoaders(ctx).localSwarm.loadMany(names);
+  const engine = names.find((_name, index) => localOf(locals[index])?.nodeId === task.NodeID);
   return engine ? toKey(engine, container) : null;
 }
 
@@ -239,16 +244,39 @@ export async function taskContainerKey(ctx: Context, { task }: TaskNode): Promis
 const TASK_LABEL = 'com.docker.swarm.task.id';
 const SERVICE_LABEL = 'com.docker.swarm.service.id';
 
+const localOf = (local: LocalSwarm | Error | undefined) =>
+  local instanceof Error ? undefined : local;
+
 /**
- * A container's task or service, from the labels the engine puts on task containers, read from
- * the container's own engine; null for a container that is no task, or when that engine is a
- * worker (only managers can read the cluster's tasks and services).
+ * The engine to read a container's task or service from: the container's own engine when it is a
+ * manager; for a worker (which cannot read cluster state), an engine this principal may use that
+ * is one of the worker's managers; else its own (which answers none).
  */
-export function containerSwarmKey(
+async function swarmReaderOf(ctx: Context, engine: string): Promise<string> {
+  const loaders = swarmLoaders(ctx);
+  const own = localOf(await loaders.localSwarm.load(engine).catch((error: Error) => error));
+  if (!own?.nodeId || own.manager) return engine;
+  const names = enginesFor(ctx).filter((name) => name !== engine);
+  const locals = await loaders.localSwarm.loadMany(names);
+  const manager = names.find((_name, index) => {
+    const local = localOf(locals[index]);
+    return local?.manager === true && own.managers.includes(local.nodeId);
+  });
+  return manager ?? engine;
+}
+
+/**
+ * A container's task or service, from the labels the engine puts on task containers, read from a
+ * manager of its swarm that Wharf knows; null for a container that is no task, or when no such
+ * manager is configured (or the principal may not use it).
+ */
+export async function containerSwarmKey(
+  ctx: Context,
   kind: 'task' | 'service',
   containerKey: string,
   labels: Readonly<Record<string, string>> | null | undefined,
-): string | null {
+): Promise<string | null> {
   const id = labels?.[kind === 'task' ? TASK_LABEL : SERVICE_LABEL];
-  return id ? toKey(parseKey(containerKey).engine, id) : null;
+  if (!id) return null;
+  return toKey(await swarmReaderOf(ctx, parseKey(containerKey).engine), id);
 }

@@ -319,3 +319,47 @@ describe('LogLineAssembler.raw (TTY)', () => {
     expect(assembler.flush()).toEqual([line('stdout', '$ ', TS2)]);
   });
 });
+
+describe('LogLineAssembler with details (service logs)', () => {
+  // As Engine 20.10 sent them for `GET /services/{id}/logs?timestamps=1&details=1`.
+  const DETAILS =
+    'com.docker.swarm.node.id=r2x36ycqrbyu45sxr1ebhxm9l,com.docker.swarm.service.id=2akv2wz83jhbeug5p60qr65op,com.docker.swarm.task.id=yxind5aprkdc9ck2g5bpmqtut';
+  const OTHER =
+    'com.docker.swarm.node.id=n2,com.docker.swarm.service.id=s1,com.docker.swarm.task.id=t2';
+  const withDetails = (timestamp: string, details: string, body: string) =>
+    stamped(timestamp, `${details} ${body}`);
+
+  it('takes the attributes off after the timestamp, per line', () => {
+    const assembler = new LogLineAssembler({ timestamps: true, details: true });
+    expect(assembler.message('stdout', withDetails(TS1, DETAILS, 'out 2 05d1a43d2afb\n'))).toEqual([
+      { stream: 'stdout', text: 'out 2 05d1a43d2afb', timestamp: TS1, details: DETAILS },
+    ]);
+    expect(assembler.message('stderr', withDetails(TS2, OTHER, 'err 3\n'))).toEqual([
+      { stream: 'stderr', text: 'err 3', timestamp: TS2, details: OTHER },
+    ]);
+  });
+
+  it('takes them off every piece of a line cut at 16 KiB, keeping the first piece’s', () => {
+    const assembler = new LogLineAssembler({ timestamps: true, details: true });
+    const first = 'a'.repeat(PIECE);
+    expect(assembler.message('stdout', withDetails(TS1, DETAILS, first))).toEqual([]);
+    expect(assembler.message('stdout', withDetails(TS2, DETAILS, 'b\n'))).toEqual([
+      { stream: 'stdout', text: `${first}b`, timestamp: TS1, details: DETAILS },
+    ]);
+  });
+
+  it('reads them at line starts of a raw (TTY) stream', () => {
+    const assembler = new LogLineAssembler({ timestamps: true, details: true });
+    expect(feedRaw(assembler, [bytes(`${TS1} ${DETAILS} one two\r\n${TS3} ${OTHER} x`)])).toEqual([
+      { stream: 'stdout', text: 'one two', timestamp: TS1, details: DETAILS },
+      { stream: 'stdout', text: 'x', timestamp: TS3, details: OTHER },
+    ]);
+  });
+
+  it('leaves container log lines without a details field', () => {
+    const assembler = new LogLineAssembler({ timestamps: true });
+    expect(assembler.message('stdout', withDetails(TS1, DETAILS, 'x\n'))).toEqual([
+      line('stdout', `${DETAILS} x`, TS1),
+    ]);
+  });
+});

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { type PrivateEngine, startPrivateEngine } from './private-engine.ts';
+
+const run = promisify(execFile);
 
 /** Polls `check` until it holds; fails loudly after `ms`. */
 export async function until(
@@ -46,4 +50,80 @@ export async function runningStates(engine: PrivateEngine, service: string): Pro
     service,
   );
   return states.split('\n').filter((state) => state.startsWith('Running'));
+}
+
+export interface SwarmCluster {
+  manager: PrivateEngine;
+  worker: PrivateEngine;
+  /** Swarm node ids (`docker node ls -q` order is not stable, so by role). */
+  managerNode: string;
+  workerNode: string;
+  /** The worker leaves the swarm, then both engines stop. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The /30 the two engines' namespaces share (a veth pair between them): outside 10.0.0.0/8, the
+ * swarm's default address pool for overlay networks (ingress is 10.0.0.0/24), and outside the
+ * pools dockerd picks bridges from (172.17–31.x, 192.168.x). Each pair lives only in its own two
+ * namespaces, so concurrent clusters do not clash.
+ */
+const MANAGER_ADDR = '198.18.213.1';
+const WORKER_ADDR = '198.18.213.2';
+const LINK = 'swarm0';
+
+/**
+ * A two-node swarm: a manager (the leader) and a worker, each a private engine in its own network
+ * namespace, joined by a veth pair (`--advertise-addr 127.0.0.1` could not be joined from another
+ * namespace). Deleting either namespace deletes the pair.
+ */
+export async function startSwarmCluster(name: string): Promise<SwarmCluster> {
+  const started = await Promise.allSettled([
+    startPrivateEngine(`${name}-manager`),
+    startPrivateEngine(`${name}-worker`),
+  ]);
+  const engines = started.flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
+  const [manager, worker] = engines;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await worker?.docker('swarm', 'leave', '--force').catch(() => '');
+      await manager?.docker('swarm', 'leave', '--force').catch(() => '');
+      await Promise.all(engines.map((engine) => engine.stop()));
+    })();
+    return stopping;
+  };
+  try {
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed || !manager || !worker) throw failed?.reason ?? new Error('no engines');
+    await run('ip', [
+      ...['-n', manager.netns, 'link', 'add', LINK, 'type', 'veth'],
+      ...['peer', 'name', LINK, 'netns', worker.netns],
+    ]);
+    for (const [engine, addr] of [
+      [manager, MANAGER_ADDR],
+      [worker, WORKER_ADDR],
+    ] as const) {
+      await run('ip', ['-n', engine.netns, 'addr', 'add', `${addr}/30`, 'dev', LINK]);
+      await run('ip', ['-n', engine.netns, 'link', 'set', LINK, 'up']);
+    }
+    await manager.docker('swarm', 'init', '--advertise-addr', MANAGER_ADDR);
+    const token = await manager.docker('swarm', 'join-token', '-q', 'worker');
+    await worker.docker(
+      ...['swarm', 'join', '--token', token, '--advertise-addr', WORKER_ADDR],
+      `${MANAGER_ADDR}:2377`,
+    );
+    const nodeId = (engine: PrivateEngine) => engine.docker('info', '-f', '{{.Swarm.NodeID}}');
+    const [managerNode, workerNode] = await Promise.all([nodeId(manager), nodeId(worker)]);
+    await until('the worker to be ready', async () => {
+      const state = await manager.docker('node', 'inspect', '-f', '{{.Status.State}}', workerNode);
+      return state === 'ready';
+    });
+    return { manager, worker, managerNode, workerNode, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
 }

@@ -202,6 +202,7 @@ const SUBSCRIPTIONS: [string, Row][] = [
     'serviceRollout',
     row('viewer', (r) => `serviceRollout(ref: "${r.fresh}-s")`, { own: 'allowed' }),
   ],
+  ['serviceLogs', row('viewer', (r) => `serviceLogs(ref: "${r.fresh}-s")`, { own: 'allowed' })],
 ];
 
 function rootOf(type: 'Mutation' | 'Subscription') {

@@ -65,6 +65,16 @@ function tasksBy(engines: EngineRegistry, filter: 'service' | 'node') {
     });
 }
 
+/** An engine's place in a swarm, from its `/info`. */
+export interface LocalSwarm {
+  /** The swarm node this engine is; '' outside a swarm. */
+  nodeId: string;
+  /** True when it can read cluster state. */
+  manager: boolean;
+  /** The node ids of the swarm's managers this engine knows (a worker knows them too). */
+  managers: string[];
+}
+
 export interface SwarmLoaders {
   /** The tasks of these the principal may see: a tenant's are those of a service it sees. */
   ownTasks(engine: string, tasks: Task[]): Promise<Task[]>;
@@ -72,8 +82,8 @@ export interface SwarmLoaders {
   swarm: DataLoader<string, SwarmInspect | null>;
   /** Per engine name: every node of its swarm. */
   nodeLists: DataLoader<string, SwarmNode[]>;
-  /** Per engine name: the swarm node id this engine is, '' outside a swarm. */
-  localNodeId: DataLoader<string, string>;
+  /** Per engine name: which swarm node this engine is, and whether it manages. */
+  localSwarm: DataLoader<string, LocalSwarm>;
   services: DataLoader<EngineKey, Service | null>;
   serviceDetails: DataLoader<EngineKey, Service | null>;
   tasks: DataLoader<EngineKey, Task | null>;
@@ -141,8 +151,15 @@ function createSwarmLoaders(engines: EngineRegistry, principal: Principal): Swar
     nodeLists: new DataLoader(
       perEngine(engines, (api) => listNodes(api).catch(emptyOutsideSwarm<SwarmNode>)),
     ),
-    localNodeId: new DataLoader(
-      perEngine(engines, async (api) => (await engineInfo(api)).Swarm?.NodeID ?? ''),
+    localSwarm: new DataLoader(
+      perEngine(engines, async (api) => {
+        const swarm = (await engineInfo(api)).Swarm;
+        return {
+          nodeId: swarm?.NodeID ?? '',
+          manager: swarm?.ControlAvailable === true,
+          managers: (swarm?.RemoteManagers ?? []).map((manager) => manager.NodeID),
+        };
+      }),
     ),
     services,
     serviceDetails: new DataLoader(async (keys: readonly EngineKey[]) =>
