@@ -128,7 +128,7 @@ export class ExecSessions {
     const session = this.sessions.get(id);
     if (!session) {
       throw new EngineNotFoundError(
-        `exec ${id.slice(0, 12)} is not attached: subscribe to execAttach first`,
+        `exec ${id.slice(0, 12)} is not attached on this Wharf instance: subscribe to execAttach first, and send execInput to the instance that holds it`,
       );
     }
     const { socket, input } = session;

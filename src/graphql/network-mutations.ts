@@ -1,6 +1,6 @@
 import { BlockList, isIP, isIPv4 } from 'node:net';
 import { BadUserInputError } from '../engine/errors.ts';
-import { containerRef, networkRef } from '../engine/refs.ts';
+import { networkRef } from '../engine/refs.ts';
 import type { IpamConfig } from '../engine/types.ts';
 import {
   type NetworkCreateConfig,
@@ -147,8 +147,11 @@ const NetworksPruneResult = builder
     }),
   });
 
-const networkArg = { description: 'Full id, unique id prefix or name.' };
-const containerArg = { description: 'Container full id, unique id prefix or name.' };
+const networkArg = { description: 'Global id, full id, unique id prefix or name.' };
+const containerArg = {
+  description:
+    'Global id, full id, unique id prefix or name of a container on the network’s engine.',
+};
 
 builder.mutationFields((t) => ({
   networkCreate: t.field({
@@ -175,15 +178,14 @@ builder.mutationFields((t) => ({
       ipv4Address: t.arg.string({ description: 'A static address; the network needs a subnet.' }),
     },
     resolve: (_root, args, ctx) => {
-      const container = containerRef(args.container);
       const aliases = list('aliases', args.aliases, (alias) => singleLine('alias', alias));
       const address = args.ipv4Address ?? undefined;
       if (address !== undefined && !isIPv4(address)) {
         throw new BadUserInputError(`ipv4Address "${address.slice(0, 80)}" is not an IPv4 address`);
       }
       return networkConnect(ctx, {
-        ref: networkRef(args.network),
-        container,
+        ref: args.network,
+        container: args.container,
         endpoint: {
           ...(aliases && { Aliases: aliases }),
           ...(address !== undefined && { IPAMConfig: { IPv4Address: address } }),
@@ -203,14 +205,12 @@ builder.mutationFields((t) => ({
         description: 'Detach even when the engine cannot reach the container.',
       }),
     },
-    resolve: (_root, args, ctx) => {
-      const container = containerRef(args.container);
-      return networkDisconnect(ctx, {
-        ref: networkRef(args.network),
-        container,
+    resolve: (_root, args, ctx) =>
+      networkDisconnect(ctx, {
+        ref: args.network,
+        container: args.container,
         force: args.force ?? false,
-      });
-    },
+      }),
   }),
   networkRemove: t.field({
     authScopes: { operator: true },

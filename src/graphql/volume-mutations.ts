@@ -96,19 +96,12 @@ builder.mutationFields((t) => ({
     description:
       'Removes a volume. CONFLICT while a container (running or not) uses it, `force` or not; NOT_FOUND for an unknown name unless `force`.',
     args: {
-      name: t.arg.string({ required: true }),
+      name: t.arg.string({ required: true, description: 'Its name or global id.' }),
       force: t.arg.boolean({ defaultValue: false, description: 'An unknown name is no error.' }),
       engine: targetEngineArg(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const name = volumeName(args.name);
-      const removed = await volumeRemove(ctx, {
-        name,
-        force: args.force ?? false,
-        engine: args.engine,
-      });
-      return { name, removed };
-    },
+    resolve: (_root, args, ctx) =>
+      volumeRemove(ctx, { name: args.name, force: args.force ?? false, engine: args.engine }),
   }),
   volumesPrune: t.field({
     authScopes: { admin: true },

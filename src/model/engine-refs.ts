@@ -80,3 +80,19 @@ function skipDown(error: unknown): false {
   if (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE') return false;
   throw error;
 }
+
+/**
+ * A second ref of a write on one engine (the container a network connects): a global id must
+ * name that engine; a name or prefix is asked there.
+ */
+export function refOn(kind: RefKind, engine: string, ref: string): string {
+  const global = globalRef(kind, ref);
+  if (!global) return ref;
+  if (global.engine !== engine) {
+    throw new WharfError(
+      'BAD_USER_INPUT',
+      `the ${kind} is on engine "${global.engine}", not "${engine}"`,
+    );
+  }
+  return global.ref;
+}

@@ -35,5 +35,11 @@ export function recordExecOwner(principal: Principal, engine: string, id: string
 export function checkExecOwner(principal: Principal, engine: string, id: string): void {
   const owner = owners.get(toKey(engine, id));
   if (owner === undefined ? hasRole(principal, 'admin') : owner === ownerName(principal)) return;
-  throw new ForbiddenError('exec.owner', 'only the principal that created this exec may use it');
+  // The record is this process's: behind a load balancer the creator may be asking the wrong one.
+  throw new ForbiddenError(
+    'exec.owner',
+    owner === undefined
+      ? 'this exec was not created through this Wharf instance (another instance, the docker CLI, or before a restart): only admin may use it here'
+      : 'only the principal that created this exec may use it',
+  );
 }

@@ -17,7 +17,7 @@ import { type Engine, type EngineArg, engineFor, reachableBy } from '../engine/r
 import type { NetworkResource } from '../engine/types.ts';
 import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from './containers.ts';
 import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
-import { routeRef } from './engine-refs.ts';
+import { refOn, routeRef } from './engine-refs.ts';
 import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
@@ -134,7 +134,7 @@ const NETWORK = {
  * second target beside the network); a tenant's must be a container it may change.
  */
 async function writableContainer(ctx: Context, engine: Engine, ref: string): Promise<string> {
-  const container = await inspectContainer(engine.api, ref);
+  const container = await inspectContainer(engine.api, refOn('container', engine.name, ref));
   if (isTenant(ctx.principal)) {
     checkWritable(ctx.principal, container.Config.Labels, { kind: 'container', ref });
   }

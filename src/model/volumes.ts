@@ -159,16 +159,17 @@ export async function volumeCreate(
 }
 
 /** False only with `force` for a volume that was not there. */
-export function volumeRemove(
+/** Removes a volume by global id or name (routed as `volumeKey` routes); answers its name. */
+export async function volumeRemove(
   ctx: Context,
   args: EngineArg & { name: string; force: boolean },
-): Promise<boolean> {
-  return write(ctx, args, async (engine) => {
+): Promise<{ name: string; removed: boolean }> {
+  const { engine, id: name } = parseKey(await volumeKey(ctx, args));
+  const removed = await write(ctx, { engine }, async (engine) => {
     // With force the engine answers 204 for a missing volume too; only inspect can tell.
-    const volume =
-      args.force || isTenant(ctx.principal) ? await existing(engine, args.name) : undefined;
+    const volume = args.force || isTenant(ctx.principal) ? await existing(engine, name) : undefined;
     if (volume) {
-      checkWritable(ctx.principal, volume.Labels, { kind: 'volume', ref: args.name });
+      checkWritable(ctx.principal, volume.Labels, { kind: 'volume', ref: name });
       // For its destroy event, which reaches its tenant by these labels.
       rememberLabels(ctx.engines, engine.name, {
         kind: 'volume',
@@ -177,10 +178,11 @@ export function volumeRemove(
       });
     }
     if (args.force && !volume) return false;
-    await removeVolume(engine.api, args.name, args.force);
-    auditTarget(engine.name, args.name);
+    await removeVolume(engine.api, name, args.force);
+    auditTarget(engine.name, name);
     return true;
   });
+  return { name, removed };
 }
 
 export function volumesPrune(

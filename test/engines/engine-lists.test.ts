@@ -202,6 +202,67 @@ describe('refs over several engines', () => {
     }
     expect(texts.join('\n')).toContain('from-side');
   });
+
+  it('removes a volume named on both engines only by global id or engine, else AMBIGUOUS_REF', async () => {
+    const volume = scope.name('vol');
+    for (const run of [docker, side.docker.bind(side)]) {
+      await run('volume', 'create', '--label', scope.label, volume);
+    }
+    const REMOVE = `mutation ($name: String!) { volumeRemove(name: $name) { name removed } }`;
+    const ambiguous = await gateway.query(REMOVE, { name: volume });
+    expect(ambiguous.errors?.[0]?.extensions?.code).toBe('AMBIGUOUS_REF');
+    const { volume: onSide } = await gateway.data<{ volume: { id: string } }>(
+      `{ volume(name: "${volume}", engine: "side") { id } }`,
+    );
+    const removed = await gateway.data<{ volumeRemove: { name: string; removed: boolean } }>(
+      REMOVE,
+      { name: onSide.id },
+    );
+    expect(removed.volumeRemove).toEqual({ name: volume, removed: true });
+    expect(await side.docker('volume', 'ls', '-q', '--filter', `name=^${volume}$`)).toBe('');
+    expect(await docker('volume', 'ls', '-q', '--filter', `name=^${volume}$`)).toBe(volume);
+  });
+
+  it('connects a container to a network by global ids, on the network’s engine only', async () => {
+    const network = scope.name('net');
+    await side.docker('network', 'create', '--label', scope.label, network);
+    const ids = await gateway.data<{
+      network: { id: string };
+      onSide: { id: string };
+      onHost: { id: string };
+    }>(
+      `{ network(ref: "${network}", engine: "side") { id }
+         onSide: container(ref: "${twin}", engine: "side") { id }
+         onHost: container(ref: "${twin}", engine: "host") { id } }`,
+    );
+    const CONNECT = `mutation ($network: String!, $container: String!) {
+      networkConnect(network: $network, container: $container) { engine name }
+    }`;
+    const elsewhere = await gateway.query(CONNECT, {
+      network: ids.network.id,
+      container: ids.onHost.id,
+    });
+    expect(elsewhere.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(elsewhere.errors?.[0]?.message).toContain('engine "host", not "side"');
+    const connected = await gateway.data<{ networkConnect: { engine: string; name: string } }>(
+      CONNECT,
+      { network: ids.network.id, container: ids.onSide.id },
+    );
+    expect(connected.networkConnect).toEqual({ engine: 'side', name: network });
+    const attached = await side.docker(
+      'inspect',
+      '-f',
+      `{{ index .NetworkSettings.Networks "${network}" }}`,
+      twin,
+    );
+    expect(attached).not.toBe('<no value>');
+    await gateway.data(
+      `mutation ($network: String!, $container: String!) {
+        networkDisconnect(network: $network, container: $container) { name }
+      }`,
+      { network: ids.network.id, container: ids.onSide.id },
+    );
+  });
 });
 
 describe('a token limited to one engine', () => {
