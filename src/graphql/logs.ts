@@ -2,10 +2,10 @@ import type { ArgBuilder } from '@pothos/core';
 import { envValueHider } from '../auth/redact.ts';
 import { BadUserInputError, EngineConflictError, EngineNotFoundError } from '../engine/errors.ts';
 import { abortable } from '../engine/iterate.ts';
-import { swarmRef } from '../engine/refs.ts';
 import { LogBudget } from '../limits/log-budget.ts';
 import { currentLimits } from '../limits/operation-scope.ts';
 import { containerEngine, detailsOf } from '../model/containers.ts';
+import { swarmTarget } from '../model/engine-refs.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import {
   checkTail,
@@ -176,7 +176,7 @@ builder.subscriptionField('serviceLogs', (t) =>
     },
     subscribe: (_root, { ref, engine, ...selection }, ctx) =>
       abortable((signal) =>
-        followServiceLogs(ctx, { engine, ref: swarmRef('service', ref) }, selection, signal),
+        followServiceLogs(ctx, swarmTarget('service', { engine, ref }), selection, signal),
       ),
     resolve: (event) => event,
   }),

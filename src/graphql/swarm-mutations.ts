@@ -2,6 +2,7 @@ import { BadUserInputError } from '../engine/errors.ts';
 import { imageRef, networkRef, swarmRef, volumeName } from '../engine/refs.ts';
 import type { SwarmObjectKind } from '../engine/swarm.ts';
 import type { ServiceDeployConfig, ServiceMount, ServiceSpec } from '../engine/swarm-types.ts';
+import { swarmTarget } from '../model/engine-refs.ts';
 import type { ServiceNode } from '../model/swarm.ts';
 import {
   type ServiceChange,
@@ -341,8 +342,7 @@ function swarmObjectMutations(
       type: SwarmRemoveResult,
       description: `Removes ${kind === 'secret' ? 'a secret' : 'a config'}. CONFLICT while a service uses it.`,
       args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-      resolve: (_root, args, ctx) =>
-        swarmObjectRemove(ctx, kind, { engine: args.engine, ref: swarmRef(kind, args.ref) }),
+      resolve: (_root, args, ctx) => swarmObjectRemove(ctx, kind, swarmTarget(kind, args)),
     }),
   };
 }
@@ -378,7 +378,10 @@ builder.mutationFields((t) => {
         engine: t.arg.string(ENGINE_ARG),
       },
       resolve: (_root, { ref, input, engine }, ctx) =>
-        serviceUpdate(ctx, { engine, ref: swarmRef('service', ref), change: serviceChange(input) }),
+        serviceUpdate(ctx, {
+          ...swarmTarget('service', { engine, ref }),
+          change: serviceChange(input),
+        }),
     }),
     serviceRollback: t.field({
       authScopes: { operator: true },
@@ -386,8 +389,7 @@ builder.mutationFields((t) => {
       description:
         'Restores the spec before the last update, as its rollbackConfig says. CONFLICT when it was never updated.',
       args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-      resolve: (_root, args, ctx) =>
-        serviceRollback(ctx, { engine: args.engine, ref: swarmRef('service', args.ref) }),
+      resolve: (_root, args, ctx) => serviceRollback(ctx, swarmTarget('service', args)),
     }),
     serviceScale: t.field({
       authScopes: { operator: true },
@@ -400,11 +402,7 @@ builder.mutationFields((t) => {
       },
       resolve: (_root, args, ctx) => {
         if (args.replicas < 0) throw new BadUserInputError('replicas cannot be negative');
-        return serviceScale(ctx, {
-          engine: args.engine,
-          ref: swarmRef('service', args.ref),
-          replicas: args.replicas,
-        });
+        return serviceScale(ctx, { ...swarmTarget('service', args), replicas: args.replicas });
       },
     }),
     serviceRemove: t.field({
@@ -412,8 +410,7 @@ builder.mutationFields((t) => {
       type: SwarmRemoveResult,
       description: 'Removes a service; the engine stops and removes its tasks.',
       args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-      resolve: (_root, args, ctx) =>
-        serviceRemove(ctx, { engine: args.engine, ref: swarmRef('service', args.ref) }),
+      resolve: (_root, args, ctx) => serviceRemove(ctx, swarmTarget('service', args)),
     }),
     swarmNodeUpdate: t.field({
       authScopes: { admin: true },
@@ -439,11 +436,7 @@ builder.mutationFields((t) => {
         if (Object.values(change).every((value) => value === undefined)) {
           throw new BadUserInputError('the update changes nothing');
         }
-        return swarmNodeUpdate(ctx, {
-          engine: args.engine,
-          ref: swarmRef('node', args.ref),
-          change,
-        });
+        return swarmNodeUpdate(ctx, { ...swarmTarget('node', args), change });
       },
     }),
     secretCreate: secret.create,

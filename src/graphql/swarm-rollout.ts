@@ -1,5 +1,5 @@
 import { abortable } from '../engine/iterate.ts';
-import { swarmRef } from '../engine/refs.ts';
+import { swarmTarget } from '../model/engine-refs.ts';
 import { followRollout, type RolloutProgress } from '../model/swarm-rollout.ts';
 import { builder } from './builder.ts';
 
@@ -33,9 +33,7 @@ builder.subscriptionField('serviceRollout', (t) =>
       engine: t.arg.string({ description: 'A swarm manager; the default when omitted.' }),
     },
     subscribe: (_root, args, ctx) =>
-      abortable((signal) =>
-        followRollout(ctx, { engine: args.engine, ref: swarmRef('service', args.ref) }, signal),
-      ),
+      abortable((signal) => followRollout(ctx, swarmTarget('service', args), signal)),
     resolve: (progress) => progress,
   }),
 );

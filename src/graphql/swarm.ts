@@ -1,9 +1,9 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { visibleEnv } from '../auth/redact.ts';
-import { swarmRef } from '../engine/refs.ts';
 import type { SwarmObjectKind } from '../engine/swarm.ts';
 import type { ServicePortConfig } from '../engine/swarm-types.ts';
 import { summaryOf } from '../model/containers.ts';
+import { swarmTarget } from '../model/engine-refs.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import {
   containerSwarmKey,
@@ -420,8 +420,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: `A service by id, unique id prefix or name; null when none matches. ${OUTSIDE} has none.`,
     args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-    resolve: (_root, args, ctx) =>
-      serviceAt(ctx, { engine: args.engine, ref: swarmRef('service', args.ref) }),
+    resolve: (_root, args, ctx) => serviceAt(ctx, swarmTarget('service', args)),
   }),
   tasks: t.connection({
     authScopes: { viewer: true },
@@ -451,8 +450,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: `A swarm node by id, unique id prefix or hostname; null when none matches. ${OUTSIDE} has none.`,
     args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-    resolve: (_root, args, ctx) =>
-      swarmNodeAt(ctx, { engine: args.engine, ref: swarmRef('node', args.ref) }),
+    resolve: (_root, args, ctx) => swarmNodeAt(ctx, swarmTarget('node', args)),
   }),
   secrets: swarmObjectsField(t, Secret, 'secret'),
   configs: swarmObjectsField(t, Config, 'config'),

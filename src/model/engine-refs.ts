@@ -1,5 +1,6 @@
 import type { Context } from '../context.ts';
 import { EngineNotFoundError, WharfError } from '../engine/errors.ts';
+import { swarmRef } from '../engine/refs.ts';
 import { type EngineArg, engineFor, enginesFor } from '../engine/registry.ts';
 import { parseKey } from './loaders/keys.ts';
 
@@ -25,14 +26,25 @@ export interface EngineRef {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** A global id of `kind` (`base64("Container:<engine>/<id>")`) as the engine and id it carries. */
-function globalRef(kind: RefKind, ref: string): EngineRef | undefined {
+/** A global id of `typename` (`base64("Container:<engine>/<id>")`) as the engine and id it carries. */
+function decodeGlobal(typename: string, ref: string): EngineRef | undefined {
   if (!BASE64.test(ref)) return undefined;
-  const prefix = `${TYPENAMES[kind]}:`;
+  const prefix = `${typename}:`;
   const text = Buffer.from(ref, 'base64').toString('utf8');
   if (!text.startsWith(prefix)) return undefined;
   const { engine, id } = parseKey(text.slice(prefix.length));
   return engine && id ? { engine, ref: id } : undefined;
+}
+
+const globalRef = (kind: RefKind, ref: string) => decodeGlobal(TYPENAMES[kind], ref);
+
+function checkSameEngine(global: EngineRef, engine: string | null | undefined): void {
+  if (engine && engine !== global.engine) {
+    throw new WharfError(
+      'BAD_USER_INPUT',
+      `the global id names engine "${global.engine}", not "${engine}"`,
+    );
+  }
 }
 
 /**
@@ -50,12 +62,7 @@ export async function routeRef(
 ): Promise<EngineRef> {
   const global = globalRef(kind, args.ref);
   if (global) {
-    if (args.engine && args.engine !== global.engine) {
-      throw new WharfError(
-        'BAD_USER_INPUT',
-        `the global id names engine "${global.engine}", not "${args.engine}"`,
-      );
-    }
+    checkSameEngine(global, args.engine);
     return { engine: engineFor(ctx, { engine: global.engine }).name, ref: global.ref };
   }
   const usable = enginesFor(ctx, args.engine ? [args.engine] : undefined);
@@ -95,4 +102,25 @@ export function refOn(kind: RefKind, engine: string, ref: string): string {
     );
   }
   return global.ref;
+}
+
+const SWARM_TYPENAMES = {
+  service: 'Service',
+  node: 'SwarmNode',
+  secret: 'Secret',
+  config: 'Config',
+} as const;
+
+/**
+ * A swarm object's ref: a global id names the manager it was read from; a name, id or prefix is
+ * checked and asked of the engine `engine` names (or the default one).
+ */
+export function swarmTarget(
+  kind: keyof typeof SWARM_TYPENAMES,
+  args: EngineArg & { ref: string },
+): EngineArg & { ref: string } {
+  const global = decodeGlobal(SWARM_TYPENAMES[kind], args.ref);
+  if (!global) return { engine: args.engine, ref: swarmRef(kind, args.ref) };
+  checkSameEngine(global, args.engine);
+  return global;
 }

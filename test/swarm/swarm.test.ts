@@ -201,6 +201,16 @@ describe('swarm reads', () => {
     expect(again.node).toEqual({ __typename: 'Service', name: SERVICE });
     expect(again.swarmNode?.hostname).toBe(node?.hostname);
     expect(Buffer.from(service.id, 'base64').toString()).toMatch(/^Service:swarm\//);
+    // A global id is a ref too: it names its manager; naming another engine beside it is bad input.
+    const byId = await gateway.data<{ service: { name: string }; swarmNode: { id: string } }>(
+      `{ service(ref: "${service.id}") { name } swarmNode(ref: "${node?.id}") { id } }`,
+    );
+    expect(byId).toEqual({ service: { name: SERVICE }, swarmNode: { id: node?.id } });
+    const elsewhere = await gateway.query(
+      `{ service(ref: "${service.id}", engine: "solo") { name } }`,
+    );
+    expect(elsewhere.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(elsewhere.errors?.[0]?.message).toContain('names engine "swarm", not "solo"');
   });
 
   it('lists secrets and configs by metadata', async () => {
@@ -294,8 +304,14 @@ describe('swarm writes (an operator)', () => {
     );
     await until('two running tasks', async () => (await runningOf(NAME)) === 2);
 
+    // By global id.
     const scaled = await operator.data<{ serviceScale: { replicas: number } }>(
-      `mutation { serviceScale(ref: "${NAME}", replicas: 1) { replicas } }`,
+      `mutation ($ref: String!) { serviceScale(ref: $ref, replicas: 1) { replicas } }`,
+      {
+        ref: Buffer.from(
+          `Service:swarm/${await engine.docker('service', 'inspect', '-f', '{{.ID}}', NAME)}`,
+        ).toString('base64'),
+      },
     );
     expect(scaled.serviceScale.replicas).toBe(1);
     await until('one running task', async () => (await runningOf(NAME)) === 1);
