@@ -281,23 +281,32 @@ describe('swarm writes (an operator)', () => {
     return service?.runningTasks;
   };
 
-  it('creates a replicated service from a local image (a warning, not a failure) and scales it', async () => {
+  it('creates a replicated service on an overlay network from a local image (a warning, not a failure) and scales it', async () => {
+    const overlay = 'wharf-swarm-overlay';
+    await engine.docker('network', 'create', '--driver', 'overlay', overlay);
     const created = await operator.data<{
       serviceCreate: {
         warnings: string[];
-        service: { name: string; replicas: number; label: string; env: string[] };
+        service: {
+          name: string;
+          replicas: number;
+          label: string;
+          env: string[];
+          networks: { name: string; driver: string }[];
+        };
       };
     }>(`mutation {
       serviceCreate(input: {
         name: "${NAME}", image: "${FIXTURE_IMAGE}", replicas: 2, command: ["sleep", "300"],
-        env: ["MODE=test"], labels: [{ key: "tier", value: "made" }]
-      }) { warnings service { name replicas label(key: "tier") env } }
+        env: ["MODE=test"], labels: [{ key: "tier", value: "made" }], networks: ["${overlay}"]
+      }) { warnings service { name replicas label(key: "tier") env networks { name driver } } }
     }`);
     expect(created.serviceCreate.service).toEqual({
       name: NAME,
       replicas: 2,
       label: 'made',
       env: ['MODE=***'],
+      networks: [{ name: overlay, driver: 'overlay' }],
     });
     expect(created.serviceCreate.warnings.join('\n')).toMatch(
       /could not be accessed on a registry/,
