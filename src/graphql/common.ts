@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { visibleKeyValues } from '../auth/redact.ts';
 import type { Labels } from '../engine/types.ts';
 import { builder, type Types } from './builder.ts';
@@ -48,5 +49,19 @@ export function labelFields<Parent>(
 
 /** Which of a process's output streams bytes came from: log lines and exec output alike. */
 export const OutputStream = builder.enumType('OutputStream', {
+  description:
+    'Where a process wrote. With a TTY the engine merges both into one raw stream, reported as STDOUT: stderr cannot be told apart there.',
   values: { STDOUT: { value: 'stdout' }, STDERR: { value: 'stderr' } } as const,
 });
+
+/** The Relay id of what a mutation removed, so a normalized client cache can evict it. */
+export function removedIdField<Parent extends { key: string }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
+  typename: string | ((parent: Parent) => string),
+) {
+  return t.id({
+    description: 'The global id it had (as `node(id:)` took it).',
+    resolve: (parent) =>
+      encodeGlobalID(typeof typename === 'string' ? typename : typename(parent), parent.key),
+  });
+}

@@ -22,6 +22,7 @@ import {
   type EndpointConfig,
 } from '../model/containers.ts';
 import { builder } from './builder.ts';
+import { removedIdField } from './common.ts';
 import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import {
@@ -428,9 +429,10 @@ const ContainerActionResult = builder.objectRef<ActionResult>('ContainerActionRe
 });
 
 const ContainerRemoveResult = builder
-  .objectRef<{ dockerId: string; removed: boolean }>('ContainerRemoveResult')
+  .objectRef<{ key: string; dockerId: string; removed: boolean }>('ContainerRemoveResult')
   .implement({
     fields: (t) => ({
+      id: removedIdField(t, 'Container'),
       dockerId: t.exposeString('dockerId', { description: 'The full id of the container.' }),
       removed: t.exposeBoolean('removed', { description: 'The engine has removed it.' }),
     }),

@@ -15,6 +15,7 @@ import {
   mountVolumeKey,
   summaryOf,
 } from '../model/containers.ts';
+import { lastExitCode } from '../model/exit-code.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { attachmentNetwork } from '../model/networks.ts';
 import { builder, type Types } from './builder.ts';
@@ -294,11 +295,9 @@ Container.implement({
     }),
     exitCode: t.int({
       nullable: true,
-      description: 'The exit code of the last run; null if it never ran.',
-      resolve: async (c, _args, ctx) => {
-        const { State } = await detailsOf(c, ctx);
-        return State.Status === 'created' && !engineTime(State.FinishedAt) ? null : State.ExitCode;
-      },
+      description:
+        'The exit code of the last finished run; null while it runs (or is paused) and if it never finished.',
+      resolve: async (c, _args, ctx) => lastExitCode((await detailsOf(c, ctx)).State),
     }),
     oomKilled: t.boolean({
       resolve: async (c, _args, ctx) => (await detailsOf(c, ctx)).State.OOMKilled,

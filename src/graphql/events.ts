@@ -75,6 +75,21 @@ const EngineEvent = builder.objectRef<EventShape>('EngineEvent').implement({
       resolve: ({ event }, _args, ctx) => visibleAction(ctx.principal, event.Action),
     }),
     actorId: t.string({ resolve: ({ event }) => event.Actor.ID }),
+    actorName: t.string({
+      nullable: true,
+      description:
+        "The actor's name as the event carries it, there even after the object is gone: a container's name, an image's reference, a network's, volume's, service's or node's name.",
+      resolve: ({ event }) =>
+        event.Type === 'volume' ? event.Actor.ID : (event.Actor.Attributes?.name ?? null),
+    }),
+    exitCode: t.int({
+      nullable: true,
+      description: "A container's `die` event: the exit code of the run that ended.",
+      resolve: ({ event }) => {
+        const code = event.Type === 'container' ? event.Actor.Attributes?.exitCode : undefined;
+        return code !== undefined && /^-?\d+$/.test(code) ? Number(code) : null;
+      },
+    }),
     engine: t.string({
       description: 'The engine this event comes from.',
       resolve: ({ engine }) => engine,

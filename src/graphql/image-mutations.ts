@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { BadUserInputError } from '../engine/errors.ts';
 import { imageRef } from '../engine/refs.ts';
 import { imagePull, imageRemove, imagesPrune, imageTag } from '../model/images.ts';
@@ -35,10 +36,15 @@ function tagName(value: string): string {
 }
 
 const ImageRemoveResult = builder
-  .objectRef<{ untagged: string[]; deleted: string[] }>('ImageRemoveResult')
+  .objectRef<{ key: string; untagged: string[]; deleted: string[] }>('ImageRemoveResult')
   .implement({
     description: 'What removing one image reference did, as the engine reports it.',
     fields: (t) => ({
+      id: t.id({
+        description:
+          'The global id of the image the reference named: gone when `deleted` holds its id, else only a reference went.',
+        resolve: (removed) => encodeGlobalID('Image', removed.key),
+      }),
       untagged: t.exposeStringList('untagged', {
         description: '`repo:tag` and `repo@digest` references that went.',
       }),

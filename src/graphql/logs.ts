@@ -24,7 +24,8 @@ import { Container } from './nodes.ts';
 import { SwarmNode, Task } from './swarm-nodes.ts';
 
 const LogLineRef = builder.objectRef<LogEntry>('LogLine').implement({
-  description: 'One line a container wrote, without its newline, on the stream it was written to.',
+  description:
+    'One line a container wrote, without its newline, on the stream it was written to. A container (or service) with a TTY has one raw stream: every line is STDOUT.',
   fields: (t) => ({
     stream: t.field({ type: OutputStream, resolve: (line) => line.stream }),
     text: t.exposeString('text'),
@@ -78,7 +79,7 @@ builder.objectField(Container, 'logs', (t) =>
         description: `Only the last N log entries (0 to ${MAX_LOGS_TAIL}). The engine keeps a line over 16 KiB as several entries, so the oldest line may arrive cut at its start.`,
       }),
       until: t.arg({ type: 'DateTime' }),
-      timestamps: t.arg.boolean({ defaultValue: true, required: true }),
+      timestamps: t.arg.boolean({ defaultValue: false, required: true }),
     },
     resolve: async (container, args, ctx) => {
       const tail = checkTail(args.tail);
@@ -121,7 +122,8 @@ const LogEndReason = builder.enumType('LogEndReason', {
     ENGINE_GONE: { value: 'ENGINE_GONE', description: 'The engine went away mid-stream.' },
     HISTORY_END: {
       value: 'HISTORY_END',
-      description: 'follow: false, and the history is all sent.',
+      description:
+        'follow: false, and the history is all sent; `exitCode` is the last finished run’s (null while it runs).',
     },
   } satisfies Record<EndReason, unknown>,
 });
@@ -130,7 +132,12 @@ const LogEnd = builder.objectRef<LogEndShape>('LogEnd').implement({
   description: 'The last event of a log stream: why it ended.',
   fields: (t) => ({
     reason: t.field({ type: LogEndReason, resolve: (end) => end.reason }),
-    exitCode: t.int({ nullable: true, resolve: (end) => end.exitCode }),
+    exitCode: t.int({
+      nullable: true,
+      description:
+        'How the container’s last run ended (EXITED, REMOVED, HISTORY_END); null while it runs or if it never finished.',
+      resolve: (end) => end.exitCode,
+    }),
   }),
 });
 

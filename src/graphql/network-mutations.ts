@@ -11,6 +11,7 @@ import {
   networksPrune,
 } from '../model/networks.ts';
 import { builder } from './builder.ts';
+import { removedIdField } from './common.ts';
 import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import {
@@ -132,9 +133,10 @@ function createConfig(input: CreateInput): NetworkCreateConfig {
 }
 
 const NetworkRemoveResult = builder
-  .objectRef<{ dockerId: string }>('NetworkRemoveResult')
+  .objectRef<{ key: string; dockerId: string }>('NetworkRemoveResult')
   .implement({
     fields: (t) => ({
+      id: removedIdField(t, 'Network'),
       dockerId: t.exposeString('dockerId', { description: 'The full id of the removed network.' }),
     }),
   });

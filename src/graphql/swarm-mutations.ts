@@ -4,6 +4,7 @@ import type { SwarmObjectKind } from '../engine/swarm.ts';
 import type { ServiceDeployConfig, ServiceMount, ServiceSpec } from '../engine/swarm-types.ts';
 import { swarmTarget } from '../model/engine-refs.ts';
 import type { ServiceNode } from '../model/swarm.ts';
+import type { Removed } from '../model/swarm-writes.ts';
 import {
   type ServiceChange,
   serviceCreate,
@@ -16,6 +17,7 @@ import {
   swarmObjectRemove,
 } from '../model/swarm-writes.ts';
 import { builder, type Types } from './builder.ts';
+import { removedIdField } from './common.ts';
 import { argument, envEntry, keyValueMap, LabelInput, list, singleLine } from './input-checks.ts';
 import {
   Config,
@@ -304,10 +306,15 @@ const ServiceCreateResult = builder
     }),
   });
 
-const SwarmRemoveResult = builder.objectRef<{ dockerId: string }>('SwarmRemoveResult').implement({
-  description: 'A removed service, secret or config.',
-  fields: (t) => ({ dockerId: t.exposeString('dockerId', { description: 'Its full id.' }) }),
-});
+const SwarmRemoveResult = builder
+  .objectRef<Removed & { typename: 'Service' | 'Secret' | 'Config' }>('SwarmRemoveResult')
+  .implement({
+    description: 'A removed service, secret or config.',
+    fields: (t) => ({
+      id: removedIdField(t, (removed) => removed.typename),
+      dockerId: t.exposeString('dockerId', { description: 'Its full id.' }),
+    }),
+  });
 
 function swarmObjectMutations(
   t: PothosSchemaTypes.MutationFieldBuilder<Types, object>,
@@ -342,7 +349,10 @@ function swarmObjectMutations(
       type: SwarmRemoveResult,
       description: `Removes ${kind === 'secret' ? 'a secret' : 'a config'}. CONFLICT while a service uses it.`,
       args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-      resolve: (_root, args, ctx) => swarmObjectRemove(ctx, kind, swarmTarget(kind, args)),
+      resolve: async (_root, args, ctx) => ({
+        ...(await swarmObjectRemove(ctx, kind, swarmTarget(kind, args))),
+        typename: kind === 'secret' ? ('Secret' as const) : ('Config' as const),
+      }),
     }),
   };
 }
@@ -410,7 +420,10 @@ builder.mutationFields((t) => {
       type: SwarmRemoveResult,
       description: 'Removes a service; the engine stops and removes its tasks.',
       args: { ref: t.arg.string({ required: true }), engine: t.arg.string(ENGINE_ARG) },
-      resolve: (_root, args, ctx) => serviceRemove(ctx, swarmTarget('service', args)),
+      resolve: async (_root, args, ctx) => ({
+        ...(await serviceRemove(ctx, swarmTarget('service', args))),
+        typename: 'Service' as const,
+      }),
     }),
     swarmNodeUpdate: t.field({
       authScopes: { admin: true },

@@ -7,6 +7,7 @@ import {
   volumesPrune,
 } from '../model/volumes.ts';
 import { builder } from './builder.ts';
+import { removedIdField } from './common.ts';
 import { targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { driverName, keyValueMap, LabelInput } from './input-checks.ts';
@@ -48,9 +49,10 @@ function createConfig(input: CreateInput): VolumeCreateConfig {
 }
 
 const VolumeRemoveResult = builder
-  .objectRef<{ name: string; removed: boolean }>('VolumeRemoveResult')
+  .objectRef<{ key: string; name: string; removed: boolean }>('VolumeRemoveResult')
   .implement({
     fields: (t) => ({
+      id: removedIdField(t, 'Volume'),
       name: t.exposeString('name'),
       removed: t.exposeBoolean('removed', {
         description: 'False only with `force` for a volume that was not there.',

@@ -348,10 +348,10 @@ export async function containerRemove(
   ctx: Context,
   args: Ref & { force: boolean; volumes: boolean },
 ) {
-  const { id } = await writeToContainer(ctx, args, ({ api }, id) =>
+  const { engine, id } = await writeToContainer(ctx, args, ({ api }, id) =>
     removeContainer(api, id, { force: args.force, volumes: args.volumes }),
   );
-  return { dockerId: id, removed: true };
+  return { key: toKey(engine, id), dockerId: id, removed: true };
 }
 
 export async function containerWait(ctx: Context, args: Ref & { condition: WaitCondition }) {

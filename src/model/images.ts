@@ -188,7 +188,7 @@ export async function imageRemove(
       await removeImage(api, ref, { force: args.force, noPrune: args.noPrune }),
     );
     for (const target of [...removed.untagged, ...removed.deleted]) auditTarget(name, target);
-    return removed;
+    return { key: toKey(name, image.Id), ...removed };
   });
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../engine/errors.ts';
 import { LogDecoder, type LogLine, type LogStream } from '../engine/log-lines.ts';
 import type { StreamResponse } from '../engine/transport.ts';
+import { lastExitCode } from './exit-code.ts';
 import { containerToFollow } from './followed-container.ts';
 
 /** A line as clients get it: the engine's timestamp is always the cursor, shown only if asked. */
@@ -140,7 +141,7 @@ async function endOf(api: EngineApi, id: string): Promise<LogEnd> {
     if (details.State.Status === 'removing' || details.State.Dead) {
       return { kind: 'end', reason: 'REMOVED', exitCode: details.State.ExitCode };
     }
-    return { kind: 'end', reason: 'EXITED', exitCode: details.State.ExitCode };
+    return { kind: 'end', reason: 'EXITED', exitCode: lastExitCode(details.State) };
   } catch (error) {
     if (error instanceof EngineNotFoundError)
       return { kind: 'end', reason: 'REMOVED', exitCode: null };
@@ -225,7 +226,7 @@ export async function* followLogs(
   if (!selection.follow) {
     const rest = decoder.end();
     if (rest.length > 0) yield batch(rest);
-    yield { kind: 'end', reason: 'HISTORY_END', exitCode: null };
+    yield { kind: 'end', reason: 'HISTORY_END', exitCode: lastExitCode(details.State) };
     return;
   }
   // The engine can close a follow when the container exits before its log copier has written the

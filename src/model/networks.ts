@@ -208,10 +208,13 @@ export async function networkRemove(ctx: Context, args: EngineArg & { ref: strin
     });
     return network;
   };
-  const { id } = await writeTo(ctx, args, { ...NETWORK, inspect: remembered }, ({ api }, id) =>
-    removeNetwork(api, id),
+  const { engine, id } = await writeTo(
+    ctx,
+    args,
+    { ...NETWORK, inspect: remembered },
+    ({ api }, id) => removeNetwork(api, id),
   );
-  return { dockerId: id };
+  return { key: toKey(engine, id), dockerId: id };
 }
 
 export function networksPrune(

@@ -28,6 +28,7 @@ import type {
   ServiceSpec,
   SwarmNode,
 } from '../engine/swarm-types.ts';
+import { type EngineKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate, checkPull } from './policy/create-policy.ts';
 import {
   type ServiceNode,
@@ -40,6 +41,12 @@ import {
 import { stampLabels } from './tenancy.ts';
 import { tenantMounts } from './tenant-mounts.ts';
 import { write, writeTo } from './writes.ts';
+
+/** What a removal reports: the removed object's key (for its global id) and engine id. */
+export interface Removed {
+  key: EngineKey;
+  dockerId: string;
+}
 
 /** Swarm objects carry `ID`; writeTo resolves refs to an `Id`. */
 function withId<T extends { ID: string }>(object: T): T & { Id: string } {
@@ -76,17 +83,17 @@ export async function swarmObjectRemove(
   ctx: Context,
   kind: SwarmObjectKind,
   args: EngineArg & { ref: string },
-): Promise<{ dockerId: string }> {
+): Promise<Removed> {
   const target = {
     kind,
     inspect: async (api: EngineApi, ref: string) =>
       withId(await inspectSwarmObject(api, kind, ref)),
     labels: (object: { Spec: { Labels: Record<string, string> | null } }) => object.Spec.Labels,
   };
-  const { id } = await writeTo(ctx, args, target, ({ api }, id) =>
+  const { engine, id } = await writeTo(ctx, args, target, ({ api }, id) =>
     removeSwarmObject(api, kind, id),
   );
-  return { dockerId: id };
+  return { key: toKey(engine, id), dockerId: id };
 }
 
 // --- services
@@ -363,7 +370,9 @@ export async function swarmNodeUpdate(
 export async function serviceRemove(
   ctx: Context,
   args: EngineArg & { ref: string },
-): Promise<{ dockerId: string }> {
-  const { id } = await writeTo(ctx, args, SERVICE_TARGET, ({ api }, id) => removeService(api, id));
-  return { dockerId: id };
+): Promise<Removed> {
+  const { engine, id } = await writeTo(ctx, args, SERVICE_TARGET, ({ api }, id) =>
+    removeService(api, id),
+  );
+  return { key: toKey(engine, id), dockerId: id };
 }

@@ -163,8 +163,9 @@ export async function volumeCreate(
 export async function volumeRemove(
   ctx: Context,
   args: EngineArg & { name: string; force: boolean },
-): Promise<{ name: string; removed: boolean }> {
-  const { engine, id: name } = parseKey(await volumeKey(ctx, args));
+): Promise<{ key: EngineKey; name: string; removed: boolean }> {
+  const key = await volumeKey(ctx, args);
+  const { engine, id: name } = parseKey(key);
   const removed = await write(ctx, { engine }, async (engine) => {
     // With force the engine answers 204 for a missing volume too; only inspect can tell.
     const volume = args.force || isTenant(ctx.principal) ? await existing(engine, name) : undefined;
@@ -182,7 +183,7 @@ export async function volumeRemove(
     auditTarget(engine.name, name);
     return true;
   });
-  return { name, removed };
+  return { key, name, removed };
 }
 
 export function volumesPrune(

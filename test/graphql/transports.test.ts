@@ -177,7 +177,8 @@ describe('one subscription, two transports', () => {
       overWs.lines.filter((l) => l.stream === stream).map((l) => l.text);
     expect(texts('STDOUT')).toEqual(['line1', 'line3']);
     expect(texts('STDERR')).toEqual(['line2']);
-    expect(overWs.end).toEqual({ __typename: 'LogEnd', reason: 'HISTORY_END', exitCode: null });
+    // `docker run` waited for it: it has exited, and the end says how.
+    expect(overWs.end).toEqual({ __typename: 'LogEnd', reason: 'HISTORY_END', exitCode: 0 });
     // Cursors are the engine's own timestamps, so even they must agree.
     expect(overWs.lines.every((l) => typeof l.cursor === 'string')).toBe(true);
     expect(overSse).toEqual(overWs);

@@ -24,7 +24,15 @@ function inspect(state: { Status: string; Dead?: boolean; ExitCode: number }, tt
     Id: ID,
     Name: '/talker',
     Config: { Tty: tty },
-    State: { Running: false, Paused: false, Dead: false, ...state },
+    State: {
+      Running: state.Status === 'running',
+      Paused: false,
+      Restarting: false,
+      Dead: false,
+      // The engine stamps the end of a run; a zero time means none ended.
+      FinishedAt: state.Status === 'running' ? '0001-01-01T00:00:00Z' : '2026-11-28T00:23:49Z',
+      ...state,
+    },
   };
 }
 
