@@ -17,6 +17,7 @@ const NODE_TYPES = new Set([
   'SwarmNode',
   'Secret',
   'Config',
+  'ComposeProject',
 ]);
 
 /** Plugins, scalars and roots only; every type lives in its own module (see index.ts). */
@@ -24,6 +25,8 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   AuthScopes: RoleScopes;
   DefaultFieldNullability: false;
+  /** Every connection knows its length (for "N of M" screens). */
+  Connection: { totalCount: number };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     SafeInt: { Input: number; Output: number };
@@ -57,6 +60,13 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
   },
 });
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    description: 'How many items the whole list has, across every page (and engine asked).',
+    resolve: (connection) => connection.totalCount,
+  }),
+);
 
 builder.queryType({});
 builder.mutationType({});

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
 import { BadUserInputError } from '../engine/errors.ts';
 import { compareOrder, type EngineList, type Listed } from '../model/engine-lists.ts';
+import { parseKey } from '../model/loaders/keys.ts';
 import type { Types } from './builder.ts';
 import { reportPartial } from './partial-errors.ts';
 
@@ -24,8 +25,8 @@ export function toCursor({ engine, id, order }: Listed<unknown>): string {
 }
 
 function fromCursor(cursor: string): CursorPlace {
-  const text = decodeBase64(cursor);
   try {
+    const text = decodeBase64(cursor);
     const place: unknown = text.startsWith(PREFIX) ? JSON.parse(text.slice(PREFIX.length)) : null;
     if (
       Array.isArray(place) &&
@@ -96,6 +97,20 @@ export function engineConnection<T>(
       hasNextPage: hasNextPage(page.length),
     },
   };
+}
+
+/**
+ * A list read from one engine (swarm objects) paged with the same cursors: a page continues after
+ * its cursor's item, so items coming or going before it never shift the page.
+ */
+export function listConnection<T extends { key: string }>(
+  args: ConnectionArgs,
+  nodes: readonly T[],
+  ctx: Context,
+  info: GraphQLResolveInfo,
+) {
+  const items = nodes.map((node, index) => ({ ...parseKey(node.key), order: [index], node }));
+  return engineConnection(args, { items, unavailable: [] }, ctx, info);
 }
 
 /** A root list's `engines` argument. */

@@ -1,4 +1,3 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { visibleEnv } from '../auth/redact.ts';
 import type { SwarmObjectKind } from '../engine/swarm.ts';
 import type { ServicePortConfig } from '../engine/swarm-types.ts';
@@ -30,6 +29,7 @@ import {
 } from '../model/swarm.ts';
 import { builder, type Types } from './builder.ts';
 import { labelFields } from './common.ts';
+import { listConnection } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { Container, Network } from './nodes.ts';
 import {
@@ -383,13 +383,15 @@ function swarmObjectsField(
     type: ref,
     description: `${kind === 'secret' ? 'Secrets (metadata only)' : 'Configs (metadata only)'}. One engine call. ${OUTSIDE} has none.`,
     args: { filter: t.arg({ type: SwarmObjectFilter }), engine: t.arg.string(ENGINE_ARG) },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
+    resolve: async (_root, args, ctx, info) =>
+      listConnection(
+        args,
         await swarmObjectList(ctx, kind, {
           engine: args.engine,
           filters: engineFilters(args.filter),
         }),
+        ctx,
+        info,
       ),
   });
 }
@@ -408,10 +410,12 @@ builder.queryFields((t) => ({
     type: Service,
     description: `Swarm services. One engine call. ${OUTSIDE} has none.`,
     args: { filter: t.arg({ type: ServiceFilter }), engine: t.arg.string(ENGINE_ARG) },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
+    resolve: async (_root, args, ctx, info) =>
+      listConnection(
+        args,
         await serviceList(ctx, { engine: args.engine, filters: engineFilters(args.filter) }),
+        ctx,
+        info,
       ),
   }),
   service: t.field({
@@ -427,10 +431,12 @@ builder.queryFields((t) => ({
     type: Task,
     description: `Swarm tasks. One engine call. ${OUTSIDE} has none.`,
     args: { filter: t.arg({ type: TaskFilter }), engine: t.arg.string(ENGINE_ARG) },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
+    resolve: async (_root, args, ctx, info) =>
+      listConnection(
+        args,
         await taskList(ctx, { engine: args.engine, filters: taskFilters(args.filter) }),
+        ctx,
+        info,
       ),
   }),
   swarmNodes: t.connection({
@@ -438,10 +444,12 @@ builder.queryFields((t) => ({
     type: SwarmNode,
     description: `The swarm's nodes (named apart from Relay's node(id:)). One engine call. ${OUTSIDE} has none.`,
     args: { filter: t.arg({ type: SwarmNodeFilter }), engine: t.arg.string(ENGINE_ARG) },
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection(
-        { args },
+    resolve: async (_root, args, ctx, info) =>
+      listConnection(
+        args,
         await swarmNodeList(ctx, { engine: args.engine, filters: engineFilters(args.filter) }),
+        ctx,
+        info,
       ),
   }),
   swarmNode: t.field({

@@ -150,3 +150,26 @@ describe('removal payloads', () => {
     });
   });
 });
+
+describe('connections', () => {
+  it('count the whole list, and call a malformed cursor bad input about the cursor', async () => {
+    await scope.shell('counted-a', 'sleep 300');
+    await scope.shell('counted-b', 'sleep 300');
+    const labelled = (await docker('ps', '-aq', '--filter', `label=${scope.label}`)).split('\n');
+    const page = await gateway.data<{
+      containers: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean } };
+    }>(
+      `{ containers(all: true, filter: { label: ["${scope.label}"] }, first: 1) { totalCount edges { cursor } pageInfo { hasNextPage } } }`,
+    );
+    expect(page.containers).toMatchObject({
+      totalCount: labelled.length,
+      pageInfo: { hasNextPage: true },
+    });
+    expect(page.containers.edges).toHaveLength(1);
+    for (const cursor of ['!!!not base64', 'bm90IGEgY3Vyc29y']) {
+      const bad = await gateway.query(`{ containers(after: "${cursor}") { totalCount } }`);
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(bad.errors?.[0]?.message).toContain('is not a cursor of this list');
+    }
+  });
+});
