@@ -109,6 +109,18 @@ interface Operation {
   done: boolean;
 }
 
+/** An operation that ended, as its access log line tells it: what the metrics count (src/metrics/). */
+export interface OperationRecord {
+  operation: string | null;
+  type: string | null;
+  transport: Operation['transport'];
+  /** The first error's code, or `ok`. */
+  code: string;
+  durationMs: number;
+  /** Its errors by code. */
+  codes: Readonly<Record<string, number>>;
+}
+
 function transportOf(ctx: TransportContext): Operation['transport'] {
   if (ctx.socket) return 'ws';
   return ctx.request?.headers.get('accept')?.includes('text/event-stream') ? 'sse' : 'http';
@@ -121,7 +133,7 @@ function transportOf(ctx: TransportContext): Operation['transport'] {
  * counted by code (at `debug`); server-side and unexpected ones get a line of their own. Never the
  * query text or the variables.
  */
-export function useAccessLog(logger: Logger): Plugin {
+export function useAccessLog(logger: Logger, onEnd?: (record: OperationRecord) => void): Plugin {
   const operations = new WeakMap<object, Operation>();
 
   const fieldsOf = (op: Operation) => ({
@@ -152,10 +164,20 @@ export function useAccessLog(logger: Logger): Plugin {
   const finish = (op: Operation) => {
     if (op.done) return;
     op.done = true;
+    const durationMs = performance.now() - op.start;
+    const code = op.firstCode ?? 'ok';
+    onEnd?.({
+      operation: op.operation,
+      type: op.type,
+      transport: op.transport,
+      code,
+      durationMs,
+      codes: op.codes,
+    });
     logger.info('operation', {
       ...fieldsOf(op),
-      durationMs: Math.round(performance.now() - op.start),
-      code: op.firstCode ?? 'ok',
+      durationMs: Math.round(durationMs),
+      code,
       errors: op.errors,
       engineCalls: engineCallsOf(op.context),
       ...(op.type === 'subscription' && { events: op.events }),

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { type AuditSink, fileAuditSink, logAuditSink } from './audit.ts';
 import { loadTokensFile, TokenStore } from './auth/tokens.ts';
+import { checkConfig, packageVersion } from './check-config.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createEngineClient } from './engine/client.ts';
 import { describeEndpoint } from './engine/docker-host.ts';
@@ -18,6 +19,9 @@ const HELP = `wharf: a GraphQL gateway for the Docker Engine
 Usage:
   wharf serve [--listen HOST:PORT]     serve /graphql, /healthz and /readyz (default 127.0.0.1:4000)
   wharf print-schema [--out FILE]      print the GraphQL schema (SDL) to stdout or FILE
+  wharf check-config                   check the configuration below (tokens, engines and policy)
+                                       as serve would, without serving or calling an engine
+  wharf --version                      the version
   wharf --help                         this text
 
 Environment:
@@ -32,7 +36,8 @@ Environment:
   WHARF_LISTEN              listen address, like --listen; only loopback unless WHARF_TOKENS_FILE
                             or WHARF_AUTH=none is set
   WHARF_TOKENS_FILE         JSON array of { name, role: viewer|operator|admin, token | sha256,
-                            labels?, engines? (the engines it may use; default all) }: every
+                            labels?, engines? (the engines it may use; default all), metrics?
+                            (true: may read /metrics; admin may anyway) }: every
                             request needs "Authorization: Bearer <token>";
                             reloaded on SIGHUP (unset: no tokens, loopback clients are admin)
   WHARF_AUTH                none: serve without authentication on a non-loopback address (unset)
@@ -51,6 +56,9 @@ Environment:
   WHARF_MAX_SUBSCRIPTIONS_PER_CLIENT  subscriptions at once from one client address, WebSocket
                             and SSE together (default 200)
   WHARF_WS_INIT_TIMEOUT_MS  close a WebSocket that sends no connection_init in time (default 3000)
+  WHARF_METRICS_LISTEN      also serve Prometheus /metrics without a token on this loopback
+                            HOST:PORT, e.g. 127.0.0.1:9464 (unset: /metrics on WHARF_LISTEN only,
+                            for admin tokens and tokens with "metrics": true)
   WHARF_AUDIT_FILE          append audit lines (one JSON line per mutation, denial and exec session
                             start and end, fsynced) to this file; unset: to the log as "audit": true
   WHARF_LOG_LEVEL           debug, info, warn or error (default info)
@@ -115,6 +123,12 @@ async function serve(listen: string | undefined): Promise<void> {
     policy: config.policy,
   });
   const address = await gateway.start(config.listen.host, config.listen.port);
+  if (config.metrics.listen) {
+    const { host, port } = config.metrics.listen;
+    const metrics = await gateway.startMetrics(host, port);
+    const shown = host.includes(':') ? `[${host}]` : host;
+    logger.info('metrics listening', { url: `http://${shown}:${metrics.port}/metrics` });
+  }
   logger.info('wharf listening', {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/graphql`,
     engines: config.engines.list.map(
@@ -186,11 +200,16 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
       listen: { type: 'string' },
       out: { type: 'string' },
     },
   });
   const command = positionals[0];
+  if (values.version) {
+    process.stdout.write(`wharf ${packageVersion()}\n`);
+    return;
+  }
   if (values.help || command === 'help' || command === undefined) {
     process.stdout.write(HELP);
     return;
@@ -201,6 +220,9 @@ async function main(argv: string[]): Promise<void> {
     case 'print-schema':
       if (values.out) writeFileSync(values.out, printedSchema());
       else process.stdout.write(printedSchema());
+      return;
+    case 'check-config':
+      process.stdout.write(checkConfig(process.env));
       return;
     default:
       throw new WharfError('BAD_USER_INPUT', `unknown command "${command}"; see wharf --help`);

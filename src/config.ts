@@ -1,7 +1,7 @@
 import { loadTokensFile, type TokenEntry } from './auth/tokens.ts';
 import { BadUserInputError } from './engine/errors.ts';
 import { type EnginesConfig, engineFromEnvironment, loadEnginesFile } from './engines-file.ts';
-import { type HttpConfig, loadHttpConfig } from './http/http-config.ts';
+import { type HttpConfig, isLoopbackListen, loadHttpConfig } from './http/http-config.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits/limits.ts';
 import { loadPolicyConfig, type PolicyConfig } from './model/policy/policy-config.ts';
 import {
@@ -36,8 +36,10 @@ export interface Config {
   tokens: { file: string; entries: TokenEntry[] } | undefined;
   /** WHARF_AUDIT_FILE: audit lines go to this file (append-only, fsync per line), else to the log. */
   audit: { file: string | undefined };
-  /** The create policy for non-admins: WHARF_BIND_ALLOW, WHARF_REGISTRY_ALLOW, WHARF_DENY_ROOT_USER. */
+  /** The create policy for non-admins: WHARF_BIND_ALLOW, WHARF_REGISTRY_ALLOW, WHARF_DENY_ROOT_USER, WHARF_LOG_DRIVER_ALLOW. */
   policy: PolicyConfig;
+  /** WHARF_METRICS_LISTEN: a loopback listener serving only /metrics, without a token. */
+  metrics: { listen: { host: string; port: number } | undefined };
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -93,6 +95,18 @@ function onOff(name: string, value: string | undefined, fallback: boolean): bool
   throw new BadUserInputError(`${name}=${value} must be on or off`);
 }
 
+/** Without a token in front of it, the metrics listener must not be reachable from elsewhere. */
+function metricsListen(value: string | undefined): { host: string; port: number } | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const listen = parseListen(value);
+  if (!isLoopbackListen(listen.host)) {
+    throw new BadUserInputError(
+      `WHARF_METRICS_LISTEN=${value}: only a loopback address (e.g. 127.0.0.1:9464); it serves /metrics without a token. Elsewhere, read /metrics on WHARF_LISTEN with a token`,
+    );
+  }
+  return listen;
+}
+
 /** The only reader of the environment. Flags given on the command line win over variables. */
 export function loadConfig(env: Env, overrides: { listen?: string | undefined } = {}): Config {
   const logLevel = (env.WHARF_LOG_LEVEL ?? 'info') as LogLevel;
@@ -124,6 +138,7 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     streams: positiveInts(env, DEFAULT_STREAM_LIMITS, STREAM_LIMIT_VARIABLES),
     production: env.NODE_ENV !== 'development',
     audit: { file: env.WHARF_AUDIT_FILE?.trim() || undefined },
+    metrics: { listen: metricsListen(env.WHARF_METRICS_LISTEN) },
     // Every engine's socket: a bind of any of them is root on this host.
     policy: loadPolicyConfig(
       env,

@@ -23,6 +23,7 @@ import { schema } from './graphql/index.ts';
 import { usePartialErrors } from './graphql/partial-errors.ts';
 import { type BrowserPolicy, CSRF_HEADER, DEFAULT_BROWSER_POLICY } from './http/browser-policy.ts';
 import { corsFor } from './http/cors.ts';
+import { withDownloadRoutes } from './http/downloads.ts';
 import { useOfflineGraphiQL } from './http/graphiql.ts';
 import { useJsonBodiesOnly } from './http/json-bodies.ts';
 import {
@@ -37,6 +38,8 @@ import { useStaticLimits } from './limits/static-limits.ts';
 import { trackWsOperations } from './limits/ws-operations.ts';
 import { useLiveQueries } from './live-queries.ts';
 import type { Logger } from './log.ts';
+import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
+import { startMetricsListener, withMetricsRoute } from './metrics/metrics-endpoint.ts';
 import { createLoaders } from './model/loaders/request-loaders.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from './model/policy/policy-config.ts';
 import { serverWebSocket } from './streams/server-websocket.ts';
@@ -76,6 +79,8 @@ export interface Gateway {
   stop(): Promise<void>;
   /** Subscriptions and live queries running now (members of a shared one each count). */
   activeSubscriptions(): number;
+  /** WHARF_METRICS_LISTEN: a listener serving only /metrics, without a token; closed by `stop`. */
+  startMetrics(host: string, port: number): Promise<AddressInfo>;
 }
 
 /** How long `stop()` lets requests in flight finish before it closes their connections. */
@@ -102,7 +107,8 @@ export function createGateway({
   );
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const streams: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streams };
-  const auditSink = options.audit ?? logAuditSink(logger);
+  const metrics = createGatewayMetrics(engines);
+  const auditSink = metrics.countingRefusals(options.audit ?? logAuditSink(logger));
   const policy = options.policy ?? DEFAULT_POLICY;
   // A graphql-ws socket's credentials: its upgrade URL and its connection_init payload.
   const wsAuthentication = (ctx: WsContext) =>
@@ -138,7 +144,7 @@ export function createGateway({
       useBearerToken(options.tokens, auditSink),
       useNestedDenialAudit(),
       // Before the limits: it sees their refusals.
-      useAccessLog(logger),
+      useAccessLog(logger, metrics.ended),
       ...useStaticLimits(limits, production),
       // Before the scope and the live queries, which wrap whatever executes.
       useCompiledQueries(logger),
@@ -155,6 +161,7 @@ export function createGateway({
         loaders: createLoaders(engines, ctx.principal),
       })),
       caps,
+      metrics.subscriptions,
       // After the scope: each run of a live query gets its own budget and loaders.
       ...useLiveQueries(engines, schema),
       useReadinessCheck({
@@ -168,7 +175,20 @@ export function createGateway({
     ],
   });
 
-  const httpServer = createServer(guardHttp(guard, yoga));
+  const downloads = withDownloadRoutes(yoga, {
+    engines,
+    tokens: options.tokens,
+    audit: auditSink,
+    policy,
+    browser,
+    logger,
+  });
+  const httpServer = createServer(
+    guardHttp(
+      guard,
+      withMetricsRoute(downloads, metrics, { tokens: options.tokens, audit: auditSink, logger }),
+    ),
+  );
   const closeHttp = gracefulClose(httpServer);
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -181,6 +201,7 @@ export function createGateway({
       }),
     ),
   });
+  metrics.watchWebSockets(wsServer);
   const wsOperations = trackWsOperations(wsServer);
   const wsDisposable = useServer(
     {
@@ -239,6 +260,7 @@ export function createGateway({
     KEEP_ALIVE_MS,
   );
 
+  let closeMetrics: (() => Promise<void>) | undefined;
   return {
     yoga,
     httpServer,
@@ -263,9 +285,16 @@ export function createGateway({
       });
     },
     activeSubscriptions: () => caps.active(),
+    async startMetrics(host, port) {
+      const listener = await startMetricsListener(metrics, logger, host, port);
+      closeMetrics = listener.close;
+      return listener.address;
+    },
     async stop() {
       await wsDisposable.dispose();
       await closeHttp(options.stopGraceMs ?? STOP_GRACE_MS);
+      await closeMetrics?.();
+      metrics.close();
       await yoga.dispose();
     },
   };

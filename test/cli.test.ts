@@ -1,7 +1,9 @@
 import { type ChildProcess, execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/docker.ts';
 import { startCli } from './helpers/processes.ts';
 
@@ -98,6 +100,96 @@ describe('wharf CLI', () => {
     // Inside a container published on 127.0.0.1, clients still send a loopback Host.
     const port = new URL(url).port;
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  describe('--version and check-config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-check-config-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, content: unknown) => {
+      const path = join(dir, name);
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+      return path;
+    };
+    const token = (name: string, role: string) => ({
+      name,
+      role,
+      token: `${name}-0123456789abcdef`,
+    });
+    // A socket nothing listens on: check-config must not need (or touch) an engine.
+    const nowhere = `unix:///tmp/wharf-check-config-no-engine-${process.pid}.sock`;
+    const good = () => ({
+      WHARF_ENGINES_FILE: file('engines.json', [
+        { name: 'local', host: nowhere },
+        { name: 'other', host: nowhere, default: true },
+      ]),
+      WHARF_TOKENS_FILE: file('tokens.json', [
+        token('dash', 'viewer'),
+        { ...token('ci', 'operator'), engines: ['other'] },
+      ]),
+      WHARF_BIND_ALLOW: '/srv/data',
+    });
+
+    it('prints the version in package.json', async () => {
+      const { version } = JSON.parse(
+        readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      const { stdout } = await wharf(['--version']);
+      expect(stdout).toBe(`wharf ${version}\n`);
+    });
+
+    it('check-config answers ok with a summary, without an engine', async () => {
+      const env = good();
+      const { stdout } = await wharf(['check-config'], env);
+      expect(stdout.split('\n')[0]).toBe('ok');
+      expect(stdout).toContain(`engines: local, other (default) from ${env.WHARF_ENGINES_FILE}`);
+      expect(stdout).toContain(`tokens: 2 from ${env.WHARF_TOKENS_FILE}`);
+      expect(stdout).toContain('bind allow /srv/data');
+    });
+
+    it('check-config refuses a bad tokens file, naming the file and the entry', async () => {
+      const tokens = file('bad-tokens.json', [token('dash', 'viewer'), token('ci', 'superuser')]);
+      const refused = await failure(['check-config'], { ...good(), WHARF_TOKENS_FILE: tokens });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`WHARF_TOKENS_FILE ${tokens}`);
+      expect(refused.stderr).toMatch(/entry 1 \\?"ci\\?": role must be one of/);
+      // A token naming an engine the engines file does not have.
+      const engines = file('bad-token-engine.json', [
+        { ...token('ci', 'operator'), engines: ['gone'] },
+      ]);
+      const unknown = await failure(['check-config'], { ...good(), WHARF_TOKENS_FILE: engines });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('no engine named');
+    });
+
+    it('check-config refuses a bad engines file, naming the file and the entry', async () => {
+      const engines = file('bad-engines.json', [
+        { name: 'local', host: nowhere },
+        { name: 'Bad Name', host: nowhere },
+      ]);
+      const refused = await failure(['check-config'], { ...good(), WHARF_ENGINES_FILE: engines });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`WHARF_ENGINES_FILE ${engines}`);
+      expect(refused.stderr).toContain('entry 1');
+      expect(refused.stderr).toContain('name must be');
+      const notJson = file('not-json.json', '[{');
+      const broken = await failure(['check-config'], { ...good(), WHARF_ENGINES_FILE: notJson });
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toContain('engines file is not JSON');
+    });
+
+    it('check-config refuses a bad policy, naming the variable and the entry', async () => {
+      const refused = await failure(['check-config'], {
+        ...good(),
+        WHARF_BIND_ALLOW: '/srv/data,relative/path',
+      });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        'WHARF_BIND_ALLOW entry \\"relative/path\\" must be an absolute path',
+      );
+      const root = await failure(['check-config'], { ...good(), WHARF_DENY_ROOT_USER: 'yes' });
+      expect(root.code).toBe(2);
+      expect(root.stderr).toContain('WHARF_DENY_ROOT_USER=yes must be true or false');
+    });
   });
 
   /** `wharf serve` on a free port; resolves once it listens, with every stderr line parsed. */

@@ -17,6 +17,8 @@ export type Principal =
       labels: readonly string[];
       /** The engines the token may use (`"engines"` in the tokens file); undefined = all of them. */
       engines?: readonly string[];
+      /** May read /metrics (`"metrics": true` in the tokens file); admin may anyway. */
+      metrics?: boolean;
     };
 
 export const LOCAL_PRINCIPAL: Principal = {

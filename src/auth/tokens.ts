@@ -10,11 +10,13 @@ export interface TokenEntry {
   labels: readonly string[];
   /** The engines the token may use; undefined = all of them. */
   engines?: readonly string[];
+  /** May read /metrics without being admin (a scraper's token). */
+  metrics?: boolean;
   sha256: Buffer;
 }
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
-const KEYS = new Set(['name', 'role', 'token', 'sha256', 'labels', 'engines']);
+const KEYS = new Set(['name', 'role', 'token', 'sha256', 'labels', 'engines', 'metrics']);
 /** Short tokens can be guessed; a hash says nothing about length, so only `token` is checked. */
 const MIN_TOKEN_LENGTH = 16;
 
@@ -41,7 +43,7 @@ function parseEntry(
   if (!isRecord(value)) throw fail('must be an object');
   const unknown = Object.keys(value).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) throw fail(`unknown field ${unknown.join(', ')}`);
-  const { name, role, token, sha256: hash, labels = [], engines } = value;
+  const { name, role, token, sha256: hash, labels = [], engines, metrics } = value;
   if (typeof name !== 'string' || !/^[\w.@-]{1,64}$/.test(name)) {
     throw fail('name must be 1 to 64 letters, digits, or . _ @ -');
   }
@@ -72,6 +74,9 @@ function parseEntry(
     // An empty list would be a token that can reach nothing: a mistake, not a restriction.
     throw fail('engines must be a non-empty list of engine names');
   }
+  if (metrics !== undefined && typeof metrics !== 'boolean') {
+    throw fail('metrics must be true or false');
+  }
   const unknownEngines = configured && engines?.filter((engine) => !configured.includes(engine));
   if (unknownEngines?.length) {
     throw fail(`engines: no engine named ${unknownEngines.map((e) => `"${e}"`).join(', ')}`);
@@ -81,6 +86,7 @@ function parseEntry(
     role: role as Role,
     labels: [...labels] as string[],
     ...(engines && { engines: [...new Set(engines as string[])] }),
+    ...(metrics === true && { metrics }),
     sha256: typeof token === 'string' ? sha256(token) : Buffer.from(hash as string, 'hex'),
   };
 }
@@ -152,7 +158,14 @@ export class TokenStore {
       if (timingSafeEqual(entry.sha256, digest) && match === undefined) match = entry;
     }
     if (!match) return undefined;
-    const { name, role, labels, engines } = match;
-    return { kind: 'token', name, role, labels, ...(engines && { engines }) };
+    const { name, role, labels, engines, metrics } = match;
+    return {
+      kind: 'token',
+      name,
+      role,
+      labels,
+      ...(engines && { engines }),
+      ...(metrics && { metrics }),
+    };
   }
 }

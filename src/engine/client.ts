@@ -6,7 +6,7 @@ import { ExecSessions } from './exec.ts';
 import { cachedApi } from './state/cached-api.ts';
 import { EngineState } from './state/engine-state.ts';
 import { StatsHub } from './stats.ts';
-import { createTransport, type EngineCall } from './transport.ts';
+import { createTransport, type EngineCall, type EngineCallObserver } from './transport.ts';
 
 export interface EngineClientOptions {
   /** Appears in every global id and loader key, so several engines can sit behind one Wharf. */
@@ -34,10 +34,14 @@ export interface EngineClient {
   readonly stats: StatsHub;
   /** Attached execs' connections, for stdin and resize from other requests. */
   readonly execs: ExecSessions;
+  /** Containers attached through `containerAttach`, for their stdin and resize. */
+  readonly attaches: ExecSessions;
   /** The event-fed state cache in front of `api` (undefined with WHARF_CACHE=off). */
   readonly state: EngineState | undefined;
   /** Engine streams open right now (logs, events, stats, exec). */
   readonly openStreams: number;
+  /** Watches every call sent to the engine from now on (metrics); returns the unsubscribe. */
+  observeCalls(observer: EngineCallObserver): () => void;
   close(): Promise<void>;
 }
 
@@ -77,9 +81,11 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     state,
     stats: new StatsHub(api),
     execs: new ExecSessions(),
+    attaches: new ExecSessions('container'),
     get openStreams() {
       return transport.openStreams;
     },
+    observeCalls: (observer) => transport.observeCalls(observer),
     close: () => {
       state?.stop();
       return transport.close();

@@ -87,6 +87,25 @@ export function streamContainerLogs(
 }
 
 /**
+ * Attaches to a container's main process from now on (no log replay): stdin in, output out,
+ * multiplexed unless it has a TTY. Closing the connection detaches; the process keeps running.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerAttach
+ */
+export function attachContainer(api: EngineApi, ref: string, signal?: AbortSignal) {
+  return api.hijack(`/containers/${containerRef(ref)}/attach`, {
+    query: { stream: 1, stdin: 1, stdout: 1, stderr: 1 },
+    ...(signal && { signal }),
+  });
+}
+
+/** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerResize */
+export async function resizeContainer(api: EngineApi, ref: string, rows: number, cols: number) {
+  await api.call('POST', `/containers/${containerRef(ref)}/resize`, {
+    query: { h: rows, w: cols },
+  });
+}
+
+/**
  * One stats sample per second until the container stops.
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerStats
  */
@@ -107,6 +126,7 @@ export interface ContainerCreateBody {
   WorkingDir?: string;
   User?: string;
   Hostname?: string;
+  Domainname?: string;
   Tty?: boolean;
   OpenStdin?: boolean;
   ExposedPorts?: Record<string, Record<string, never>>;
@@ -144,8 +164,38 @@ export interface ContainerCreateBody {
     NetworkMode?: string;
     PidMode?: string;
     IpcMode?: string;
+    ReadonlyRootfs?: boolean;
+    /** `host:ip` lines for /etc/hosts. */
+    ExtraHosts?: string[];
+    Dns?: string[];
+    DnsSearch?: string[];
+    DnsOptions?: string[];
+    LogConfig?: { Type: string; Config: Record<string, string> };
+    Ulimits?: { Name: string; Soft: number; Hard: number }[];
+    ShmSize?: number;
+    Init?: boolean;
+    /** Target path to mount options (`size=64m,mode=1777`). */
+    Tmpfs?: Record<string, string>;
+    DeviceRequests?: DeviceRequest[];
+    CpusetCpus?: string;
+    CpusetMems?: string;
+    MemoryReservation?: number;
+    /** Memory plus swap; -1 is unlimited swap. */
+    MemorySwap?: number;
+    OomKillDisable?: boolean;
+    GroupAdd?: string[];
+    Sysctls?: Record<string, string>;
   };
   NetworkingConfig?: { EndpointsConfig: Record<string, EndpointConfig> };
+}
+
+/** A request for devices through a driver (GPUs: `--gpus`); Count -1 means all. */
+export interface DeviceRequest {
+  Driver: string;
+  Count: number;
+  DeviceIDs: string[];
+  Capabilities: string[][];
+  Options: Record<string, string>;
 }
 
 export interface ContainerRestartPolicy {

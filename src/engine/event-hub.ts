@@ -70,6 +70,10 @@ export function decodeCursor(
  * gap instead of a silent hole.
  */
 export class EventHub {
+  /** Gaps published to subscribers since start, by reason (the hub's own; not a resume's replay). */
+  readonly gaps: Record<GapReason, number> = { ENGINE_UNAVAILABLE: 0, REPLAY_INCOMPLETE: 0 };
+  /** Times the upstream was opened again after it was lost. */
+  reconnects = 0;
   private readonly api: EngineApi;
   private readonly fanout: Fanout<EventItem>;
   /** In-process followers (the state cache): called on every item, never cut off as slow. */
@@ -122,6 +126,11 @@ export class EventHub {
     };
   }
 
+  /** The time (ns since the epoch) of the newest event taken in; undefined while none is. */
+  get lastEventNanos(): bigint | undefined {
+    return this.anchor?.nanos;
+  }
+
   private get listening(): boolean {
     return this.fanout.size > 0 || this.observers.size > 0;
   }
@@ -144,6 +153,7 @@ export class EventHub {
   }
 
   private publish(item: EventItem): void {
+    if (item.kind === 'gap') this.gaps[item.reason] += 1;
     this.history.push(item);
     if (this.history.length > this.historySize) this.history.shift();
     this.fanout.publish(item);
@@ -164,6 +174,7 @@ export class EventHub {
         try {
           const events = await openEvents(this.api, { since, signal: abort.signal });
           if (lostAt !== undefined) {
+            this.reconnects += 1;
             if (failedAttempts > 0) {
               this.publish({
                 kind: 'gap',

@@ -77,16 +77,24 @@ export function runExec(api: EngineApi, id: string, tty: boolean, signal?: Abort
 }
 
 /**
+ * How long the recorded exit may lag the output's end. Usually milliseconds, but a busy engine
+ * takes more than a second (a fixed 50 quick asks gave a null exit code under load).
+ */
+const EXIT_RECORD_WAIT_MS = 10_000;
+
+/**
  * The exit code once the process is gone. The engine closes the output a moment before it records
- * the exit, so this asks again briefly while it still says Running.
+ * the exit, so this asks again, less and less often, while it still says Running; null if it
+ * still does after EXIT_RECORD_WAIT_MS (a process that closed its output and runs on).
  */
 export async function execExitCode(api: EngineApi, id: string): Promise<number | null> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  const deadline = performance.now() + EXIT_RECORD_WAIT_MS;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
     const state = await inspectExec(api, id);
     if (!state.Running) return state.ExitCode;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (performance.now() + pause > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  return null;
 }
 
 /** The input an attached exec took: how many `execInput` calls and bytes (never what was typed). */
@@ -95,12 +103,24 @@ export interface ExecInputTally {
   inputBytes: number;
 }
 
+interface Session {
+  socket: Duplex;
+  input: ExecInputTally;
+  /** Who attached (container attach: only they may send input). */
+  owner: string | undefined;
+}
+
 /**
- * The hijacked connections of attached execs, so `execInput`/`execResize` (other requests, maybe
- * other transports) reach the process the attach subscription holds.
+ * The hijacked connections of attached execs (or containers), so input and resize (other
+ * requests, maybe other transports) reach the process the attach subscription holds.
  */
 export class ExecSessions {
-  private readonly sessions = new Map<string, { socket: Duplex; input: ExecInputTally }>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly kind: 'exec' | 'container';
+
+  constructor(kind: 'exec' | 'container' = 'exec') {
+    this.kind = kind;
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -110,8 +130,8 @@ export class ExecSessions {
    * Registers the connection until it closes. One attach per exec: the engine allows no second.
    * The tally counts the input it takes, for the session's end line (no execInput writes its own).
    */
-  hold(id: string, socket: Duplex): Readonly<ExecInputTally> {
-    const session = { socket, input: { inputs: 0, inputBytes: 0 } };
+  hold(id: string, socket: Duplex, owner?: string): Readonly<ExecInputTally> {
+    const session = { socket, input: { inputs: 0, inputBytes: 0 }, owner };
     this.sessions.set(id, session);
     socket.once('close', () => {
       if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -123,12 +143,18 @@ export class ExecSessions {
     return this.sessions.has(id);
   }
 
+  ownerOf(id: string): string | undefined {
+    return this.sessions.get(id)?.owner;
+  }
+
   /** Writes to the process's stdin; `close` sends EOF (half-close) after the data. */
   async write(id: string, data: Buffer, close: boolean): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) {
+      const [attach, input] =
+        this.kind === 'exec' ? ['execAttach', 'execInput'] : ['containerAttach', 'containerInput'];
       throw new EngineNotFoundError(
-        `exec ${id.slice(0, 12)} is not attached on this Wharf instance: subscribe to execAttach first, and send execInput to the instance that holds it`,
+        `${this.kind} ${id.slice(0, 12)} is not attached on this Wharf instance: subscribe to ${attach} first, and send ${input} to the instance that holds it`,
       );
     }
     const { socket, input } = session;

@@ -23,6 +23,8 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   /** Serialized as JSON. */
   body?: unknown;
+  /** Sent as it is, instead of `body` (an archive upload's tar). */
+  rawBody?: { contentType: string; bytes: Uint8Array };
   signal?: AbortSignal;
 }
 
@@ -33,6 +35,15 @@ export interface EngineCall {
   path: string;
   streaming: boolean;
 }
+
+/** How a call that was sent ended: the engine's HTTP status, or the error that ended it. */
+export type EngineCallOutcome = { statusCode: number } | { error: unknown };
+
+/**
+ * Watches every call the transport sends: called as it leaves, it returns what to call once it
+ * has ended (a buffered call's whole body read, a stream's or hijack's response head).
+ */
+export type EngineCallObserver = (call: EngineCall) => (outcome: EngineCallOutcome) => void;
 
 export interface BufferedResponse {
   statusCode: number;
@@ -70,6 +81,8 @@ export interface Transport {
   stream(method: HttpMethod, path: string, options?: RequestOptions): Promise<StreamResponse>;
   /** Streaming responses and hijacked connections open (or opening) right now: leaks show up here. */
   readonly openStreams: number;
+  /** Adds an observer of every call sent from now on; the function returned removes it. */
+  observeCalls(observer: EngineCallObserver): () => void;
   close(): Promise<void>;
 }
 
@@ -164,6 +177,16 @@ export function createTransport(options: TransportOptions): Transport {
   /** Engine streams open or opening; `scopedStreams` of them for operations. */
   let openStreams = 0;
   let scopedStreams = 0;
+  const observers = new Set<EngineCallObserver>();
+
+  /** The observers' end callbacks for one call, as it leaves. */
+  function observe(call: EngineCall): (outcome: EngineCallOutcome) => void {
+    onCall?.(call);
+    const ends = [...observers].map((observer) => observer(call));
+    return (outcome) => {
+      for (const end of ends) end(outcome);
+    };
+  }
 
   function toWharfError(error: unknown, signal: AbortSignal | undefined): unknown {
     if (error instanceof WharfError) return error;
@@ -251,13 +274,17 @@ export function createTransport(options: TransportOptions): Transport {
     options: RequestOptions,
     signal: AbortSignal | undefined,
   ) {
-    onCall?.(call);
+    const { rawBody } = options;
     const hasBody = options.body !== undefined;
     const response = await pool.request({
       method: call.method,
       path: call.path,
-      headers: hasBody ? { 'content-type': 'application/json' } : {},
-      body: hasBody ? JSON.stringify(options.body) : null,
+      headers: rawBody
+        ? { 'content-type': rawBody.contentType }
+        : hasBody
+          ? { 'content-type': 'application/json' }
+          : {},
+      body: rawBody ? rawBody.bytes : hasBody ? JSON.stringify(options.body) : null,
       signal,
       headersTimeout: call.streaming ? 0 : timeoutMs,
       bodyTimeout: call.streaming ? 0 : timeoutMs,
@@ -279,22 +306,27 @@ export function createTransport(options: TransportOptions): Transport {
       const call = { engine, method, path: pathWithQuery(path, options.query), streaming: false };
       let signal: AbortSignal | undefined;
       let release: (() => void) | undefined;
+      let end: ((outcome: EngineCallOutcome) => void) | undefined;
       try {
         const entered = enter(call, options.signal);
         signal = entered.signal;
         release = await acquireConnection(entered.scope?.client ?? NO_CLIENT, signal);
         const deadline = AbortSignal.timeout(timeoutMs);
         signal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+        end = observe(call);
         const response = await send(callPool, call, options, signal);
         const chunks: Buffer[] = [];
         for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
+        end({ statusCode: response.statusCode });
         return {
           statusCode: response.statusCode,
           headers: response.headers,
           body: Buffer.concat(chunks),
         };
       } catch (error) {
-        throw toWharfError(error, signal);
+        const failure = toWharfError(error, signal);
+        end?.({ error: failure });
+        throw failure;
       } finally {
         release?.();
       }
@@ -311,14 +343,18 @@ export function createTransport(options: TransportOptions): Transport {
       signal?.addEventListener('abort', abort, { once: true });
       const onDeadline = () => controller.abort(headersDeadline.reason);
       headersDeadline.addEventListener('abort', onDeadline, { once: true });
+      const end = observe(call);
       try {
         const response = await send(streamPool, call, options, controller.signal);
         response.body.once('close', releaseSlot);
+        end({ statusCode: response.statusCode });
         return { statusCode: response.statusCode, headers: response.headers, body: response.body };
       } catch (error) {
         signal?.removeEventListener('abort', abort);
         releaseSlot();
-        throw toWharfError(error, controller.signal);
+        const failure = toWharfError(error, controller.signal);
+        end({ error: failure });
+        throw failure;
       } finally {
         headersDeadline.removeEventListener('abort', onDeadline);
       }
@@ -333,8 +369,8 @@ export function createTransport(options: TransportOptions): Transport {
       };
       const { scope, signal } = enter(call, options.signal);
       const releaseSlot = openStreamSlot(scope !== undefined);
+      const end = observe(call);
       try {
-        onCall?.(call);
         const hijacked = await hijack(
           endpoint,
           {
@@ -347,11 +383,18 @@ export function createTransport(options: TransportOptions): Transport {
           ssh && ((dialSignal) => ssh.open(dialSignal)),
         );
         hijacked.socket.once('close', releaseSlot);
+        end({ statusCode: hijacked.statusCode });
         return hijacked;
       } catch (error) {
         releaseSlot();
+        end({ error });
         throw error;
       }
+    },
+
+    observeCalls(observer) {
+      observers.add(observer);
+      return () => observers.delete(observer);
     },
 
     async close() {

@@ -1,3 +1,8 @@
+import type { ContainerCreateBody } from './containers.ts';
+
+/** Every field optional, and null where the engine writes null. */
+type Nullable<T> = { [K in keyof T]?: T[K] | null };
+
 /** Engine wire types, PascalCase as the engine sends them, limited to what Wharf reads. */
 
 export type Labels = Record<string, string> | null;
@@ -106,17 +111,20 @@ export interface ContainerInspect {
     Labels: Labels;
     ExposedPorts?: Record<string, object> | null;
     StopSignal?: string;
+    StopTimeout?: number;
+    Domainname?: string;
+    Healthcheck?: ContainerCreateBody['Healthcheck'] | null;
   };
-  HostConfig: {
-    NetworkMode?: string;
-    RestartPolicy?: { Name: string; MaximumRetryCount: number };
-    AutoRemove?: boolean;
-    Privileged?: boolean;
-    Memory?: number;
-    NanoCpus?: number;
-    CpuShares?: number;
-    PidsLimit?: number | null;
-    ReadonlyRootfs?: boolean;
+  /** As created, with the engine's defaults filled in (empty lists often null). */
+  HostConfig: Nullable<ContainerCreateBody['HostConfig']> & {
+    /** `-v` style mounts: `source:target[:options]`. */
+    Binds?: string[] | null;
+    VolumesFrom?: string[] | null;
+    Links?: string[] | null;
+    Runtime?: string;
+    UTSMode?: string;
+    UsernsMode?: string;
+    CgroupParent?: string;
   };
   NetworkSettings: {
     Ports: Record<string, PortBinding[] | null> | null;
@@ -219,9 +227,29 @@ export interface VolumeList {
   Warnings: string[] | null;
 }
 
-/** `GET /system/df` (only the part Wharf reads) */
+/**
+ * `GET /system/df`: images with real `SharedSize` and `Containers` (the list answers -1), containers
+ * with `SizeRw`/`SizeRootFs`, volumes with `UsageData`.
+ */
 export interface SystemDataUsage {
+  LayersSize?: number;
+  Images: ImageSummary[] | null;
+  Containers: ContainerSummary[] | null;
   Volumes: Volume[] | null;
+  BuildCache: BuildCacheRecord[] | null;
+}
+
+/** A `/system/df` build cache record (BuildKit's). */
+export interface BuildCacheRecord {
+  ID: string;
+  Type: string;
+  Description?: string;
+  InUse: boolean;
+  Shared: boolean;
+  Size: number;
+  CreatedAt?: string;
+  LastUsedAt?: string | null;
+  UsageCount?: number;
 }
 
 /** `GET /version` */

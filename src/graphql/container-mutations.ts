@@ -5,8 +5,10 @@ import {
   type ContainerActionResult as ActionResult,
   type ContainerCreateBody,
   type ContainerCreateRequest,
+  type ContainerNode,
   type ContainerRestartPolicy,
   type ContainerUpdateBody,
+  containerCloneSource,
   containerCreate,
   containerKill,
   containerPause,
@@ -21,10 +23,12 @@ import {
   containerWait,
   type EndpointConfig,
 } from '../model/containers.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
+import { cloneInput } from './clone-input.ts';
 import { removedIdField } from './common.ts';
 import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
+import { domainnameOf, hostConfigFields, hostConfigOf } from './host-config-input.ts';
 import {
   argument,
   envEntry,
@@ -169,11 +173,9 @@ const ContainerDeviceInput = builder.inputType('ContainerDeviceInput', {
   }),
 });
 
-const ContainerCreateInput = builder.inputType('ContainerCreateInput', {
-  description:
-    'A new container. Strings are at most 64 KiB; control characters are refused except in cmd, entrypoint, env, label values and healthcheck test, which refuse only NUL.',
-  fields: (t) => ({
-    image: t.string({ required: true, description: 'Image id, `repo:tag` or `repo@digest`.' }),
+/** Every field of a create but the image: containerClone takes them all as overrides. */
+function createFields(t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) {
+  return {
     name: t.string({ description: 'Unique; the engine makes one up when absent.' }),
     cmd: t.stringList(),
     entrypoint: t.stringList(),
@@ -210,6 +212,26 @@ const ContainerCreateInput = builder.inputType('ContainerCreateInput', {
     }),
     pidMode: t.string(),
     ipcMode: t.string(),
+    ...hostConfigFields(t),
+  };
+}
+
+const STRINGS =
+  'Strings are at most 64 KiB; control characters are refused except in cmd, entrypoint, env, label values and healthcheck test, which refuse only NUL.';
+
+const ContainerCreateInput = builder.inputType('ContainerCreateInput', {
+  description: `A new container. ${STRINGS}`,
+  fields: (t) => ({
+    image: t.string({ required: true, description: 'Image id, `repo:tag` or `repo@digest`.' }),
+    ...createFields(t),
+  }),
+});
+
+const ContainerCloneOverrides = builder.inputType('ContainerCloneOverrides', {
+  description: `What a clone changes: each field given replaces the source's whole value (a list is not merged). ${STRINGS}`,
+  fields: (t) => ({
+    image: t.string({ description: "Another image; the source's image reference when absent." }),
+    ...createFields(t),
   }),
 });
 
@@ -246,7 +268,7 @@ function restartPolicy(input: RestartPolicyShape): ContainerRestartPolicy {
   return { Name: input.name, ...(retries !== undefined && { MaximumRetryCount: retries }) };
 }
 
-type CreateInput = typeof ContainerCreateInput.$inferInput;
+export type CreateInput = typeof ContainerCreateInput.$inferInput;
 
 function portsOf(input: CreateInput) {
   const exposed: Record<string, Record<string, never>> = {};
@@ -386,6 +408,7 @@ export function createRequest(input: CreateInput): ContainerCreateRequest {
     WorkingDir: optionalLine('workingDir', input.workingDir),
     User: optionalLine('user', input.user),
     Hostname: optionalLine('hostname', input.hostname),
+    Domainname: domainnameOf(input),
     Tty: input.tty ?? undefined,
     OpenStdin: input.openStdin ?? undefined,
     ExposedPorts: Object.keys(exposed).length > 0 ? exposed : undefined,
@@ -410,6 +433,7 @@ export function createRequest(input: CreateInput): ContainerCreateRequest {
       NetworkMode: optionalLine('networkMode', input.networkMode) ?? first?.network,
       PidMode: optionalLine('pidMode', input.pidMode),
       IpcMode: optionalLine('ipcMode', input.ipcMode),
+      ...hostConfigOf(input),
     },
     NetworkingConfig: first ? { EndpointsConfig: { [first.network]: first.endpoint } } : undefined,
   };
@@ -427,6 +451,18 @@ const ContainerActionResult = builder.objectRef<ActionResult>('ContainerActionRe
     }),
   }),
 });
+
+const ContainerCloneResult = builder
+  .objectRef<{ container: ContainerNode; warnings: string[] }>('ContainerCloneResult')
+  .implement({
+    fields: (t) => ({
+      container: t.field({ type: Container, resolve: (r) => r.container }),
+      warnings: t.exposeStringList('warnings', {
+        description:
+          'What the clone does not have of the source: settings a create cannot give (links, volumesFrom, …), bind options, anonymous volumes made anew.',
+      }),
+    }),
+  });
 
 const ContainerRemoveResult = builder
   .objectRef<{ key: string; dockerId: string; removed: boolean }>('ContainerRemoveResult')
@@ -489,6 +525,31 @@ builder.mutationFields((t) => ({
         start: args.start ?? false,
         engine: args.engine,
       }),
+  }),
+  containerClone: t.field({
+    authScopes: { operator: true },
+    type: ContainerCloneResult,
+    description:
+      "Creates a new container like an existing one (its config, host config, networks and aliases, the way `docker inspect` shows them), with `overrides` on top, on the source's engine. It goes through containerCreate's checks and policy, which judge the resulting spec. Not started unless `start: true`.",
+    args: {
+      ref: t.arg.string({ required: true, ...ref }),
+      engine: engineArg(t.arg),
+      overrides: t.arg({ type: ContainerCloneOverrides }),
+      start: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const { engine, source } = await containerCloneSource(ctx, {
+        ref: args.ref,
+        engine: args.engine,
+      });
+      const { input, warnings } = cloneInput(source, args.overrides ?? {});
+      const container = await containerCreate(ctx, {
+        request: createRequest(input),
+        start: args.start ?? false,
+        engine,
+      });
+      return { container, warnings };
+    },
   }),
   containerStart: t.field({
     authScopes: { operator: true },

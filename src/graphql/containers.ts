@@ -27,6 +27,7 @@ import {
   enginesArg,
 } from './engine-connection.ts';
 import { containerFilters } from './filters.ts';
+import { HostConfig } from './host-config-type.ts';
 import { Container, Engine, Image, Network, NetworkAttachment, Volume } from './nodes.ts';
 import { engineTime, unixTime } from './scalars.ts';
 import { selects } from './selection.ts';
@@ -132,54 +133,17 @@ const ContainerConfig = builder.objectRef<Config>('ContainerConfig').implement({
     cmd: t.stringList({ nullable: true, resolve: (c) => c.Cmd }),
     tty: t.exposeBoolean('Tty'),
     openStdin: t.exposeBoolean('OpenStdin'),
+    domainname: t.string({ resolve: (c) => c.Domainname ?? '' }),
     stopSignal: t.string({ nullable: true, resolve: (c) => c.StopSignal || null }),
+    stopTimeout: t.int({
+      nullable: true,
+      description: 'Seconds; null means the engine default (10).',
+      resolve: (c) => c.StopTimeout ?? null,
+    }),
     exposedPorts: t.stringList({
       description: 'As the engine writes them, e.g. "80/tcp".',
       resolve: (c) => Object.keys(c.ExposedPorts ?? {}).sort(),
     }),
-  }),
-});
-
-type HostConfigShape = ContainerInspect['HostConfig'];
-const RestartPolicy = builder
-  .objectRef<NonNullable<HostConfigShape['RestartPolicy']>>('RestartPolicy')
-  .implement({
-    fields: (t) => ({
-      name: t.string({
-        description: 'no, always, unless-stopped or on-failure ("" means no).',
-        resolve: (p) => p.Name || 'no',
-      }),
-      maximumRetryCount: t.exposeInt('MaximumRetryCount'),
-    }),
-  });
-
-const HostConfig = builder.objectRef<HostConfigShape>('HostConfig').implement({
-  fields: (t) => ({
-    restartPolicy: t.field({
-      type: RestartPolicy,
-      resolve: (h) => h.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 },
-    }),
-    memory: t.field({
-      type: 'SafeInt',
-      description: 'Memory limit in bytes; 0 means unlimited.',
-      resolve: (h) => h.Memory ?? 0,
-    }),
-    nanoCpus: t.field({
-      type: 'SafeInt',
-      description: 'CPU quota in billionths of a CPU; 0 means unlimited.',
-      resolve: (h) => h.NanoCpus ?? 0,
-    }),
-    cpuShares: t.int({ resolve: (h) => h.CpuShares ?? 0 }),
-    pidsLimit: t.field({
-      type: 'SafeInt',
-      nullable: true,
-      description: 'Null or 0 means unlimited.',
-      resolve: (h) => h.PidsLimit ?? null,
-    }),
-    privileged: t.boolean({ resolve: (h) => h.Privileged ?? false }),
-    networkMode: t.string({ resolve: (h) => h.NetworkMode ?? '' }),
-    autoRemove: t.boolean({ resolve: (h) => h.AutoRemove ?? false }),
-    readonlyRootfs: t.boolean({ resolve: (h) => h.ReadonlyRootfs ?? false }),
   }),
 });
 

@@ -4,6 +4,7 @@ import type { ExecConfig } from '../engine/exec.ts';
 import { abortable } from '../engine/iterate.ts';
 import { engineClientFor, engineFor } from '../engine/registry.ts';
 import { chargeResponseBytes } from '../limits/operation-scope.ts';
+import { attachContainerOutput, resizeContainerTty, writeContainerInput } from '../model/attach.ts';
 import { containerEngine } from '../model/containers.ts';
 import {
   attachExecOutput,
@@ -263,3 +264,56 @@ builder.subscriptionField('execAttach', (t) =>
     resolve: (event) => event,
   }),
 );
+
+builder.subscriptionField('containerAttach', (t) =>
+  t.field({
+    authScopes: { operator: true },
+    type: ExecEvent,
+    description:
+      "Attaches to a running container's main process, as `docker attach` does: its output from now on (one STDOUT stream with a TTY), ending with `ExecExit` when it exits or is stopped (exit code null when the session ended with the process still running). Send stdin with `containerInput` (the container needs `OpenStdin`, e.g. created with `-i`), resize its TTY with `containerResize`. Unsubscribing detaches; the process keeps running. One attached session per container per Wharf instance; below admin, a process running as root is exec-as-root (rule exec.user-root).",
+    args: { ref: t.arg.string({ required: true }), engine: engineArg(t.arg) },
+    subscribe: (_root, args, ctx) =>
+      abortable((signal) => attachContainerOutput(ctx, args, signal)),
+    resolve: (event) => event,
+  }),
+);
+
+builder.mutationFields((t) => ({
+  containerInput: t.boolean({
+    authScopes: { operator: true },
+    description:
+      'Writes to the stdin of a container `containerAttach` holds on this Wharf instance (only its holder may). `closeStdin` ends the session after it: the engine detaches (the process keeps its stdin unless the container was made with StdinOnce) and `containerAttach` ends with a null exit code.',
+    args: {
+      ref: t.arg.string({ required: true }),
+      engine: engineArg(t.arg),
+      data: t.arg.string({ required: true, description: 'UTF-8 text, sent as is.' }),
+      closeStdin: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      await writeContainerInput(ctx, {
+        ref: args.ref,
+        engine: args.engine,
+        data: Buffer.from(args.data, 'utf8'),
+        close: args.closeStdin ?? false,
+      });
+      return true;
+    },
+  }),
+  containerResize: t.boolean({
+    authScopes: { operator: true },
+    description: "Resizes a container's TTY (as a terminal attached to it does).",
+    args: {
+      ref: t.arg.string({ required: true }),
+      engine: engineArg(t.arg),
+      rows: t.arg.int({ required: true }),
+      cols: t.arg.int({ required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      if (!validDimension(args.rows) || !validDimension(args.cols)) {
+        throw new BadUserInputError('rows and cols must be 1 to 65535');
+      }
+      await resizeContainerTty(ctx, args);
+      return true;
+    },
+  }),
+}));

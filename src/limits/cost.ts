@@ -42,6 +42,8 @@ const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Mount.volume': INSPECT,
   'Volume.size': 5,
   'Volume.usedBy': 5,
+  // One /system/df: the engine walks every layer, container and volume.
+  'Query.diskUsage': CALL,
   'Mutation.exec': 50,
   'Mutation.imagePull': 50,
 };

@@ -18,6 +18,10 @@ export type QueryLimits = {
   queryTimeoutMs: number;
   /** WHARF_MAX_LOG_BYTES: `Container.logs` text, JSON-escaped, for one container. */
   maxLogBytes: number;
+  /** WHARF_MAX_FILE_BYTES: a file read (`containerFile`) or written (`containerFileWrite`). */
+  maxFileBytes: number;
+  /** WHARF_MAX_DIR_SCAN_BYTES: the engine's tar of a directory read to list it. */
+  maxDirScanBytes: number;
 };
 
 const MiB = 1024 * 1024;
@@ -32,6 +36,8 @@ export const DEFAULT_LIMITS: Readonly<QueryLimits> = {
   maxResponseBytes: 16 * MiB,
   queryTimeoutMs: 30_000,
   maxLogBytes: MiB,
+  maxFileBytes: MiB,
+  maxDirScanBytes: 64 * MiB,
 };
 
 /** The variable that sets each limit, for loadConfig, the CLI help and messages. */
@@ -45,4 +51,6 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof QueryLimits, string>> = {
   maxResponseBytes: 'WHARF_MAX_RESPONSE_BYTES',
   queryTimeoutMs: 'WHARF_QUERY_TIMEOUT_MS',
   maxLogBytes: 'WHARF_MAX_LOG_BYTES',
+  maxFileBytes: 'WHARF_MAX_FILE_BYTES',
+  maxDirScanBytes: 'WHARF_MAX_DIR_SCAN_BYTES',
 };

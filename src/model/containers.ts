@@ -52,7 +52,7 @@ import { routeRef } from './engine-refs.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate } from './policy/create-policy.ts';
-import { stampLabels, tenantFilters, visibleItems, visibleTo } from './tenancy.ts';
+import { carriedLabels, stampLabels, tenantFilters, visibleItems, visibleTo } from './tenancy.ts';
 import { tenantMounts } from './tenant-mounts.ts';
 import { write, writeTo } from './writes.ts';
 
@@ -285,7 +285,8 @@ async function reread(ctx: Context, engine: string, id: string): Promise<Contain
   return container;
 }
 
-const CONTAINER = {
+/** A container as a write's target (src/model/writes.ts `writeTo`). */
+export const CONTAINER = {
   kind: 'container' as const,
   inspect: (api: EngineApi, ref: string) => inspectContainer(api, ref),
   labels: (container: ContainerInspect) => container.Config.Labels,
@@ -343,6 +344,22 @@ export const containerRename = (ctx: Context, args: Ref & { name: string }) =>
 
 export const containerUpdate = (ctx: Context, args: Ref & { body: ContainerUpdateBody }) =>
   lifecycle(ctx, args, ({ api }, id) => updateContainer(api, id, args.body));
+
+/**
+ * What containerClone copies: the container's inspect, if the principal may write to it (a
+ * tenant: only its own, less Wharf's reserved labels a tenant cannot set), and the engine it is
+ * on (where the clone is made).
+ */
+export async function containerCloneSource(
+  ctx: Context,
+  args: Ref,
+): Promise<{ engine: string; source: ContainerInspect }> {
+  const { engine, result } = await writeToContainer(ctx, args, ({ api }, id) =>
+    inspectContainer(api, id),
+  );
+  const labels = carriedLabels(ctx.principal, result.Config.Labels);
+  return { engine, source: { ...result, Config: { ...result.Config, Labels: labels } } };
+}
 
 export async function containerRemove(
   ctx: Context,

@@ -27,7 +27,7 @@ export interface EngineRef {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** A global id of `typename` (`base64("Container:<engine>/<id>")`) as the engine and id it carries. */
-function decodeGlobal(typename: string, ref: string): EngineRef | undefined {
+export function decodeGlobal(typename: string, ref: string): EngineRef | undefined {
   if (!BASE64.test(ref)) return undefined;
   const prefix = `${typename}:`;
   const text = Buffer.from(ref, 'base64').toString('utf8');
@@ -38,7 +38,7 @@ function decodeGlobal(typename: string, ref: string): EngineRef | undefined {
 
 const globalRef = (kind: RefKind, ref: string) => decodeGlobal(TYPENAMES[kind], ref);
 
-function checkSameEngine(global: EngineRef, engine: string | null | undefined): void {
+export function checkSameEngine(global: EngineRef, engine: string | null | undefined): void {
   if (engine && engine !== global.engine) {
     throw new WharfError(
       'BAD_USER_INPUT',

@@ -16,6 +16,7 @@ import {
   attachExec,
   createExec,
   type ExecConfig,
+  type ExecInputTally,
   type ExecInspect,
   execExitCode,
   execId,
@@ -23,6 +24,7 @@ import {
   resizeExec,
   runExec,
 } from '../engine/exec.ts';
+import type { Hijacked } from '../engine/hijack.ts';
 import type { Engine } from '../engine/registry.ts';
 import { fitJson } from '../limits/json-size.ts';
 import { toKey } from './loaders/keys.ts';
@@ -161,15 +163,42 @@ export async function* attachExecOutput(
   }
   const connection = await attachExec(engine.api, id, state.ProcessConfig.tty, signal);
   const input = sessions.hold(id, connection.socket);
-  const audited = auditSession(
-    ctx,
-    [toKey(engine.name, state.ContainerID), toKey(engine.name, id)],
-    { tty: state.ProcessConfig.tty },
-  );
-  // The end line counts the session's input: execInput writes no line of its own.
+  yield* heldSession(ctx, {
+    targets: [toKey(engine.name, state.ContainerID), toKey(engine.name, id)],
+    tty: state.ProcessConfig.tty,
+    connection,
+    input,
+    signal,
+    exitCode: () => execExitCode(engine.api, id),
+  });
+}
+
+/** An attached (hijacked) session: execAttach's and containerAttach's. */
+export interface HeldSession {
+  /** What the audit line names. */
+  targets: string[];
+  tty: boolean;
+  connection: Hijacked;
+  /** The input it took, counted on its end line. */
+  input: Readonly<ExecInputTally>;
+  signal: AbortSignal;
+  /** How the process ended, asked once the engine closed the output. */
+  exitCode: () => Promise<number | null>;
+}
+
+/**
+ * A held session's output as it comes, then its exit: audited as one session (the end line counts
+ * the input: no input call writes its own), the connection closed however it ends.
+ */
+export async function* heldSession(
+  ctx: AuditContext,
+  session: HeldSession,
+): AsyncGenerator<ExecEvent> {
+  const { connection, input, signal } = session;
+  const audited = auditSession(ctx, session.targets, { tty: session.tty });
   const ended = (end: { exitCode: number | null; error?: string }) =>
     audited({ ...end, inputs: input.inputs, inputBytes: input.inputBytes });
-  const decoder = new ExecOutputDecoder(framingOf(connection.contentType, state.ProcessConfig.tty));
+  const decoder = new ExecOutputDecoder(framingOf(connection.contentType, session.tty));
   try {
     try {
       for await (const chunk of connection.socket as AsyncIterable<Buffer>) {
@@ -179,11 +208,11 @@ export async function* attachExecOutput(
       decoder.end();
     } catch (error) {
       if (signal.aborted || error instanceof WharfError) throw error;
-      throw new EngineUnavailableError('the engine closed the exec connection', { cause: error });
+      throw new EngineUnavailableError('the engine closed the connection', { cause: error });
     } finally {
       connection.close();
     }
-    const exitCode = await execExitCode(engine.api, id);
+    const exitCode = await session.exitCode();
     ended({ exitCode });
     yield { kind: 'exit', exitCode };
   } catch (error) {

@@ -23,6 +23,11 @@ function carriesNoKey(principal: Principal, labels: Labels): boolean {
   return principal.labels.every((label) => labels?.[split(label)[0]] === undefined);
 }
 
+/** Whether the object is the principal's own (all of its labels); a shared one is not. */
+export function ownedBy(principal: Principal, labels: Labels): boolean {
+  return carriesAll(principal, labels);
+}
+
 /** A principal with labels: the checks below cost it engine calls others do not make. */
 export function isTenant(principal: Principal): boolean {
   return principal.labels.length > 0;
@@ -111,6 +116,15 @@ export function stampLabels(
     }
   }
   return { ...input, ...own };
+}
+
+/** Labels a tenant's create may carry over from an object of its own: all but Wharf's reserved. */
+export function carriedLabels(
+  principal: Principal,
+  labels: Record<string, string> | null,
+): Record<string, string> | null {
+  if (principal.labels.length === 0 || !labels) return labels;
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith(RESERVED)));
 }
 
 /** A prune's filters, narrowed to the tenant's own objects. */

@@ -13,19 +13,42 @@ export type ContainerCreateInput = {
   cmd?: Array<string> | null | undefined;
   /** Relative CPU weight. */
   cpuShares?: number | null | undefined;
+  /** CPUs the container may use, e.g. `0-2,4`. */
+  cpusetCpus?: string | null | undefined;
+  /** Memory nodes the container may use, e.g. `0`. */
+  cpusetMems?: string | null | undefined;
+  deviceRequests?: Array<DeviceRequestInput> | null | undefined;
   devices?: Array<ContainerDeviceInput> | null | undefined;
+  /** DNS server addresses. */
+  dns?: Array<string> | null | undefined;
+  /** resolv.conf options, e.g. `ndots:2`. */
+  dnsOptions?: Array<string> | null | undefined;
+  /** DNS search domains. */
+  dnsSearch?: Array<string> | null | undefined;
+  domainname?: string | null | undefined;
   entrypoint?: Array<string> | null | undefined;
   /** `KEY=value` entries. */
   env?: Array<string> | null | undefined;
+  /** `host:ip` lines for /etc/hosts (ip may be `host-gateway`). */
+  extraHosts?: Array<string> | null | undefined;
+  /** Extra groups (names or gids) for the process. */
+  groupAdd?: Array<string> | null | undefined;
   healthcheck?: HealthcheckInput | null | undefined;
   hostname?: string | null | undefined;
   /** Image id, `repo:tag` or `repo@digest`. */
   image: string;
+  /** Run an init as PID 1 that reaps zombies and forwards signals. */
+  init?: boolean | null | undefined;
   ipcMode?: string | null | undefined;
   /** Keys must be unique. */
   labels?: Array<LabelInput> | null | undefined;
+  logConfig?: LogConfigInput | null | undefined;
   /** Memory limit in bytes. */
   memory?: number | null | undefined;
+  /** Soft memory limit in bytes. */
+  memoryReservation?: number | null | undefined;
+  /** Memory plus swap in bytes, at least `memory`; -1 means unlimited swap. */
+  memorySwap?: number | null | undefined;
   mounts?: Array<ContainerMountInput> | null | undefined;
   /** Unique; the engine makes one up when absent. */
   name?: string | null | undefined;
@@ -35,19 +58,29 @@ export type ContainerCreateInput = {
   networkMode?: string | null | undefined;
   /** The first is joined at create (and is the network mode unless `networkMode` says otherwise), the others right after. */
   networks?: Array<ContainerNetworkInput> | null | undefined;
+  /** Admin only. */
+  oomKillDisable?: boolean | null | undefined;
   openStdin?: boolean | null | undefined;
   pidMode?: string | null | undefined;
   /** Maximum number of processes. */
   pidsLimit?: number | null | undefined;
   ports?: Array<ContainerPortInput> | null | undefined;
   privileged?: boolean | null | undefined;
+  /** Mount the root file system read-only. */
+  readonlyRootfs?: boolean | null | undefined;
   restartPolicy?: RestartPolicyInput | null | undefined;
   securityOpt?: Array<string> | null | undefined;
+  /** Size of /dev/shm in bytes. */
+  shmSize?: number | null | undefined;
   /** Signal `containerStop` sends first, e.g. SIGINT. */
   stopSignal?: string | null | undefined;
   /** Seconds `containerStop` waits before SIGKILL. */
   stopTimeout?: number | null | undefined;
+  /** Namespaced kernel parameters; below admin only `net.*`. */
+  sysctls?: Array<LabelInput> | null | undefined;
+  tmpfs?: Array<TmpfsInput> | null | undefined;
   tty?: boolean | null | undefined;
+  ulimits?: Array<UlimitInput> | null | undefined;
   /** `user`, `user:group`, `uid` or `uid:gid`. */
   user?: string | null | undefined;
   workingDir?: string | null | undefined;
@@ -150,6 +183,18 @@ export type ContainerUpdateInput = {
   restartPolicy?: RestartPolicyInput | null | undefined;
 };
 
+/** Devices through a driver (`docker run --gpus`). Admin only. */
+export type DeviceRequestInput = {
+  /** All of these, e.g. `["gpu"]`. */
+  capabilities?: Array<string> | null | undefined;
+  /** How many; -1 means all. Not with `deviceIds`. */
+  count?: number | null | undefined;
+  /** Devices by id or index. Not with `count`. */
+  deviceIds?: Array<string> | null | undefined;
+  /** e.g. `nvidia`; the engine picks by capability when absent. */
+  driver?: string | null | undefined;
+};
+
 export type HealthStatus =
   | 'HEALTHY'
   | 'NONE'
@@ -169,6 +214,13 @@ export type HealthcheckInput = {
 export type LabelInput = {
   key: string;
   value: string;
+};
+
+/** The container's log driver and its options (`docker run --log-driver --log-opt`). Below admin only the drivers in WHARF_LOG_DRIVER_ALLOW (json-file, local and none by default). */
+export type LogConfigInput = {
+  driver: string;
+  /** e.g. `max-size: 10m`. */
+  options?: Array<LabelInput> | null | undefined;
 };
 
 export type MountType =
@@ -202,6 +254,23 @@ export type RestartPolicyName =
   | 'NO'
   | 'ON_FAILURE'
   | 'UNLESS_STOPPED';
+
+/** A tmpfs at a path (`docker run --tmpfs target:options`). */
+export type TmpfsInput = {
+  /** Comma-separated, e.g. `size=64m,mode=1777,noexec`. */
+  options?: string | null | undefined;
+  /** Absolute path in the container. */
+  target: string;
+};
+
+export type UlimitInput = {
+  /** -1 means unlimited. */
+  hard: number;
+  /** `nofile`, `nproc`, `memlock`, … */
+  name: string;
+  /** -1 means unlimited. */
+  soft: number;
+};
 
 export type WaitCondition =
   /** The next time it exits, even if stopped now. */

@@ -62,6 +62,8 @@ export interface GatewayOptions {
   policy?: ServerOptions['policy'];
   /** Every request presents a token of this principal (a tokens file with that one entry). */
   principal?: Extract<Principal, { kind: 'token' }>;
+  /** WHARF_METRICS_LISTEN on a free loopback port: `metricsUrl` is its /metrics. */
+  metricsListen?: boolean;
 }
 
 /** A tokens file holding one random token for `principal`. */
@@ -153,6 +155,9 @@ export async function startGateway(options: GatewayOptions = {}) {
     new Promise((resolve) => setTimeout(resolve, 5_000)),
   ]);
   const url = `http://127.0.0.1:${address.port}`;
+  const metricsUrl = options.metricsListen
+    ? `http://127.0.0.1:${(await gateway.startMetrics('127.0.0.1', 0)).port}/metrics`
+    : undefined;
 
   async function query<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
     document: string | DocumentNode | TypedDocumentNode<TData, TVars>,
@@ -224,6 +229,8 @@ export async function startGateway(options: GatewayOptions = {}) {
 
   return {
     url,
+    /** The WHARF_METRICS_LISTEN listener's /metrics (with `metricsListen`). */
+    metricsUrl,
     /** Whether the state cache answers this gateway's reads. */
     cache,
     /** Subscriptions running now; subscribers of one shared subscription each count. */

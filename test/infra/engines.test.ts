@@ -12,6 +12,7 @@ import { docker, eventually, FIXTURE_IMAGE, testScope } from '../helpers/docker.
 import { startGateway, type TestEngine, type TestGateway } from '../helpers/gateway.ts';
 import { type PrivateEngine, pickHostLink, startPrivateEngine } from '../helpers/private-engine.ts';
 import { startCli } from '../helpers/processes.ts';
+import { type Sshd, startSshd } from '../helpers/sshd.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
@@ -302,6 +303,115 @@ describe('several engines', () => {
       decision: 'deny',
       engines: ['lab'],
     });
+  });
+});
+
+describe('four kinds of engine behind one Wharf: unix host, unix private, tcp+TLS, ssh', () => {
+  let side: PrivateEngine;
+  let remote: PrivateEngine;
+  let sshd: Sshd;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    [side, remote] = await Promise.all([
+      startPrivateEngine('four-side'),
+      startPrivateEngine('four-ssh'),
+    ]);
+    sshd = await startSshd(remote);
+    gateway = await gatewayWith({
+      engines: [
+        ...hostAndLab(),
+        { name: 'side', dockerHost: side.dockerHost },
+        {
+          name: 'remote',
+          dockerHost: sshd.dockerHost,
+          sshKey: sshd.identityFile,
+          knownHostsFile: sshd.knownHostsFile,
+        },
+      ],
+    });
+  }, 120_000);
+
+  // The gateway stops with the others, in the file's afterAll.
+  afterAll(async () => {
+    await sshd?.close();
+    await Promise.all([side?.stop(), remote?.stop()]);
+  }, 120_000);
+
+  const onEngine = () => ({
+    host: (...args: string[]) => docker(...args),
+    lab: (...args: string[]) => lab.docker(...args),
+    side: (...args: string[]) => side.docker(...args),
+    remote: (...args: string[]) => remote.docker(...args),
+  });
+
+  it('answers every engine, lists across all four naming each, and routes writes, exec and logs', async () => {
+    const { engines } = await gateway.data<{ engines: { name: string; version: string }[] }>(
+      '{ engines { name version } }',
+    );
+    expect(engines.map((engine) => engine.name)).toEqual(['host', 'lab', 'side', 'remote']);
+    expect(engines.every((engine) => /^\d+\.\d+/.test(engine.version))).toBe(true);
+
+    // One labelled container on each, made with that engine's CLI.
+    const label = `${scope.label}-four`;
+    const names: Record<string, string> = {};
+    for (const [engine, cli] of Object.entries(onEngine())) {
+      names[engine] = scope.name(`four-${engine}`);
+      await cli(
+        'create',
+        '--label',
+        scope.label,
+        '--label',
+        label,
+        '--name',
+        names[engine] as string,
+        FIXTURE_IMAGE,
+        'sh',
+        '-c',
+        `echo from-${engine}; sleep 300`,
+      );
+    }
+    const { containers } = await gateway.data<{
+      containers: { totalCount: number; edges: { node: { name: string; engine: string } }[] };
+    }>(
+      `{ containers(all: true, filter: { label: ["${label}"] }) { totalCount edges { node { name engine } } } }`,
+    );
+    expect(containers.totalCount).toBe(4);
+    expect(
+      Object.fromEntries(containers.edges.map(({ node }) => [node.engine, node.name])),
+    ).toEqual(names);
+
+    // Each write, exec and log read reaches the engine named, and only it.
+    for (const engine of ['lab', 'remote']) {
+      const ref = names[engine] as string;
+      const started = await gateway.query(
+        `mutation ($ref: String!, $engine: String!) { containerStart(ref: $ref, engine: $engine) { container { engine state } } }`,
+        { ref, engine },
+      );
+      expect(started.data).toEqual({
+        containerStart: { container: { engine, state: 'RUNNING' } },
+      });
+      const cli = onEngine()[engine as 'lab'];
+      expect(await cli('inspect', '-f', '{{.State.Running}}', ref)).toBe('true');
+      const { exec } = await gateway.data<{ exec: { stdout: string } }>(
+        `mutation ($ref: String!, $engine: String!) { exec(container: $ref, engine: $engine, cmd: ["cat", "/etc/hostname"]) { stdout } }`,
+        { ref, engine },
+      );
+      expect(exec.stdout.trim()).toBe(await cli('inspect', '-f', '{{.Config.Hostname}}', ref));
+      await eventually(`${engine}'s log line`, async () => {
+        const { container } = await gateway.data<{ container: { logs: { text: string }[] } }>(
+          `query ($ref: String!, $engine: String!) { container(ref: $ref, engine: $engine) { logs { text } } }`,
+          { ref, engine },
+        );
+        return container.logs.some((line) => line.text === `from-${engine}`) ? true : undefined;
+      });
+    }
+    for (const engine of ['host', 'side']) {
+      const cli = onEngine()[engine as 'host'];
+      expect(await cli('inspect', '-f', '{{.State.Running}}', names[engine] as string)).toBe(
+        'false',
+      );
+    }
   });
 });
 

@@ -154,6 +154,29 @@ describe('attachExecOutput', () => {
     expect(audits).toEqual(attached({ exitCode: 3 }));
   });
 
+  it('waits for an exit the engine records well after the output ended, as a busy engine does', async () => {
+    let endedAt = Number.POSITIVE_INFINITY;
+    script = {
+      exec: (calls) => {
+        if (calls === 1) return notStarted;
+        return performance.now() - endedAt < 2_000
+          ? { Running: true, ExitCode: null }
+          : { Running: false, ExitCode: 7 };
+      },
+      attach: (socket) => {
+        endedAt = performance.now();
+        socket.end(frame(1, 'bye\n'));
+      },
+    };
+    const events = await within(
+      collect(attachExecOutput(ctx, client, EXEC, new AbortController().signal)),
+      5_000,
+      'the exec',
+    );
+    expect(events.at(-1)).toEqual({ kind: 'exit', exitCode: 7 });
+    expect(audits).toEqual(attached({ exitCode: 7 }));
+  });
+
   it('writes the end line when the subscriber leaves before the process ends', async () => {
     script = {
       exec: () => notStarted,

@@ -18,6 +18,9 @@ const SHARED = new Set([
   'selection.ts',
   'engine-connection.ts',
   'partial-errors.ts',
+  'host-config-input.ts',
+  'host-config-type.ts',
+  'clone-input.ts',
 ]);
 /** Engine modules that are no endpoint: errors, ref checks, engine choice, iteration helpers. */
 const ENGINE_HELPERS = new Set(['errors.ts', 'refs.ts', 'registry.ts', 'iterate.ts']);

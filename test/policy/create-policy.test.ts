@@ -101,6 +101,55 @@ describe('containerCreate for a non-admin', () => {
     ['user 0:0', body({}, '0:0'), 'create.user-root'],
     ['user 1000', body({}, '1000:1000'), 'allowed'],
     ['user rootless', body({}, 'rootless'), 'allowed'],
+    ['log driver json-file', body({ LogConfig: { Type: 'json-file', Config: {} } }), 'allowed'],
+    ['log driver local', body({ LogConfig: { Type: 'local', Config: {} } }), 'allowed'],
+    ['log driver none', body({ LogConfig: { Type: 'none', Config: {} } }), 'allowed'],
+    ["the engine's default log driver", body({ LogConfig: { Type: '', Config: {} } }), 'allowed'],
+    [
+      'log driver syslog',
+      body({ LogConfig: { Type: 'syslog', Config: { 'syslog-address': 'udp://1.2.3.4:514' } } }),
+      'create.log-driver',
+    ],
+    ['log driver gelf', body({ LogConfig: { Type: 'gelf', Config: {} } }), 'create.log-driver'],
+    [
+      'a GPU request',
+      body({
+        DeviceRequests: [
+          { Driver: 'nvidia', Count: -1, DeviceIDs: [], Capabilities: [['gpu']], Options: {} },
+        ],
+      }),
+      'create.device-requests',
+    ],
+    ['deviceRequests empty', body({ DeviceRequests: [] }), 'allowed'],
+    ['oomKillDisable', body({ OomKillDisable: true }), 'create.oom-kill-disable'],
+    ['oomKillDisable: false', body({ OomKillDisable: false }), 'allowed'],
+    ['sysctl net.*', body({ Sysctls: { 'net.ipv4.ip_forward': '1' } }), 'allowed'],
+    ['sysctl kernel.shmmax', body({ Sysctls: { 'kernel.shmmax': '1' } }), 'create.sysctls'],
+    [
+      'sysctls net.* and fs.mqueue',
+      body({ Sysctls: { 'net.core.somaxconn': '1024', 'fs.mqueue.msg_max': '20' } }),
+      'create.sysctls',
+    ],
+    [
+      'the host-safe rest',
+      body({
+        ReadonlyRootfs: true,
+        ExtraHosts: ['db:10.0.0.2'],
+        Dns: ['10.0.0.53'],
+        DnsSearch: ['example.org'],
+        DnsOptions: ['ndots:2'],
+        Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }],
+        ShmSize: 1 << 26,
+        Init: true,
+        Tmpfs: { '/run': 'size=64m' },
+        CpusetCpus: '0',
+        CpusetMems: '0',
+        MemoryReservation: 1 << 26,
+        MemorySwap: -1,
+        GroupAdd: ['audio'],
+      }),
+      'allowed',
+    ],
   ])('%s', async (_name, input, rule) => {
     expect(await verdict(create(input))).toBe(rule);
   });
@@ -164,12 +213,22 @@ describe('containerCreate for a non-admin', () => {
   });
 
   it('refuses a field no rule classifies (default deny)', async () => {
-    const unknown = { ...body({}), HostConfig: { Sysctls: { 'kernel.x': '1' } } } as never;
+    const unknown = { ...body({}), HostConfig: { CgroupParent: '/' } } as never;
     expect(await verdict(create(unknown))).toBe('create.unknown-field');
   });
 
   it('lets admin (local and token) create anything', async () => {
-    const everything = body({ Privileged: true, ...bind('/'), NetworkMode: 'host' }, 'root');
+    const everything = body(
+      {
+        Privileged: true,
+        ...bind('/'),
+        NetworkMode: 'host',
+        OomKillDisable: true,
+        Sysctls: { 'kernel.shmmax': '1' },
+        LogConfig: { Type: 'syslog', Config: {} },
+      },
+      'root',
+    );
     for (const principal of [LOCAL_PRINCIPAL, admin]) {
       await checkContainerCreate(principal, policy, { body: everything, networks: ['host'] });
     }

@@ -7,6 +7,12 @@ describe('loadPolicyConfig', () => {
     expect(loadPolicyConfig({}, ['/var/run/docker.sock'])).toEqual(DEFAULT_POLICY);
   });
 
+  it('reads WHARF_LOG_DRIVER_ALLOW as a list', () => {
+    expect(
+      loadPolicyConfig({ WHARF_LOG_DRIVER_ALLOW: 'json-file, syslog' }, []).logDriverAllow,
+    ).toEqual(['json-file', 'syslog']);
+  });
+
   it('reads the three variables and adds every engine socket', () => {
     expect(
       loadPolicyConfig(
@@ -27,6 +33,7 @@ describe('loadPolicyConfig', () => {
         '/tmp/engine.sock',
         '/tmp/other.sock',
       ],
+      logDriverAllow: ['json-file', 'local', 'none'],
     });
   });
 

@@ -62,6 +62,7 @@ const scoped = { own: 'ok', theirs: 'NOT_FOUND', shared: 'tenancy.scope' } as co
 /** An operator's write to an existing object: a tenant's own, another tenant's, a shared one. */
 const lifecycle = (field: Row['field']) => row('operator', field, scoped);
 const ownedExec = { own: 'allowed', theirs: 'exec.owner' } as const;
+const attachable = { own: 'exec.user-root', theirs: 'NOT_FOUND', shared: 'tenancy.scope' } as const;
 const readable = { own: 'allowed', theirs: 'NOT_FOUND', shared: 'allowed' } as const;
 const created = { own: 'ok', theirs: 'tenancy.labels' } as const;
 
@@ -81,11 +82,28 @@ const MUTATIONS: [string, Row][] = [
     'containerUpdate',
     lifecycle((r) => `containerUpdate(ref: "${r.container}", input: { pidsLimit: 100 })`),
   ],
+  [
+    'containerFileWrite',
+    lifecycle((r) => `containerFileWrite(ref: "${r.container}", path: "/tmp/roles", content: "x")`),
+  ],
   ['exec', lifecycle((r) => `exec(container: "${r.container}", cmd: ["true"], user: "1000")`)],
   [
     'execCreate',
     lifecycle(
       (r) => `execCreate(input: { container: "${r.container}", cmd: ["true"], user: "1000" })`,
+    ),
+  ],
+  // Not attached: allowed, then NOT_FOUND; a tenant's own (busybox runs as root) is exec as root.
+  [
+    'containerInput',
+    row('operator', (r) => `containerInput(ref: "${r.container}", data: "x")`, attachable),
+  ],
+  [
+    'containerResize',
+    row(
+      'operator',
+      (r) => `containerResize(ref: "${r.container}", rows: 10, cols: 10)`,
+      attachable,
     ),
   ],
   // An exec that is not attached takes no input: allowed, then NOT_FOUND.
@@ -101,6 +119,13 @@ const MUTATIONS: [string, Row][] = [
   [
     'networkDisconnect',
     lifecycle((r) => `networkDisconnect(network: "${r.network}", container: "${r.container}")`),
+  ],
+  // The clone carries the source's labels (a tenant's stamped again), so cleanup finds it.
+  [
+    'containerClone',
+    lifecycle(
+      (r) => `containerClone(ref: "${r.container}", overrides: { name: "${r.fresh}-clone" })`,
+    ),
   ],
   ['containerStop', lifecycle((r) => `containerStop(ref: "${r.container}", timeout: 0)`)],
   ['containerStart', lifecycle((r) => `containerStart(ref: "${r.container}")`)],
@@ -179,6 +204,11 @@ const MUTATIONS: [string, Row][] = [
     'configRemove',
     row('operator', (r) => `configRemove(ref: "${r.fresh}-cfg")`, { own: 'allowed' }),
   ],
+  // No such project: an allowed one reaches the engine and answers NOT_FOUND.
+  ...(['Start', 'Stop', 'Restart', 'Remove'] as const).map((action): [string, Row] => [
+    `composeProject${action}`,
+    row('operator', (r) => `composeProject${action}(name: "${r.fresh}-p")`, { own: 'allowed' }),
+  ]),
   ['imageRemove', row('admin', (r) => `imageRemove(ref: "${r.image}")`)],
   // This engine is in no swarm: admin reaches it and is refused there (CONFLICT).
   [
@@ -196,6 +226,7 @@ const SUBSCRIPTIONS: [string, Row][] = [
   ['containerLogs', row('viewer', (r) => `containerLogs(ref: "${r.container}")`, readable)],
   ['containerStats', row('viewer', (r) => `containerStats(ref: "${r.container}")`, readable)],
   ['execAttach', row('operator', (r) => `execAttach(execId: "${r.exec}")`, ownedExec)],
+  ['containerAttach', row('operator', (r) => `containerAttach(ref: "${r.container}")`, attachable)],
   ['imagePull', row('operator', () => PULL, { own: 'allowed' })],
   // This engine is in no swarm: an allowed one reaches it and finds no such service.
   [
@@ -512,7 +543,7 @@ describe('the role matrix', () => {
         '--format',
         '{{.Names}}',
       );
-      expect(created).toBe(`${own.fresh}-c`);
+      expect(created.split('\n').sort()).toEqual([`${own.fresh}-c`, `${own.fresh}-clone`]);
       expect(
         await docker('inspect', '-f', '{{.Id}}', '--type', 'container', own.container).catch(
           () => 'gone',

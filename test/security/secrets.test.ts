@@ -52,9 +52,16 @@ async function subscribeAsViewer(
       if (done(result)) break;
     }
   })();
-  // Let the subscription reach the engine before anything happens.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await during?.();
+  if (during) {
+    // Nothing happens before the subscription listens on the engine's event stream: a fixed pause
+    // is a guess under load, and a stop, start and exec that go by first leave it waiting for an
+    // exec_start that has come and gone.
+    await eventually('the subscription to listen', async () =>
+      gateway.engine.events.subscribers > 0 ? true : undefined,
+    );
+    await gateway.engine.events.whenConnected();
+    await during();
+  }
   await reading;
   return seen;
 }

@@ -10,11 +10,14 @@ import type {
   ImageInspect,
   ImageSummary,
   NetworkResource,
+  SystemDataUsage,
   SystemInfo,
   SystemVersion,
+  Volume,
 } from '../../engine/types.ts';
 import { visibleItems, visibleResults } from '../tenancy.ts';
 import { batchEachRef } from './batch.ts';
+import { loadComposeContainers, loadComposeNetworks, loadComposeVolumes } from './compose.ts';
 import {
   loadContainerDetails,
   loadContainerSummaries,
@@ -25,7 +28,7 @@ import {
 import { loadImageDetails, loadImageHistories, loadImageLists } from './images.ts';
 import type { EngineKey } from './keys.ts';
 import { loadNetworkDetails, loadNetworksByName } from './networks.ts';
-import { loadEngineInfos, loadEngineVersions } from './system.ts';
+import { loadDataUsages, loadEngineInfos, loadEngineVersions } from './system.ts';
 import { loadVolumeSizes } from './volumes.ts';
 
 /**
@@ -47,8 +50,25 @@ export interface Loaders {
   networkDetails: DataLoader<EngineKey, NetworkResource | null>;
   networksByName: DataLoader<EngineKey, NetworkResource | null>;
   volumeSizes: DataLoader<EngineKey, number | null>;
+  /** Each engine's `/system/df` by engine name, unfiltered: its readers filter for the principal. */
+  dataUsage: DataLoader<string, SystemDataUsage>;
   engineVersion: DataLoader<string, SystemVersion>;
   engineInfo: DataLoader<string, SystemInfo>;
+  /** Each engine's compose-labelled containers, networks and volumes, by engine name. */
+  composeContainers: DataLoader<string, ContainerSummary[]>;
+  composeNetworks: DataLoader<string, NetworkResource[]>;
+  composeVolumes: DataLoader<string, Volume[]>;
+}
+
+/** Lists, each with only the items the principal may see; an error stays that key's error. */
+function visibleLists<T>(
+  principal: Principal,
+  results: readonly (T[] | Error)[],
+  labelsOf: (item: T) => Readonly<Record<string, string>> | null | undefined,
+): (T[] | Error)[] {
+  return results.map((result) =>
+    result instanceof Error ? result : visibleItems(principal, result, labelsOf),
+  );
 }
 
 /**
@@ -59,15 +79,14 @@ export function createLoaders(all: EngineRegistry, principal: Principal): Loader
   const engines = reachableBy(all, principal);
   const summaries = visibleResults(principal, (container: ContainerSummary) => container.Labels);
   const related = (results: readonly (ContainerSummary[] | Error)[]) =>
-    results.map((result) =>
-      result instanceof Error ? result : visibleItems(principal, result, (c) => c.Labels),
-    );
+    visibleLists(principal, results, (c) => c.Labels);
   const details = visibleResults(
     principal,
     (container: ContainerInspect) => container.Config.Labels,
   );
   const images = visibleResults(principal, (image: ImageInspect) => image.Config?.Labels);
   const networks = visibleResults(principal, (network: NetworkResource) => network.Labels);
+  const dataUsage = new DataLoader((names: readonly string[]) => loadDataUsages(engines, names));
   return {
     containerSummaries: new DataLoader(async (keys) =>
       summaries(await loadContainerSummaries(engines, keys)),
@@ -97,9 +116,19 @@ export function createLoaders(all: EngineRegistry, principal: Principal): Loader
     networksByName: new DataLoader(async (keys) =>
       networks(await loadNetworksByName(engines, keys)),
     ),
-    volumeSizes: new DataLoader((keys) => loadVolumeSizes(engines, keys)),
+    volumeSizes: new DataLoader((keys) => loadVolumeSizes(engines, keys, dataUsage)),
+    dataUsage,
     engineVersion: new DataLoader((names) => loadEngineVersions(engines, names)),
     engineInfo: new DataLoader((names) => loadEngineInfos(engines, names, principal)),
+    composeContainers: new DataLoader(async (names) =>
+      related(await loadComposeContainers(engines, names)),
+    ),
+    composeNetworks: new DataLoader(async (names) =>
+      visibleLists(principal, await loadComposeNetworks(engines, names), (n) => n.Labels),
+    ),
+    composeVolumes: new DataLoader(async (names) =>
+      visibleLists(principal, await loadComposeVolumes(engines, names), (v) => v.Labels),
+    ),
   };
 }
 

@@ -2,8 +2,8 @@ import type { Principal } from '../../auth/principal.ts';
 import { listContainers } from '../../engine/containers.ts';
 import { listImages } from '../../engine/images.ts';
 import type { EngineRegistry } from '../../engine/registry.ts';
-import { engineInfo, engineVersion } from '../../engine/system.ts';
-import type { SystemInfo, SystemVersion } from '../../engine/types.ts';
+import { dataUsage, engineInfo, engineVersion } from '../../engine/system.ts';
+import type { SystemDataUsage, SystemInfo, SystemVersion } from '../../engine/types.ts';
 import { isTenant, visibleItems } from '../tenancy.ts';
 
 async function perEngine<T>(
@@ -22,6 +22,11 @@ async function perEngine<T>(
       }
     }),
   );
+}
+
+/** `/system/df`, the engine's whole disk walk: once per engine and request, whoever reads it. */
+export function loadDataUsages(engines: EngineRegistry, names: readonly string[]) {
+  return perEngine<SystemDataUsage>(engines, names, dataUsage);
 }
 
 export function loadEngineVersions(engines: EngineRegistry, names: readonly string[]) {

@@ -1,5 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { EngineRegistry } from '../../engine/registry.ts';
-import { dataUsage } from '../../engine/system.ts';
+import type { SystemDataUsage } from '../../engine/types.ts';
 import { listVolumes } from '../../engine/volumes.ts';
 import { batchByEngine, batchByList } from './batch.ts';
 import type { EngineKey } from './keys.ts';
@@ -14,12 +15,15 @@ export function loadVolumes(engines: EngineRegistry, keys: readonly EngineKey[])
   );
 }
 
-/** Disk usage in bytes by volume name: one `/system/df` per engine; -1 where the engine cannot tell. */
-export function loadVolumeSizes(engines: EngineRegistry, keys: readonly EngineKey[]) {
+/** Disk usage in bytes by volume name, from the request's `/system/df`; null where the engine cannot tell. */
+export function loadVolumeSizes(
+  engines: EngineRegistry,
+  keys: readonly EngineKey[],
+  usages: DataLoader<string, SystemDataUsage>,
+) {
   return batchByEngine<number | null>(keys, async (engine) => {
-    const api = engines.api(engine);
-    if (!api) return () => null;
-    const usage = await dataUsage(api);
+    if (!engines.api(engine)) return () => null;
+    const usage = await usages.load(engine);
     const byName = new Map(
       (usage.Volumes ?? []).map((volume) => [volume.Name, volume.UsageData?.Size ?? null]),
     );

@@ -18,8 +18,8 @@ type Verdict = Denial | undefined | Promise<Denial | undefined>;
 type Rule<T> = (value: NonNullable<T>, policy: PolicyConfig) => Verdict;
 /**
  * Every field of the engine body is classified, so a field added to the body does not compile until
- * someone decides whether it is safe (sysctls, runtime, cgroupParent, log drivers, device cgroup
- * rules and the uts/userns/cgroupns modes are not in the input; they land here when they are).
+ * someone decides whether it is safe (runtime, cgroupParent, device cgroup rules and the
+ * uts/userns/cgroupns modes are not in the input; they land here when they are).
  */
 type Rules<T> = { [K in keyof Required<T>]: Rule<T[K]> | 'safe' };
 
@@ -97,6 +97,46 @@ const HOST_CONFIG_RULES: Rules<HostConfig> = {
   NetworkMode: sharedNamespace('network'),
   PidMode: sharedNamespace('pid'),
   IpcMode: sharedNamespace('ipc'),
+  ReadonlyRootfs: 'safe',
+  ExtraHosts: 'safe',
+  Dns: 'safe',
+  DnsSearch: 'safe',
+  DnsOptions: 'safe',
+  // Drivers such as syslog, gelf or fluentd send every line to an address the client names.
+  LogConfig: (log, policy) =>
+    log.Type === '' || policy.logDriverAllow.includes(log.Type)
+      ? undefined
+      : deny(
+          'create.log-driver',
+          `log driver "${log.Type.slice(0, 40)}" is not in WHARF_LOG_DRIVER_ALLOW`,
+        ),
+  // Shared memory, tmpfs and locked memory count against the container's memory cgroup.
+  Ulimits: 'safe',
+  ShmSize: 'safe',
+  Init: 'safe',
+  Tmpfs: 'safe',
+  DeviceRequests: (requests) =>
+    requests.length > 0
+      ? deny('create.device-requests', 'deviceRequests (GPUs) are reserved to admin')
+      : undefined,
+  CpusetCpus: 'safe',
+  CpusetMems: 'safe',
+  MemoryReservation: 'safe',
+  MemorySwap: 'safe',
+  // Without the OOM killer a container at its limit stalls the host's reclaim instead of dying.
+  OomKillDisable: (disable) =>
+    disable ? deny('create.oom-kill-disable', 'oomKillDisable is reserved to admin') : undefined,
+  GroupAdd: 'safe',
+  // net.* lives in the container's network namespace; the IPC ones are shared with an ipc mode.
+  Sysctls: (sysctls) => {
+    const outside = Object.keys(sysctls).find((key) => !key.startsWith('net.'));
+    return outside === undefined
+      ? undefined
+      : deny(
+          'create.sysctls',
+          `sysctl "${outside.slice(0, 80)}" is reserved to admin (net.* only)`,
+        );
+  },
 };
 
 const BODY_RULES: Rules<ContainerCreateBody> = {
@@ -111,6 +151,7 @@ const BODY_RULES: Rules<ContainerCreateBody> = {
       ? deny('create.user-root', 'user root is refused (WHARF_DENY_ROOT_USER)')
       : undefined,
   Hostname: 'safe',
+  Domainname: 'safe',
   Tty: 'safe',
   OpenStdin: 'safe',
   ExposedPorts: 'safe',

@@ -10,6 +10,8 @@ export interface PolicyConfig {
   denyRootUser: boolean;
   /** Never bindable, whatever bindAllow says: the standard ones and the engines' sockets. */
   dockerSockets: readonly string[];
+  /** WHARF_LOG_DRIVER_ALLOW: log drivers a container may name (others can ship logs off-host). */
+  logDriverAllow: readonly string[];
 }
 
 /** Docker Hub, however a reference names it; bare references (`alpine`, `user/app`) mean it too. */
@@ -17,11 +19,15 @@ export const DOCKER_HUB = 'docker.io';
 
 const STANDARD_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
+/** The drivers that keep logs on the engine's host (or keep none). */
+const LOCAL_LOG_DRIVERS = ['json-file', 'local', 'none'];
+
 export const DEFAULT_POLICY: PolicyConfig = {
   bindAllow: [],
   registryAllow: [DOCKER_HUB],
   denyRootUser: false,
   dockerSockets: STANDARD_SOCKETS,
+  logDriverAllow: LOCAL_LOG_DRIVERS,
 };
 
 function commaList(value: string | undefined): string[] | undefined {
@@ -56,5 +62,6 @@ export function loadPolicyConfig(
     ),
     denyRootUser: flag('WHARF_DENY_ROOT_USER', env.WHARF_DENY_ROOT_USER),
     dockerSockets: [...new Set([...STANDARD_SOCKETS, ...engineSockets])],
+    logDriverAllow: commaList(env.WHARF_LOG_DRIVER_ALLOW) ?? LOCAL_LOG_DRIVERS,
   };
 }
