@@ -59,6 +59,7 @@ const CACHED = [
   'test/graphql/network-mutations.test.ts',
   'test/graphql/volume-mutations.test.ts',
   'test/graphql/compose.test.ts',
+  'test/graphql/files.test.ts',
 ];
 
 export default defineConfig({

@@ -83,16 +83,11 @@ export async function statContainerPath(api: EngineApi, id: string, path: string
 
 /**
  * A path as a tar stream (a directory with everything below it); no deadline on the body, so
- * end it with `signal` or by destroying the body.
+ * end it by destroying the body (or with the call scope's abort).
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerArchive
  */
-export function streamContainerArchive(
-  api: EngineApi,
-  id: string,
-  path: string,
-  signal?: AbortSignal,
-) {
-  return api.stream('GET', archivePath(id), { query: { path }, ...(signal && { signal }) });
+export function streamContainerArchive(api: EngineApi, id: string, path: string) {
+  return api.stream('GET', archivePath(id), { query: { path } });
 }
 
 /**

@@ -4,7 +4,12 @@ import type { ExecConfig } from '../engine/exec.ts';
 import { abortable } from '../engine/iterate.ts';
 import { engineClientFor, engineFor } from '../engine/registry.ts';
 import { chargeResponseBytes } from '../limits/operation-scope.ts';
-import { attachContainerOutput, resizeContainerTty, writeContainerInput } from '../model/attach.ts';
+import {
+  attachable,
+  attachContainerOutput,
+  resizeContainerTty,
+  writeContainerInput,
+} from '../model/attach.ts';
 import { containerEngine } from '../model/containers.ts';
 import {
   attachExecOutput,
@@ -272,8 +277,10 @@ builder.subscriptionField('containerAttach', (t) =>
     description:
       "Attaches to a running container's main process, as `docker attach` does: its output from now on (one STDOUT stream with a TTY), ending with `ExecExit` when it exits or is stopped (exit code null when the session ended with the process still running). Send stdin with `containerInput` (the container needs `OpenStdin`, e.g. created with `-i`), resize its TTY with `containerResize`. Unsubscribing detaches; the process keeps running. One attached session per container per Wharf instance; below admin, a process running as root is exec-as-root (rule exec.user-root).",
     args: { ref: t.arg.string({ required: true }), engine: engineArg(t.arg) },
-    subscribe: (_root, args, ctx) =>
-      abortable((signal) => attachContainerOutput(ctx, args, signal)),
+    subscribe: async (_root, args, ctx) => {
+      const target = await attachable(ctx, args);
+      return abortable((signal) => attachContainerOutput(ctx, args, target, signal));
+    },
     resolve: (event) => event,
   }),
 );

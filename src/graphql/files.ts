@@ -1,3 +1,4 @@
+import type { ArgBuilder } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { BadUserInputError } from '../engine/errors.ts';
 import {
@@ -9,7 +10,7 @@ import {
   readContainerPath,
   writeContainerFile,
 } from '../model/files.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 import { engineArg } from './engine-connection.ts';
 import { Container } from './nodes.ts';
 
@@ -93,6 +94,13 @@ const pathArg = {
     'An absolute path in the container; `.` and repeated `/` are dropped, `..` is BAD_USER_INPUT.',
 };
 
+/** The container and the path in it a file field names. */
+const pathTargetArgs = (arg: ArgBuilder<Types>) => ({
+  ref: arg.string({ required: true, description: 'Global id, full id, unique id prefix or name.' }),
+  engine: engineArg(arg),
+  path: arg.string({ required: true, ...pathArg }),
+});
+
 builder.queryField('containerFile', (t) =>
   t.field({
     // File contents can hold secrets (`/proc/1/environ`, keys, config): operator, as exec is.
@@ -101,12 +109,7 @@ builder.queryField('containerFile', (t) =>
     description:
       "Reads a path in a container, running or not, through the engine's archive API: a `ContainerFile` (content up to WHARF_MAX_FILE_BYTES, 1 MiB by default: a larger file is RESPONSE_TOO_LARGE, download it from `/download/containers/<ref>/file?path=`) or a `ContainerDirectory` listing. Operator role: file contents can hold secrets. A tenant reads its own containers only. NOT_FOUND when the container or the path does not exist. Symlinks are never followed. Every read is an audit line.",
     args: {
-      ref: t.arg.string({
-        required: true,
-        description: 'Global id, full id, unique id prefix or name.',
-      }),
-      engine: engineArg(t.arg),
-      path: t.arg.string({ required: true, ...pathArg }),
+      ...pathTargetArgs(t.arg),
     },
     resolve: (_root, args, ctx) => readContainerPath(ctx, args),
   }),
@@ -146,12 +149,7 @@ builder.mutationField('containerFileWrite', (t) =>
     description:
       'Writes one regular file into a container, running or not (created or replaced, owned by root; a directory is never replaced). Its directory must exist (NOT_FOUND otherwise). At most WHARF_MAX_FILE_BYTES (1 MiB by default) of content, and the request body cap applies first.',
     args: {
-      ref: t.arg.string({
-        required: true,
-        description: 'Global id, full id, unique id prefix or name.',
-      }),
-      engine: engineArg(t.arg),
-      path: t.arg.string({ required: true, ...pathArg }),
+      ...pathTargetArgs(t.arg),
       content: t.arg.string({ required: true }),
       encoding: t.arg({ type: FileEncoding, required: true, defaultValue: 'UTF8' }),
       mode: t.arg.int({

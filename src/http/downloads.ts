@@ -22,6 +22,7 @@ import type { Logger } from '../log.ts';
 import { type Download, openFileDownload, openLogDownload } from '../model/downloads.ts';
 import type { PolicyConfig } from '../model/policy/policy-config.ts';
 import { type BrowserPolicy, CSRF_HEADER } from './browser-policy.ts';
+import { refuse } from './refusal.ts';
 
 /** `/download/containers/<ref>/file?path=` and `/download/containers/<ref>/logs`. */
 const ROUTE = /^\/download\/containers\/([^/]+)\/(file|logs)$/;
@@ -66,18 +67,6 @@ function corsHeaders(browser: BrowserPolicy, origin: string | undefined): Outgoi
     'access-control-expose-headers': 'content-disposition, content-length',
     ...(browser.corsCredentials && { 'access-control-allow-credentials': 'true' }),
   };
-}
-
-/** Refusals in the shape GraphQL's own have. */
-function refuse(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: OutgoingHttpHeaders = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
 /** `filename` for every client, `filename*` (RFC 6266) for the exact UTF-8 name. */
@@ -179,7 +168,8 @@ async function serve(
     );
     return;
   }
-  await deliver(req, res, url, rawRef, kind, principal, access, cors, (download, error, bytes) => {
+  const asked = { req, res, url, rawRef, kind, access, cors };
+  await deliver(asked, principal, (download, error, bytes) => {
     const code = error === undefined ? undefined : auditCode(error);
     if (code !== undefined && isDenial(code)) {
       const rule = auditRule(error);
@@ -195,15 +185,21 @@ async function serve(
   });
 }
 
+/** One download request, as `serve` has read it. */
+interface Asked {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  rawRef: string;
+  kind: Kind;
+  access: DownloadAccess;
+  cors: OutgoingHttpHeaders;
+}
+
+/** Opens the engine stream and sends it; `settled` once, however it ends (the audit line). */
 async function deliver(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  rawRef: string,
-  kind: Kind,
+  { req, res, url, rawRef, kind, access, cors }: Asked,
   principal: Principal,
-  access: DownloadAccess,
-  cors: OutgoingHttpHeaders,
   settled: (download: Download | undefined, error: unknown, bytes: number) => void,
 ): Promise<void> {
   // The engine streams it opens end when the client goes away.

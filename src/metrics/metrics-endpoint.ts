@@ -1,7 +1,6 @@
 import {
   createServer,
   type IncomingMessage,
-  type OutgoingHttpHeaders,
   type RequestListener,
   type ServerResponse,
 } from 'node:http';
@@ -10,6 +9,7 @@ import { type AuditSink, auditRefusal } from '../audit.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { TokenStore } from '../auth/tokens.ts';
 import { DEFAULT_BROWSER_POLICY } from '../http/browser-policy.ts';
+import { refuse } from '../http/refusal.ts';
 import { createRequestGuard, guardHttp } from '../http/request-guard.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
@@ -19,18 +19,6 @@ const METRICS_PATH = '/metrics';
 
 const isMetricsPath = (req: IncomingMessage) =>
   new URL(req.url ?? '/', 'http://wharf').pathname === METRICS_PATH;
-
-/** Refusals in the shape GraphQL's own (and the request guard's) have. */
-function refuse(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: OutgoingHttpHeaders = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-}
 
 function answer(
   metrics: GatewayMetrics,

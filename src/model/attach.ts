@@ -20,7 +20,7 @@ import { checkWritable, isTenant } from './tenancy.ts';
  * The running container the principal may drive: a tenant's own, and, below admin, one whose main
  * process is no root (typing into it is exec-as-its-user: the exec policy's rule).
  */
-async function attachable(ctx: Context, args: EngineArg & { ref: string }) {
+export async function attachable(ctx: Context, args: EngineArg & { ref: string }) {
   const { client, ref } = await containerEngine(ctx, args);
   const details = await inspectContainer(client.api, ref);
   if (isTenant(ctx.principal)) {
@@ -31,13 +31,18 @@ async function attachable(ctx: Context, args: EngineArg & { ref: string }) {
   return { client, details };
 }
 
-/** Attaches and yields the main process's output as it comes, then how it exited. */
+export type Attachable = Awaited<ReturnType<typeof attachable>>;
+
+/**
+ * Attaches (to a container `attachable` let through, before the subscription started, so its
+ * refusals are the operation's) and yields the main process's output, then how it exited.
+ */
 export async function* attachContainerOutput(
   ctx: Context,
   args: EngineArg & { ref: string },
+  { client, details }: Attachable,
   signal: AbortSignal,
 ): AsyncGenerator<ExecEvent> {
-  const { client, details } = await attachable(ctx, args);
   const id = details.Id;
   if (!details.State.Running || details.State.Paused) {
     throw new EngineConflictError(`container ${args.ref} is not running`);

@@ -146,8 +146,9 @@ export function statPath(target: FilesTarget, path: string): Promise<PathStat> {
   return statContainerPath(target.api, target.id, path).catch(pathMissing(path));
 }
 
-export function archiveOf(target: FilesTarget, path: string, signal?: AbortSignal) {
-  return streamContainerArchive(target.api, target.id, path, signal).catch(pathMissing(path));
+/** The engine's tar of a path; its body must be read to the end or destroyed. */
+export function archiveOf(target: FilesTarget, path: string) {
+  return streamContainerArchive(target.api, target.id, path).catch(pathMissing(path));
 }
 
 /** A directory's tar names its children `./<name>` when asked for `<dir>/.` (`/.` for the root). */

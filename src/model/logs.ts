@@ -143,16 +143,24 @@ async function endOf(api: EngineApi, id: string): Promise<LogEnd> {
     }
     return { kind: 'end', reason: 'EXITED', exitCode: lastExitCode(details.State) };
   } catch (error) {
-    if (error instanceof EngineNotFoundError)
-      return { kind: 'end', reason: 'REMOVED', exitCode: null };
-    if (
-      isUnavailableCause(error) ||
-      (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE')
-    ) {
-      return { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
-    }
-    throw error;
+    return goneEnd(error);
   }
+}
+
+/**
+ * The end a follow's closing inspect means when it fails: the object is gone (REMOVED), or so is
+ * the engine (ENGINE_GONE); any other failure is thrown.
+ */
+export function goneEnd(error: unknown): LogEnd {
+  if (error instanceof EngineNotFoundError)
+    return { kind: 'end', reason: 'REMOVED', exitCode: null };
+  if (
+    isUnavailableCause(error) ||
+    (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE')
+  ) {
+    return { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
+  }
+  throw error;
 }
 
 /** How a log body ended: the engine closed it, went away mid-stream, or the subscriber left. */

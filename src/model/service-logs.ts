@@ -1,7 +1,7 @@
 import { envValueHider } from '../auth/redact.ts';
 import type { Context } from '../context.ts';
 import { framingOf } from '../engine/decode/framing.ts';
-import { EngineNotFoundError, isUnavailableCause, WharfError } from '../engine/errors.ts';
+import { EngineNotFoundError } from '../engine/errors.ts';
 import { LogDecoder, type LogLine } from '../engine/log-lines.ts';
 import { type EngineArg, engineClientFor } from '../engine/registry.ts';
 import { inspectService, streamServiceLogs } from '../engine/swarm.ts';
@@ -11,6 +11,7 @@ import {
   checkTail,
   decodedBatches,
   entries,
+  goneEnd,
   type LogEnd,
   type LogEvent,
   type LogLines,
@@ -46,16 +47,7 @@ async function endOf(ctx: Context, engine: string, id: string): Promise<LogEnd> 
     await inspectService(engineClientFor(ctx, { engine }).api, id);
     return { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
   } catch (error) {
-    if (error instanceof EngineNotFoundError) {
-      return { kind: 'end', reason: 'REMOVED', exitCode: null };
-    }
-    if (
-      isUnavailableCause(error) ||
-      (error instanceof WharfError && error.code === 'ENGINE_UNAVAILABLE')
-    ) {
-      return { kind: 'end', reason: 'ENGINE_GONE', exitCode: null };
-    }
-    throw error;
+    return goneEnd(error);
   }
 }
 

@@ -206,6 +206,35 @@ describe('containerCreate with the whole config (admin, real engine)', () => {
     ]);
   });
 
+  it('shows log options below admin with secret-looking values hidden', async () => {
+    // Never started: splunk would only connect at start.
+    const splunk = await create(admin, {
+      logConfig: {
+        driver: 'splunk',
+        options: [
+          { key: 'splunk-token', value: 'sekret-hec-token' },
+          { key: 'splunk-url', value: 'https://127.0.0.1:1' },
+        ],
+      },
+    });
+    const read = (on: TestGateway) =>
+      on.data<{ container: { hostConfig: { logConfig: unknown } } }>(
+        `query ($ref: String!) { container(ref: $ref) {
+          hostConfig { logConfig { driver options { key value } } }
+        } }`,
+        { ref: splunk },
+      );
+    const options = (token: string) => ({
+      driver: 'splunk',
+      options: [
+        { key: 'splunk-token', value: token },
+        { key: 'splunk-url', value: 'https://127.0.0.1:1' },
+      ],
+    });
+    expect((await read(gateway)).container.hostConfig.logConfig).toEqual(options('***'));
+    expect((await read(admin)).container.hostConfig.logConfig).toEqual(options('sekret-hec-token'));
+  });
+
   it('lets an operator have the local log drivers and net.* sysctls', async () => {
     const local = await create(gateway, {
       logConfig: { driver: 'local', options: [{ key: 'max-size', value: '1m' }] },

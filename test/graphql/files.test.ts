@@ -164,13 +164,15 @@ describe('containerFile', () => {
   });
 
   it('stops a listing at the scan cap and says so', async () => {
+    // The state cache's event stream, when it is on, stays open.
+    const streams = small.engine.openStreams;
     const result = await read(box, '/data/many', TOKENS.operator, small);
     expect(result.errors).toBeUndefined();
     const listing = (result.data as Data).containerFile as { truncated: boolean; entries: [] };
     expect(listing.truncated).toBe(true);
     expect(listing.entries.length).toBeLessThan(40);
     // No engine stream is left open by the cut.
-    await expect.poll(() => small.engine.openStreams).toBe(0);
+    await expect.poll(() => small.engine.openStreams).toBe(streams);
   });
 
   it.each([
