@@ -1,6 +1,6 @@
 import type { Context } from '../context.ts';
 import { EngineNotFoundError, WharfError } from '../engine/errors.ts';
-import { swarmRef } from '../engine/refs.ts';
+import { containerRef, imageRef, networkRef, swarmRef, volumeName } from '../engine/refs.ts';
 import { type EngineArg, engineFor, enginesFor } from '../engine/registry.ts';
 import { parseKey } from './loaders/keys.ts';
 
@@ -88,12 +88,28 @@ function skipDown(error: unknown): false {
   throw error;
 }
 
+const CHECKS: Record<RefKind, (ref: string) => string> = {
+  container: containerRef,
+  image: imageRef,
+  network: networkRef,
+  volume: volumeName,
+};
+
+/**
+ * A ref checked as the engine's paths take it (a global id as the id it carries): bad input is
+ * refused before anything is read, the state cache included, which would answer NOT_FOUND.
+ */
+export function checkedRef(kind: RefKind, ref: string): string {
+  CHECKS[kind](globalRef(kind, ref)?.ref ?? ref);
+  return ref;
+}
+
 /**
  * A second ref of a write on one engine (the container a network connects): a global id must
  * name that engine; a name or prefix is asked there.
  */
 export function refOn(kind: RefKind, engine: string, ref: string): string {
-  const global = globalRef(kind, ref);
+  const global = globalRef(kind, checkedRef(kind, ref));
   if (!global) return ref;
   if (global.engine !== engine) {
     throw new WharfError(

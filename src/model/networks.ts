@@ -17,7 +17,7 @@ import { type Engine, type EngineArg, engineFor, reachableBy } from '../engine/r
 import type { NetworkResource } from '../engine/types.ts';
 import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from './containers.ts';
 import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
-import { refOn, routeRef } from './engine-refs.ts';
+import { checkedRef, refOn, routeRef } from './engine-refs.ts';
 import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
@@ -160,6 +160,8 @@ export async function networkConnect(
   ctx: Context,
   args: EngineArg & { ref: string; container: string; endpoint: EndpointConfig },
 ): Promise<NetworkNode> {
+  checkedRef('network', args.ref);
+  checkedRef('container', args.container);
   checkNetworkConnect(ctx.principal, { Name: args.ref });
   // Again once resolved: an id or id prefix can name the host network too.
   const resolved = async (api: EngineApi, ref: string) => {
@@ -186,6 +188,8 @@ export async function networkDisconnect(
   ctx: Context,
   args: EngineArg & { ref: string; container: string; force: boolean },
 ): Promise<NetworkNode> {
+  checkedRef('network', args.ref);
+  checkedRef('container', args.container);
   const { engine, id } = await writeTo(ctx, args, NETWORK, async (engine, id) =>
     disconnectNetwork(
       engine.api,

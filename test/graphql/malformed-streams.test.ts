@@ -32,8 +32,9 @@ const INSPECT = {
     Paused: false,
     Dead: false,
     ExitCode: 0,
-    StartedAt: '',
-    FinishedAt: '',
+    // An exited container: the engine stamps when its run ended.
+    StartedAt: '2026-01-01T00:00:01Z',
+    FinishedAt: '2026-01-01T00:00:02Z',
   },
   NetworkSettings: { Ports: {}, Networks: {} },
   Mounts: [],
