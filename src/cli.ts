@@ -13,6 +13,7 @@ import { createEngineRegistry } from './engine/registry.ts';
 import { schema } from './graphql/index.ts';
 import { createLogger, routeConsole, serializeError } from './log.ts';
 import { createGateway } from './server.ts';
+import { loadTracing } from './tracing/tracing.ts';
 
 const HELP = `wharf: a GraphQL gateway for the Docker Engine
 
@@ -61,6 +62,10 @@ Environment:
                             for admin tokens and tokens with "metrics": true)
   WHARF_AUDIT_FILE          append audit lines (one JSON line per mutation, denial and exec session
                             start and end, fsynced) to this file; unset: to the log as "audit": true
+  OTEL_EXPORTER_OTLP_ENDPOINT  send traces (a span per operation and engine call) over OTLP/HTTP
+                            to this collector, e.g. http://127.0.0.1:4318 (unset: no tracing);
+                            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: the full traces URL instead
+  OTEL_SERVICE_NAME         the service the spans are reported under (default wharf)
   WHARF_LOG_LEVEL           debug, info, warn or error (default info)
   WHARF_LOG_RATE            log lines a second of one message from one client; the rest of that
                             second is counted in one "log lines suppressed" line (default 50)
@@ -111,6 +116,7 @@ async function serve(listen: string | undefined): Promise<void> {
   );
   const engines = createEngineRegistry(clients, config.engines.defaultName);
   const tokens = config.tokens && new TokenStore(config.tokens.entries);
+  const tracing = config.tracing && (await loadTracing(config.tracing, logger));
   const gateway = createGateway({
     engines,
     logger,
@@ -121,6 +127,7 @@ async function serve(listen: string | undefined): Promise<void> {
     production: config.production,
     audit,
     policy: config.policy,
+    ...(tracing && { tracing }),
   });
   const address = await gateway.start(config.listen.host, config.listen.port);
   if (config.metrics.listen) {

@@ -9,6 +9,7 @@ import {
   STREAM_LIMIT_VARIABLES,
   type StreamLimits,
 } from './streams/stream-limits.ts';
+import { loadTracingConfig, type TracingConfig } from './tracing/tracing-config.ts';
 
 export interface Config {
   listen: { host: string; port: number };
@@ -40,6 +41,8 @@ export interface Config {
   policy: PolicyConfig;
   /** WHARF_METRICS_LISTEN: a loopback listener serving only /metrics, without a token. */
   metrics: { listen: { host: string; port: number } | undefined };
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces over OTLP/HTTP; unset: no tracing (src/tracing/). */
+  tracing: TracingConfig | undefined;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -139,6 +142,7 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     production: env.NODE_ENV !== 'development',
     audit: { file: env.WHARF_AUDIT_FILE?.trim() || undefined },
     metrics: { listen: metricsListen(env.WHARF_METRICS_LISTEN) },
+    tracing: loadTracingConfig(env),
     // Every engine's socket: a bind of any of them is root on this host.
     policy: loadPolicyConfig(
       env,

@@ -50,6 +50,7 @@ import {
   type StreamLimits,
 } from './streams/stream-limits.ts';
 import { useSubscriptionCaps } from './streams/subscription-caps.ts';
+import type { Tracing } from './tracing/tracing.ts';
 
 export interface GatewayOptions {
   engines: EngineRegistry;
@@ -70,6 +71,11 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** The create policy for non-admins (config.policy); DEFAULT_POLICY if unset. */
   policy?: PolicyConfig;
+  /**
+   * The tracing SDK loadTracing started (OTEL_EXPORTER_OTLP_ENDPOINT): a span per operation and
+   * per engine call. The gateway owns it from then on: `stop` flushes and stops it.
+   */
+  tracing?: Tracing;
 }
 
 export interface Gateway {
@@ -108,6 +114,7 @@ export function createGateway({
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const streams: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streams };
   const metrics = createGatewayMetrics(engines);
+  const stopTracingCalls = options.tracing?.traceEngineCalls(engines);
   const auditSink = metrics.countingRefusals(options.audit ?? logAuditSink(logger));
   const policy = options.policy ?? DEFAULT_POLICY;
   // A graphql-ws socket's credentials: its upgrade URL and its connection_init payload.
@@ -172,6 +179,8 @@ export function createGateway({
           return fetchAPI.Response.json(readiness, { status: readiness.ready ? 200 : 503 });
         },
       }),
+      // Last: outermost around execution, so the operation's engine calls run inside its span.
+      ...(options.tracing?.plugins ?? []),
     ],
   });
 
@@ -295,7 +304,9 @@ export function createGateway({
       await closeHttp(options.stopGraceMs ?? STOP_GRACE_MS);
       await closeMetrics?.();
       metrics.close();
+      stopTracingCalls?.();
       await yoga.dispose();
+      await options.tracing?.shutdown();
     },
   };
 }

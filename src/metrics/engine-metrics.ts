@@ -4,14 +4,15 @@ import type { EngineRegistry } from '../engine/registry.ts';
 import type { EngineCallOutcome } from '../engine/transport.ts';
 import { engineRoute } from './engine-routes.ts';
 
+/** The HTTP status the engine answered with (an error's too), or 0 if it never answered. */
+export function callStatus(outcome: EngineCallOutcome): number {
+  if ('statusCode' in outcome) return outcome.statusCode;
+  return outcome.error instanceof EngineError ? outcome.error.statusCode : 0;
+}
+
 /** The status class (`2xx`, `4xx`) the engine answered with, or the code of what ended the call. */
 export function callResult(outcome: EngineCallOutcome): string {
-  const status =
-    'statusCode' in outcome
-      ? outcome.statusCode
-      : outcome.error instanceof EngineError
-        ? outcome.error.statusCode
-        : 0;
+  const status = callStatus(outcome);
   if (status > 0) return `${Math.trunc(status / 100)}xx`;
   if ('error' in outcome && outcome.error instanceof WharfError) return outcome.error.code;
   return 'error';

@@ -13,6 +13,8 @@ import { createEngineRegistry } from '../../src/engine/registry.ts';
 import type { EngineCall } from '../../src/engine/transport.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { createGateway, type GatewayOptions as ServerOptions } from '../../src/server.ts';
+import { loadTracing } from '../../src/tracing/tracing.ts';
+import { loadTracingConfig } from '../../src/tracing/tracing-config.ts';
 
 /** One engine of a several-engine gateway (as an entry of WHARF_ENGINES_FILE would give it). */
 export interface TestEngine {
@@ -64,6 +66,8 @@ export interface GatewayOptions {
   principal?: Extract<Principal, { kind: 'token' }>;
   /** WHARF_METRICS_LISTEN on a free loopback port: `metricsUrl` is its /metrics. */
   metricsListen?: boolean;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: spans go to this collector; `stop` flushes them. */
+  otlpEndpoint?: string;
 }
 
 /** A tokens file holding one random token for `principal`. */
@@ -134,6 +138,10 @@ export async function startGateway(options: GatewayOptions = {}) {
   const registry = createEngineRegistry(engines, specs.find((spec) => spec.default)?.name);
   /** The default engine's client. */
   const engine = registry.client(registry.defaultName) as EngineClient;
+  const tracingConfig =
+    options.otlpEndpoint !== undefined &&
+    loadTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint });
+  const tracing = tracingConfig ? await loadTracing(tracingConfig, logger) : undefined;
   const gateway = createGateway({
     engines: registry,
     logger,
@@ -147,6 +155,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     ...(options.http && { http: options.http }),
     ...(options.limits && { limits: options.limits }),
     ...(options.streams && { streams: options.streams }),
+    ...(tracing && { tracing }),
   });
   const address = await gateway.start('127.0.0.1', 0);
   // An engine that is down (a test's dead socket) never lets the cache start: reads then go to it.
