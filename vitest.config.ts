@@ -31,6 +31,7 @@ const FAULT = [
   // These push to a private registry.
   'test/graphql/image-mutations.test.ts',
   'test/graphql/pull.test.ts',
+  'test/graphql/registry-auth.test.ts',
   // A swarm on a private engine.
   'test/swarm/**/*.test.ts',
   // Several engines, one of them private (killed and restarted).
@@ -56,6 +57,7 @@ const CACHED = [
   'test/graphql/networks.test.ts',
   'test/graphql/volumes.test.ts',
   'test/graphql/scenario.test.ts',
+  'test/graphql/ordering.test.ts',
   // One write suite for read-your-writes through the cache; the other write suites' subject is
   // the write itself, the same with or without it (kept to one run: CI's 20 minutes).
   'test/graphql/container-mutations.test.ts',

@@ -6,6 +6,7 @@ import { type AuditSink, fileAuditSink, logAuditSink } from './audit.ts';
 import { loadTokensFile, TokenStore } from './auth/tokens.ts';
 import { checkConfig, packageVersion } from './check-config.ts';
 import { type Config, loadConfig } from './config.ts';
+import { createRegistryCredentials } from './credentials/registry-credentials.ts';
 import { createEngineClient } from './engine/client.ts';
 import { describeEndpoint } from './engine/docker-host.ts';
 import { BadUserInputError, WharfError } from './engine/errors.ts';
@@ -60,6 +61,9 @@ Environment:
   WHARF_METRICS_LISTEN      also serve Prometheus /metrics without a token on this loopback
                             HOST:PORT, e.g. 127.0.0.1:9464 (unset: /metrics on WHARF_LISTEN only,
                             for admin tokens and tokens with "metrics": true)
+  WHARF_REGISTRY_AUTH_FILE  registry credentials for pulls, pushes and services, in the docker
+                            CLI's config.json format (auths, credHelpers, credsStore), asked
+                            before DOCKER_CONFIG/config.json (default ~/.docker/config.json)
   WHARF_AUDIT_FILE          append audit lines (one JSON line per mutation, denial and exec session
                             start and end, fsynced) to this file; unset: to the log as "audit": true
   OTEL_EXPORTER_OTLP_ENDPOINT  send traces (a span per operation and engine call) over OTLP/HTTP
@@ -127,6 +131,10 @@ async function serve(listen: string | undefined): Promise<void> {
     production: config.production,
     audit,
     policy: config.policy,
+    credentials: createRegistryCredentials({
+      authFile: config.registryAuth.authFile,
+      dockerConfig: config.registryAuth.dockerConfig,
+    }),
     ...(tracing && { tracing }),
   });
   const address = await gateway.start(config.listen.host, config.listen.port);

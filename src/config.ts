@@ -1,4 +1,5 @@
 import { loadTokensFile, type TokenEntry } from './auth/tokens.ts';
+import { type CredentialsConfig, loadCredentialsConfig } from './credentials/credentials-config.ts';
 import { BadUserInputError } from './engine/errors.ts';
 import { type EnginesConfig, engineFromEnvironment, loadEnginesFile } from './engines-file.ts';
 import { type HttpConfig, isLoopbackListen, loadHttpConfig } from './http/http-config.ts';
@@ -39,6 +40,8 @@ export interface Config {
   audit: { file: string | undefined };
   /** The create policy for non-admins: WHARF_BIND_ALLOW, WHARF_REGISTRY_ALLOW, WHARF_DENY_ROOT_USER, WHARF_LOG_DRIVER_ALLOW. */
   policy: PolicyConfig;
+  /** WHARF_REGISTRY_AUTH_FILE and the docker CLI's config.json: registry credentials. */
+  registryAuth: CredentialsConfig;
   /** WHARF_METRICS_LISTEN: a loopback listener serving only /metrics, without a token. */
   metrics: { listen: { host: string; port: number } | undefined };
   /** OTEL_EXPORTER_OTLP_ENDPOINT: traces over OTLP/HTTP; unset: no tracing (src/tracing/). */
@@ -141,6 +144,7 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     streams: positiveInts(env, DEFAULT_STREAM_LIMITS, STREAM_LIMIT_VARIABLES),
     production: env.NODE_ENV !== 'development',
     audit: { file: env.WHARF_AUDIT_FILE?.trim() || undefined },
+    registryAuth: loadCredentialsConfig(env),
     metrics: { listen: metricsListen(env.WHARF_METRICS_LISTEN) },
     tracing: loadTracingConfig(env),
     // Every engine's socket: a bind of any of them is root on this host.

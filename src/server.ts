@@ -12,7 +12,11 @@ import { authenticate, useBearerToken } from './auth/authenticate.ts';
 import type { Principal } from './auth/principal.ts';
 import type { TokenStore } from './auth/tokens.ts';
 import { useCompiledQueries } from './compiled-queries.ts';
-import { type Context, createContext } from './context.ts';
+import { type Context, createContext, type RequestServices } from './context.ts';
+import {
+  createRegistryCredentials,
+  type RegistryCredentials,
+} from './credentials/registry-credentials.ts';
 import { UnauthenticatedError } from './engine/errors.ts';
 import { engineReadiness } from './engine/readiness.ts';
 import type { EngineRegistry } from './engine/registry.ts';
@@ -71,6 +75,8 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** The create policy for non-admins (config.policy); DEFAULT_POLICY if unset. */
   policy?: PolicyConfig;
+  /** Registry credentials for pulls, pushes and services (config.registryAuth); none if unset. */
+  credentials?: RegistryCredentials;
   /**
    * The tracing SDK loadTracing started (OTEL_EXPORTER_OTLP_ENDPOINT): a span per operation and
    * per engine call. The gateway owns it from then on: `stop` flushes and stops it.
@@ -116,7 +122,12 @@ export function createGateway({
   const metrics = createGatewayMetrics(engines);
   const stopTracingCalls = options.tracing?.traceEngineCalls(engines);
   const auditSink = metrics.countingRefusals(options.audit ?? logAuditSink(logger));
-  const policy = options.policy ?? DEFAULT_POLICY;
+  const services: RequestServices = {
+    engines,
+    audit: auditSink,
+    policy: options.policy ?? DEFAULT_POLICY,
+    credentials: options.credentials ?? createRegistryCredentials({}),
+  };
   // A graphql-ws socket's credentials: its upgrade URL and its connection_init payload.
   const wsAuthentication = (ctx: WsContext) =>
     authenticate(options.tokens, {
@@ -139,7 +150,7 @@ export function createGateway({
     // WebSocket operations bring the socket's principal; HTTP and SSE got theirs in useBearerToken.
     context: ({ request, principal }) => {
       if (!principal) throw new Error('a request reached execution without a principal');
-      return createContext(engines, principal, auditSink, policy, request?.signal);
+      return createContext(services, principal, request?.signal);
     },
     maskedErrors: { maskError, isDev: !production },
     // Never yoga's default: it logs every client error at `error`, with the query text inline.
@@ -185,10 +196,8 @@ export function createGateway({
   });
 
   const downloads = withDownloadRoutes(yoga, {
-    engines,
+    ...services,
     tokens: options.tokens,
-    audit: auditSink,
-    policy,
     browser,
     logger,
   });

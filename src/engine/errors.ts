@@ -19,6 +19,8 @@ export type WharfCode =
   | 'ENGINE_UNSUPPORTED'
   | 'ENGINE_ERROR'
   | 'PULL_FAILED'
+  | 'PUSH_FAILED'
+  | 'CREDENTIALS_UNAVAILABLE'
   | 'STREAM_DECODE_ERROR'
   // Limits on one operation or stream, and its end.
   | 'COST_LIMIT'

@@ -1,9 +1,10 @@
 import type { EngineApi } from './api.ts';
 import { jsonLines } from './decode/json-lines.ts';
-import { EngineError, WharfError } from './errors.ts';
+import { BadUserInputError, EngineError, WharfError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
 import { prune } from './prune.ts';
 import { imageRef } from './refs.ts';
+import { type RegistryAuth, registryAuthHeader } from './registry-auth.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from './types.ts';
 
 /** @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImageList */
@@ -61,25 +62,78 @@ export class PullFailedError extends WharfError {
 export async function* pullImage(
   api: EngineApi,
   ref: string,
-  options: { platform?: string | undefined; signal: AbortSignal },
+  options: { platform?: string | undefined; auth?: RegistryAuth | undefined; signal: AbortSignal },
 ): AsyncGenerator<PullMessage> {
   const { fromImage, tag } = splitImageRef(ref);
+  yield* registryStream(api, 'pull', {
+    path: '/images/create',
+    query: { fromImage, tag, platform: options.platform },
+    auth: options.auth,
+    signal: options.signal,
+  });
+}
+
+/** One line of push progress; the last carries the pushed manifest's digest in `aux`. */
+export interface PushMessage extends PullMessage {
+  aux?: { Tag?: string; Digest?: string; Size?: number };
+}
+
+/** The engine reports push failures inside an HTTP 200 stream, as it does pull failures. */
+export class PushFailedError extends WharfError {
+  constructor(message: string) {
+    super('PUSH_FAILED', message);
+  }
+}
+
+/**
+ * Pushes one tag of an image (no tag means `latest`) to its registry, yielding the engine's
+ * progress; throws PushFailedError when the stream carries an error.
+ * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ImagePush
+ */
+export async function* pushImage(
+  api: EngineApi,
+  ref: string,
+  options: { auth?: RegistryAuth | undefined; signal: AbortSignal },
+): AsyncGenerator<PushMessage> {
+  const { fromImage, tag } = splitImageRef(ref);
+  if (ref.includes('@')) throw new BadUserInputError('push a tag, not a digest');
+  yield* registryStream<PushMessage>(api, 'push', {
+    path: `/images/${imageRef(fromImage)}/push`,
+    query: { tag },
+    auth: options.auth,
+    signal: options.signal,
+  });
+}
+
+/**
+ * A pull's or push's progress stream. Failures come as a status before the stream starts (404 for
+ * an unknown tag) or inside it after a 200: either way one code for clients.
+ */
+async function* registryStream<M extends PullMessage>(
+  api: EngineApi,
+  action: 'pull' | 'push',
+  call: {
+    path: string;
+    query: Record<string, string | undefined>;
+    auth: RegistryAuth | undefined;
+    signal: AbortSignal;
+  },
+): AsyncGenerator<M> {
+  const Failed = action === 'pull' ? PullFailedError : PushFailedError;
   const response = await api
-    .stream('POST', '/images/create', {
-      query: { fromImage, tag, platform: options.platform },
-      signal: options.signal,
+    .stream('POST', call.path, {
+      query: call.query,
+      headers: registryAuthHeader(call.auth),
+      signal: call.signal,
     })
     .catch((error: unknown) => {
-      // Before the stream starts the engine answers with a status (404 for an unknown tag): the
-      // pull failed all the same, and clients should see one code for it.
-      if (error instanceof EngineError && error.statusCode >= 400)
-        throw new PullFailedError(error.message);
+      if (error instanceof EngineError && error.statusCode >= 400) throw new Failed(error.message);
       throw error;
     });
   try {
-    for await (const message of jsonLines<PullMessage>(response.body)) {
+    for await (const message of jsonLines<M>(response.body)) {
       if (message.error || message.errorDetail) {
-        throw new PullFailedError(message.errorDetail?.message || message.error || 'pull failed');
+        throw new Failed(message.errorDetail?.message || message.error || `${action} failed`);
       }
       yield message;
     }

@@ -3,6 +3,7 @@ import { type ContainerLogsOptions, logsQuery } from './containers.ts';
 import { EngineError } from './errors.ts';
 import { type EngineFilters, encodeFilters } from './filters.ts';
 import { imageRef, swarmRef } from './refs.ts';
+import { type RegistryAuth, registryAuthHeader } from './registry-auth.ts';
 import type {
   Service,
   ServiceSpec,
@@ -125,10 +126,15 @@ export async function removeSwarmObject(api: EngineApi, kind: SwarmObjectKind, i
  * The digest a registry has for an image ref: the engine asks the registry (nothing is pulled).
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/DistributionInspect
  */
-export async function registryDigest(api: EngineApi, ref: string): Promise<string> {
+export async function registryDigest(
+  api: EngineApi,
+  ref: string,
+  auth: RegistryAuth | undefined,
+): Promise<string> {
   const answer = await api.json<{ Descriptor: { digest: string } }>(
     'GET',
     `/distribution/${imageRef(ref)}/json`,
+    { headers: registryAuthHeader(auth) },
   );
   return answer.Descriptor.digest;
 }
@@ -137,13 +143,18 @@ export async function registryDigest(api: EngineApi, ref: string): Promise<strin
  * A taken name is 409. Answers the new id and the engine's warnings.
  * @see https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ServiceCreate
  */
-export async function createService(api: EngineApi, spec: ServiceSpec) {
+export async function createService(
+  api: EngineApi,
+  spec: ServiceSpec,
+  auth: RegistryAuth | undefined,
+) {
   swarmRef('service', spec.Name);
   const created = await api
     .json<{ ID: string; Warning?: string; Warnings?: string[] | null }>(
       'POST',
       '/services/create',
-      { body: spec },
+      // The swarm keeps the credentials for the nodes that pull the image.
+      { body: spec, headers: registryAuthHeader(auth) },
     )
     .catch(notManagerAsConflict);
   return {
@@ -163,12 +174,13 @@ export async function updateService(
   id: string,
   version: number,
   spec: ServiceSpec,
-  rollback = false,
+  options: { rollback?: boolean; auth?: RegistryAuth | undefined } = {},
 ): Promise<void> {
   await api
     .call('POST', `/services/${swarmRef('service', id)}/update`, {
-      query: { version: String(version), ...(rollback && { rollback: 'previous' }) },
+      query: { version: String(version), ...(options.rollback && { rollback: 'previous' }) },
       body: spec,
+      ...(options.auth && { headers: registryAuthHeader(options.auth) }),
     })
     .catch(notManagerAsConflict)
     .catch(conflictWhen(/out of sequence/i));

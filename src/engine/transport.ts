@@ -25,6 +25,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as it is, instead of `body` (an archive upload's tar). */
   rawBody?: { contentType: string; bytes: Uint8Array };
+  /** Extra request headers (a registry's credentials); never logged or traced. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -279,11 +281,12 @@ export function createTransport(options: TransportOptions): Transport {
     const response = await pool.request({
       method: call.method,
       path: call.path,
-      headers: rawBody
-        ? { 'content-type': rawBody.contentType }
-        : hasBody
-          ? { 'content-type': 'application/json' }
-          : {},
+      headers: {
+        ...options.headers,
+        ...(rawBody
+          ? { 'content-type': rawBody.contentType }
+          : hasBody && { 'content-type': 'application/json' }),
+      },
       body: rawBody ? rawBody.bytes : hasBody ? JSON.stringify(options.body) : null,
       signal,
       headersTimeout: call.streaming ? 0 : timeoutMs,

@@ -36,13 +36,13 @@ function observe<T>(run: () => T, settled: (outcome: Settled) => void): T {
 }
 
 /**
- * One line per mutation root field, written when it settles: `deny` with the rule for a denial,
+ * One line per mutation root field (or writing subscription), written when it settles: `deny` with the rule for a denial,
  * else `allow` (a failure adds its code as `details.error`), and the targets its writes named.
  * Argument values are never part of it: they can hold env values and other secrets.
  */
-function auditMutation(field: GraphQLField<unknown, Context>): void {
-  const resolve = field.resolve ?? defaultFieldResolver;
-  field.resolve = (root, args, ctx, info) => {
+function auditWrite(field: GraphQLField<unknown, Context>, part: 'resolve' | 'subscribe'): void {
+  const resolve = field[part] ?? defaultFieldResolver;
+  field[part] = (root, args, ctx, info) => {
     const targets = new Set<string>();
     return collectingTargets(targets, () =>
       observe(
@@ -91,6 +91,12 @@ function auditDenials(field: GraphQLField<unknown, Context>): void {
 const PART_OF_A_SESSION = new Set(['execInput']);
 
 /**
+ * Subscriptions that change the engine or a registry as mutations do: one line as they start
+ * (or are refused), with the targets named until then.
+ */
+const WRITING_SUBSCRIPTIONS = new Set(['imagePull', 'imagePush']);
+
+/**
  * The one place audit lines for GraphQL operations are written (see src/audit.ts for who writes
  * which line). Wraps the built schema's root fields outermost, so it sees every way a field ends:
  * bad input, a denial by scope-auth or the create policy, an engine failure, success.
@@ -98,10 +104,14 @@ const PART_OF_A_SESSION = new Set(['execInput']);
 export function auditRootFields(schema: GraphQLSchema): GraphQLSchema {
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     if (PART_OF_A_SESSION.has(field.name)) auditDenials(field);
-    else auditMutation(field);
+    else auditWrite(field, 'resolve');
   }
-  for (const type of [schema.getQueryType(), schema.getSubscriptionType()]) {
-    for (const field of Object.values(type?.getFields() ?? {})) auditDenials(field);
+  for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
+    auditDenials(field);
+  }
+  for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
+    if (WRITING_SUBSCRIPTIONS.has(field.name)) auditWrite(field, 'subscribe');
+    else auditDenials(field);
   }
   return schema;
 }

@@ -9,12 +9,14 @@ import {
   containerAttachments,
   containerImageKey,
   containerList,
+  containerName,
   containerProcesses,
   containerSizes,
   detailsOf,
   mountVolumeKey,
   summaryOf,
 } from '../model/containers.ts';
+import { type ListOrder, NEWEST_FIRST } from '../model/engine-lists.ts';
 import { lastExitCode } from '../model/exit-code.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { attachmentNetwork } from '../model/networks.ts';
@@ -25,6 +27,7 @@ import {
   engineArg,
   engineConnection,
   enginesArg,
+  orderInput,
 } from './engine-connection.ts';
 import { containerFilters } from './filters.ts';
 import { HostConfig } from './host-config-type.ts';
@@ -213,8 +216,7 @@ Container.implement({
     }),
     name: t.string({
       description: 'The name without the leading slash the engine stores.',
-      resolve: async (c, _args, ctx) =>
-        ((await summaryOf(c, ctx)).Names[0] ?? '').replace(/^\//, ''),
+      resolve: async (c, _args, ctx) => containerName(await summaryOf(c, ctx)),
     }),
     names: t.stringList({
       description: 'Every name, including link aliases, as the engine lists them (with slashes).',
@@ -371,8 +373,19 @@ const ContainerFilter = builder.inputType('ContainerFilter', {
   }),
 });
 
+const ContainerOrder = orderInput('Container', {
+  NAME: { description: 'The name as `docker ps` shows it (`name`).' },
+  STATE: { description: 'The state as the engine names it (`created`, `exited`, `running`…).' },
+});
+
 function containerListArgs(arg: ArgBuilder<Types>) {
   return {
+    orderBy: arg({
+      type: ContainerOrder,
+      required: true,
+      defaultValue: NEWEST_FIRST,
+      description: 'Newest first (as `docker ps` lists them) unless asked otherwise.',
+    }),
     all: arg.boolean({
       defaultValue: false,
       required: true,
@@ -382,9 +395,13 @@ function containerListArgs(arg: ArgBuilder<Types>) {
   };
 }
 
-/** Containers of the engines asked, newest first across them; one engine call each. */
+/** Containers of the engines asked, in `orderBy` across them; one engine call each. */
 async function containerConnection(
-  args: ConnectionArgs & { all: boolean; filter?: Parameters<typeof containerFilters>[0] },
+  args: ConnectionArgs & {
+    all: boolean;
+    filter?: Parameters<typeof containerFilters>[0];
+    orderBy: ListOrder;
+  },
   engines: readonly string[] | null | undefined,
   ctx: Context,
   info: GraphQLResolveInfo,
@@ -394,6 +411,7 @@ async function containerConnection(
     all: args.all,
     filters: containerFilters(args.filter),
     withImages: selects(info, ['edges', 'node', 'image']) || selects(info, ['nodes', 'image']),
+    order: args.orderBy,
   });
   return engineConnection(args, list, ctx, info);
 }
@@ -403,7 +421,7 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     type: Container,
     description:
-      'Containers, newest first (across engines too). One engine call per engine, whatever list fields are selected.',
+      'Containers in `orderBy` (newest first by default), across engines too. One engine call per engine, whatever list fields are selected.',
     args: { ...containerListArgs(t.arg), engines: enginesArg(t.arg) },
     resolve: (_root, args, ctx, info) => containerConnection(args, args.engines, ctx, info),
   }),
@@ -422,7 +440,7 @@ builder.objectField(Engine, 'containerList', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Container,
-    description: "This engine's containers, newest first.",
+    description: "This engine's containers in `orderBy` (newest first by default).",
     args: containerListArgs(t.arg),
     resolve: (engine, args, ctx, info) => containerConnection(args, [engine.name], ctx, info),
   }),

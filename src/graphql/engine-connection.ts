@@ -3,12 +3,22 @@ import { offsetForArgs, offsetToCursor } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
 import { BadUserInputError } from '../engine/errors.ts';
-import { compareOrder, type EngineList, type Listed } from '../model/engine-lists.ts';
+import {
+  compareOrder,
+  type EngineList,
+  type Listed,
+  type ListOrder,
+  type Ordering,
+  type OrderKey,
+} from '../model/engine-lists.ts';
 import { parseKey } from '../model/loaders/keys.ts';
-import type { Types } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 import { reportPartial } from './partial-errors.ts';
 
 const PREFIX = 'EngineCursor:';
+
+/** A one-engine list in the engine's order. */
+const LISTED_ORDER: Ordering = { name: 'ENGINE', directions: [1] };
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -17,43 +27,58 @@ export interface ConnectionArgs {
   before?: string | null;
 }
 
-/** What a cursor names: the engine, the item's id there, and its place in the merged order. */
-type CursorPlace = [engine: string, id: string, order: readonly number[]];
+/**
+ * What a cursor names: the engine, the item's id there, its place in the list's order, and that
+ * order's name (a place means nothing under another order).
+ */
+type CursorPlace = [engine: string, id: string, order: readonly OrderKey[], ordering: string];
 
-export function toCursor({ engine, id, order }: Listed<unknown>): string {
-  return encodeBase64(`${PREFIX}${JSON.stringify([engine, id, order] satisfies CursorPlace)}`);
+function toCursor({ engine, id, order }: Listed<unknown>, ordering: Ordering): string {
+  const place: CursorPlace = [engine, id, order, ordering.name];
+  return encodeBase64(`${PREFIX}${JSON.stringify(place)}`);
 }
 
-function fromCursor(cursor: string): CursorPlace {
+const isOrderKey = (key: unknown) => typeof key === 'number' || typeof key === 'string';
+
+function fromCursor(cursor: string, ordering: Ordering): CursorPlace {
+  let place: unknown;
   try {
     const text = decodeBase64(cursor);
-    const place: unknown = text.startsWith(PREFIX) ? JSON.parse(text.slice(PREFIX.length)) : null;
-    if (
-      Array.isArray(place) &&
-      typeof place[0] === 'string' &&
-      typeof place[1] === 'string' &&
-      Array.isArray(place[2]) &&
-      place[2].every((n) => typeof n === 'number')
-    ) {
-      return place as CursorPlace;
-    }
+    place = text.startsWith(PREFIX) ? JSON.parse(text.slice(PREFIX.length)) : null;
   } catch {}
-  throw new BadUserInputError(`"${cursor.slice(0, 80)}" is not a cursor of this list`);
+  if (
+    !Array.isArray(place) ||
+    place.length !== 4 ||
+    typeof place[0] !== 'string' ||
+    typeof place[1] !== 'string' ||
+    !Array.isArray(place[2]) ||
+    !place[2].every(isOrderKey) ||
+    typeof place[3] !== 'string' ||
+    (place[3] === ordering.name && place[2].length !== ordering.directions.length)
+  ) {
+    throw new BadUserInputError(`"${cursor.slice(0, 80)}" is not a cursor of this list`);
+  }
+  if (place[3] !== ordering.name) {
+    throw new BadUserInputError(
+      `this cursor was made for the order ${place[3].slice(0, 40)}, not this list's ${ordering.name} (orderBy changed): page again from the start`,
+    );
+  }
+  return place as CursorPlace;
 }
 
 /**
  * Where a cursor stands in the list as it is now: at its item when the item is still there, else
- * where the item would be (before the first that sorts after it). Either way another engine's
- * items coming or going never moves it, as a single engine's list is moved only by its own.
+ * where the item would be: before the first that does not sort before it (one in its very place
+ * came after it, or is new). Either way another engine's items coming or going never moves it.
  */
-function positionOf<T>(
-  items: readonly Listed<T>[],
-  cursor: string,
-): { index: number; found: boolean } {
-  const [engine, id, order] = fromCursor(cursor);
+function positionOf<T>(list: EngineList<T>, cursor: string): { index: number; found: boolean } {
+  const { items, ordering } = list;
+  const [engine, id, order] = fromCursor(cursor, ordering);
   const at = items.findIndex((item) => item.engine === engine && item.id === id);
   if (at >= 0) return { index: at, found: true };
-  const after = items.findIndex((item) => compareOrder(item.order, order) > 0);
+  const after = items.findIndex(
+    (item) => compareOrder(item.order, order, ordering.directions) >= 0,
+  );
   return { index: after < 0 ? items.length : after, found: false };
 }
 
@@ -71,8 +96,8 @@ export function engineConnection<T>(
   reportPartial(ctx, info, list.unavailable);
   const { items } = list;
   // As offsets into the list as it is now, for the array paging's own arithmetic.
-  const after = args.after ? positionOf(items, args.after) : undefined;
-  const before = args.before ? positionOf(items, args.before) : undefined;
+  const after = args.after ? positionOf(list, args.after) : undefined;
+  const before = args.before ? positionOf(list, args.before) : undefined;
   const afterIndex = after ? (after.found ? after.index : after.index - 1) : -1;
   const { offset, limit, expectedSize, hasPreviousPage, hasNextPage } = offsetForArgs({
     totalCount: items.length,
@@ -86,7 +111,7 @@ export function engineConnection<T>(
   const page = items.slice(offset, offset + limit);
   const edges = page
     .slice(0, expectedSize)
-    .map((item) => ({ cursor: toCursor(item), node: item.node }));
+    .map((item) => ({ cursor: toCursor(item, list.ordering), node: item.node }));
   return {
     edges,
     totalCount: items.length,
@@ -110,7 +135,18 @@ export function listConnection<T extends { key: string }>(
   info: GraphQLResolveInfo,
 ) {
   const items = nodes.map((node, index) => ({ ...parseKey(node.key), order: [index], node }));
-  return engineConnection(args, { items, unavailable: [] }, ctx, info);
+  return engineConnection(args, { items, unavailable: [], ordering: LISTED_ORDER }, ctx, info);
+}
+
+/** The `orderBy` of a list each engine keeps in its own order unless asked otherwise. */
+export function engineOrderArg(
+  arg: ArgBuilder<Types>,
+  type: ReturnType<typeof orderInput<'NAME'>>,
+) {
+  return arg({
+    type,
+    description: "Without it, each engine's own order, engines in the order asked.",
+  });
 }
 
 /** A root list's `engines` argument. */
@@ -131,5 +167,36 @@ export function engineArg(arg: ArgBuilder<Types>) {
   return arg.string({
     description:
       'The engine to look names and id prefixes up on; a global id names its own. Without it a name found on several engines is AMBIGUOUS_REF.',
+  });
+}
+
+const OrderDirection = builder.enumType('OrderDirection', {
+  values: {
+    ASC: { description: 'Smallest first: oldest, or by name from A (by UTF-16 code unit).' },
+    DESC: { description: 'Largest first: newest, or by name towards A.' },
+  } as const,
+});
+
+/**
+ * A list's `orderBy` input, `<Type>Order`: by creation time or the other fields that list sorts
+ * by (the model sorts; resolvers pass it on).
+ */
+export function orderInput<Other extends Exclude<ListOrder['field'], 'CREATED'>>(
+  type: string,
+  fields: Record<Other, { description: string }>,
+) {
+  const field = builder.enumType(`${type}OrderField`, {
+    values: { CREATED: { description: 'Creation time.' }, ...fields } as Record<
+      'CREATED' | Other,
+      { description: string }
+    >,
+  });
+  return builder.inputType(`${type}Order`, {
+    description:
+      "An order of the list. Ties go by creation time the same way, then by engine (in the order asked), then by each engine's own order: the order is total, so a cursor keeps its place when items come or go. A cursor pages only the order it was made for.",
+    fields: (t) => ({
+      field: t.field({ type: field, required: true }),
+      direction: t.field({ type: OrderDirection, required: true, defaultValue: 'ASC' }),
+    }),
   });
 }

@@ -1,39 +1,10 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { BadUserInputError } from '../engine/errors.ts';
-import { imageRef } from '../engine/refs.ts';
-import { imagePull, imageRemove, imagesPrune, imageTag } from '../model/images.ts';
+import { imageRemove, imagesPrune, imageTag } from '../model/images.ts';
 import { builder } from './builder.ts';
 import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
-import { PruneFilter, platformSpec, pruneUntil } from './input-checks.ts';
+import { PruneFilter, pruneUntil, repository, tagName } from './input-checks.ts';
 import { Image } from './nodes.ts';
-
-/** The distribution reference grammar: an optional registry host[:port], then path components. */
-const DOMAIN =
-  '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d{1,5})?';
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPO = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*$`);
-const MAX_REPO = 255;
-const TAG = /^\w[\w.-]{0,127}$/;
-
-function repository(value: string): string {
-  // Length first: the pattern is only ever run on short input.
-  if (value.length > MAX_REPO || !REPO.test(value)) {
-    throw new BadUserInputError(
-      `repo "${value.slice(0, 80)}" is not a repository name (lowercase path components, optionally after a registry host; no tag)`,
-    );
-  }
-  return value;
-}
-
-function tagName(value: string): string {
-  if (!TAG.test(value)) {
-    throw new BadUserInputError(
-      `tag "${value.slice(0, 80)}" is not a tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`,
-    );
-  }
-  return value;
-}
 
 const ImageRemoveResult = builder
   .objectRef<{ key: string; untagged: string[]; deleted: string[] }>('ImageRemoveResult')
@@ -72,22 +43,6 @@ const imageArg = {
 };
 
 builder.mutationFields((t) => ({
-  imagePull: t.field({
-    authScopes: { operator: true },
-    type: Image,
-    description:
-      'Pulls an image (no tag means `latest`) and answers it once the pull is complete. Failures, whether the engine answers them with a status or inside its stream, are PULL_FAILED. Subscribe to `imagePull` for progress.',
-    args: {
-      ref: t.arg.string({ required: true }),
-      platform: t.arg.string({ description: 'os[/arch[/variant]], e.g. linux/amd64.' }),
-      engine: targetEngineArg(t.arg),
-    },
-    resolve: (_root, args, ctx) => {
-      const ref = imageRef(args.ref);
-      const platform = args.platform ? platformSpec('platform', args.platform) : undefined;
-      return imagePull(ctx, { ref, platform, engine: args.engine });
-    },
-  }),
   imageTag: t.field({
     authScopes: { operator: true },
     type: Image,

@@ -1,23 +1,18 @@
 import type { ArgBuilder } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
-import { EngineNotFoundError } from '../engine/errors.ts';
-import { abortable } from '../engine/iterate.ts';
-import { engineFor } from '../engine/registry.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
+import { type ListOrder, NEWEST_FIRST } from '../model/engine-lists.ts';
 import {
   type ImageNode,
   imageAt,
-  imageByRef,
   imageContainers,
   imageDetailsOf,
   imageHistoryOf,
   imageList,
+  UNTAGGED,
 } from '../model/images.ts';
 import { parseKey } from '../model/loaders/keys.ts';
-import { refreshLoaders } from '../model/loaders/request-loaders.ts';
-import { checkPull } from '../model/policy/create-policy.ts';
-import { type PullProgress as PullProgressShape, pullProgress } from '../model/pulls.ts';
 import { builder, type Types } from './builder.ts';
 import { labelFields } from './common.ts';
 import {
@@ -25,13 +20,11 @@ import {
   engineArg,
   engineConnection,
   enginesArg,
+  orderInput,
 } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
-import { platformSpec } from './input-checks.ts';
 import { Container, Engine, Image } from './nodes.ts';
 import { unixTime } from './scalars.ts';
-
-const UNTAGGED = new Set(['<none>:<none>', '<none>@<none>']);
 
 function listed<T>(
   image: ImageNode,
@@ -157,8 +150,18 @@ const ImageFilter = builder.inputType('ImageFilter', {
   }),
 });
 
+const ImageOrder = orderInput('Image', {
+  NAME: { description: 'The first of `tags`, else `dockerId` (as `docker images` names it).' },
+});
+
 function imageListArgs(arg: ArgBuilder<Types>) {
   return {
+    orderBy: arg({
+      type: ImageOrder,
+      required: true,
+      defaultValue: NEWEST_FIRST,
+      description: 'Newest first (as `docker images` lists them) unless asked otherwise.',
+    }),
     all: arg.boolean({
       defaultValue: false,
       required: true,
@@ -169,7 +172,11 @@ function imageListArgs(arg: ArgBuilder<Types>) {
 }
 
 async function imageConnection(
-  args: ConnectionArgs & { all: boolean; filter?: Parameters<typeof engineFilters>[0] },
+  args: ConnectionArgs & {
+    all: boolean;
+    filter?: Parameters<typeof engineFilters>[0];
+    orderBy: ListOrder;
+  },
   engines: readonly string[] | null | undefined,
   ctx: Context,
   info: GraphQLResolveInfo,
@@ -178,6 +185,7 @@ async function imageConnection(
     engines,
     all: args.all,
     filters: engineFilters(args.filter),
+    order: args.orderBy,
   });
   return engineConnection(args, list, ctx, info);
 }
@@ -186,7 +194,7 @@ builder.objectField(Engine, 'imageList', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Image,
-    description: "This engine's images, newest first.",
+    description: "This engine's images in `orderBy` (newest first by default).",
     args: imageListArgs(t.arg),
     resolve: (engine, args, ctx, info) => imageConnection(args, [engine.name], ctx, info),
   }),
@@ -197,7 +205,7 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     type: Image,
     description:
-      'Images, as `docker images` lists them: newest first, across engines too. One engine call per engine.',
+      'Images in `orderBy`, by default as `docker images` lists them: newest first, across engines too. One engine call per engine.',
     args: { ...imageListArgs(t.arg), engines: enginesArg(t.arg) },
     resolve: (_root, args, ctx, info) => imageConnection(args, args.engines, ctx, info),
   }),
@@ -211,78 +219,3 @@ builder.queryFields((t) => ({
     resolve: (_root, { ref, engine }, ctx) => imageAt(ctx, { ref, engine }),
   }),
 }));
-
-/** What `imagePull` yields: the model's progress reports, then the pulled image. */
-type PullEventShape = PullProgressShape | { kind: 'done'; image: ImageNode };
-
-const PullProgress = builder.objectRef<PullProgressShape>('PullProgress').implement({
-  description: 'One progress report of a pull, for one layer (or the whole image).',
-  fields: (t) => ({
-    status: t.exposeString('status', {
-      description: 'e.g. Pulling fs layer, Downloading, Pull complete.',
-    }),
-    layerId: t.string({ nullable: true, resolve: (p) => p.layerId }),
-    current: t.field({
-      type: 'SafeInt',
-      nullable: true,
-      description: 'Bytes done of this layer.',
-      resolve: (p) => p.current,
-    }),
-    total: t.field({
-      type: 'SafeInt',
-      nullable: true,
-      description: 'Bytes of this layer, when known.',
-      resolve: (p) => p.total,
-    }),
-    percent: t.float({
-      nullable: true,
-      description:
-        'Overall progress over the layers whose sizes are known so far; null before any is.',
-      resolve: (p) => p.percent,
-    }),
-  }),
-});
-
-const PullDone = builder
-  .objectRef<Extract<PullEventShape, { kind: 'done' }>>('PullDone')
-  .implement({
-    description: 'The pull finished; always the last event.',
-    fields: (t) => ({ image: t.field({ type: Image, resolve: (done) => done.image }) }),
-  });
-
-const PullEvent = builder.unionType('PullEvent', {
-  types: [PullProgress, PullDone],
-  resolveType: (event) => (event.kind === 'progress' ? PullProgress : PullDone),
-});
-
-async function* pull(
-  ctx: Context,
-  args: { ref: string; platform?: string | null; engine?: string | null },
-  signal: AbortSignal,
-): AsyncGenerator<PullEventShape> {
-  if (args.platform) platformSpec('platform', args.platform);
-  checkPull(ctx.principal, ctx.policy, args.ref);
-  const engine = engineFor(ctx, args);
-  yield* pullProgress(engine.api, args.ref, { platform: args.platform, signal });
-  // Read fresh: this subscription's loaders may have seen the image before the pull.
-  refreshLoaders(ctx);
-  const image = await imageByRef(ctx, engine.name, args.ref);
-  if (!image) throw new EngineNotFoundError(`image ${args.ref} is gone right after its pull`);
-  yield { kind: 'done', image };
-}
-
-builder.subscriptionField('imagePull', (t) =>
-  t.field({
-    authScopes: { operator: true },
-    type: PullEvent,
-    description:
-      'Pulls an image (no tag means `latest`), streaming per-layer progress, then `PullDone`. A failure the engine reports inside its stream ends the subscription with PULL_FAILED. Unsubscribing stops following; the engine may finish the pull on its own.',
-    args: {
-      ref: t.arg.string({ required: true }),
-      platform: t.arg.string({ description: 'os[/arch[/variant]], e.g. linux/amd64.' }),
-      engine: t.arg.string({ description: 'The engine to pull to; the default one when omitted.' }),
-    },
-    subscribe: (_root, args, ctx) => abortable((signal) => pull(ctx, args, signal)),
-    resolve: (event) => event,
-  }),
-);

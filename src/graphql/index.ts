@@ -12,6 +12,7 @@ import './exec.ts';
 import './swarm.ts';
 import './container-mutations.ts';
 import './image-mutations.ts';
+import './image-transfers.ts';
 import './network-mutations.ts';
 import './volume-mutations.ts';
 import './swarm-mutations.ts';

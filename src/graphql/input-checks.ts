@@ -125,3 +125,30 @@ export function pruneUntil(value: string | null | undefined): string | undefined
   }
   return value;
 }
+
+/** The distribution reference grammar: an optional registry host[:port], then path components. */
+const DOMAIN =
+  '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d{1,5})?';
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPO = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*$`);
+const MAX_REPO = 255;
+const TAG = /^\w[\w.-]{0,127}$/;
+
+export function repository(value: string): string {
+  // Length first: the pattern is only ever run on short input.
+  if (value.length > MAX_REPO || !REPO.test(value)) {
+    throw new BadUserInputError(
+      `repo "${value.slice(0, 80)}" is not a repository name (lowercase path components, optionally after a registry host; no tag)`,
+    );
+  }
+  return value;
+}
+
+export function tagName(value: string): string {
+  if (!TAG.test(value)) {
+    throw new BadUserInputError(
+      `tag "${value.slice(0, 80)}" is not a tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`,
+    );
+  }
+  return value;
+}

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { visibleOptions } from '../auth/redact.ts';
 import type { Context } from '../context.ts';
 import type { IpamConfig, NetworkResource } from '../engine/types.ts';
+import type { ListOrder } from '../model/engine-lists.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { networkAt, networkAttachments, networkList } from '../model/networks.ts';
 import { builder } from './builder.ts';
@@ -10,7 +11,9 @@ import {
   type ConnectionArgs,
   engineArg,
   engineConnection,
+  engineOrderArg,
   enginesArg,
+  orderInput,
 } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { Engine, Network, NetworkAttachment } from './nodes.ts';
@@ -90,13 +93,22 @@ const NetworkFilter = builder.inputType('NetworkFilter', {
   }),
 });
 
+const NetworkOrder = orderInput('Network', { NAME: { description: 'The name.' } });
+
 async function networkConnection(
-  args: ConnectionArgs & { filter?: Parameters<typeof engineFilters>[0] },
+  args: ConnectionArgs & {
+    filter?: Parameters<typeof engineFilters>[0];
+    orderBy?: ListOrder | null;
+  },
   engines: readonly string[] | null | undefined,
   ctx: Context,
   info: GraphQLResolveInfo,
 ) {
-  const list = await networkList(ctx, { engines, filters: engineFilters(args.filter) });
+  const list = await networkList(ctx, {
+    engines,
+    filters: engineFilters(args.filter),
+    order: args.orderBy,
+  });
   return engineConnection(args, list, ctx, info);
 }
 
@@ -104,8 +116,8 @@ builder.objectField(Engine, 'networkList', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Network,
-    description: "This engine's networks, in the engine's order.",
-    args: { filter: t.arg({ type: NetworkFilter }) },
+    description: "This engine's networks in `orderBy`; in the engine's order without one.",
+    args: { filter: t.arg({ type: NetworkFilter }), orderBy: engineOrderArg(t.arg, NetworkOrder) },
     resolve: (engine, args, ctx, info) => networkConnection(args, [engine.name], ctx, info),
   }),
 );
@@ -115,8 +127,12 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     type: Network,
     description:
-      "Networks: each engine's in its order, engines in configured order. One engine call per engine.",
-    args: { filter: t.arg({ type: NetworkFilter }), engines: enginesArg(t.arg) },
+      "Networks in `orderBy`; without one each engine's in its order, engines in the order asked. One engine call per engine.",
+    args: {
+      filter: t.arg({ type: NetworkFilter }),
+      orderBy: engineOrderArg(t.arg, NetworkOrder),
+      engines: enginesArg(t.arg),
+    },
     resolve: (_root, args, ctx, info) => networkConnection(args, args.engines, ctx, info),
   }),
   network: t.field({

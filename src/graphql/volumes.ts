@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { visibleOptions } from '../auth/redact.ts';
 import type { Context } from '../context.ts';
+import type { ListOrder } from '../model/engine-lists.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { volumeKey, volumeList, volumeSize, volumeUsers } from '../model/volumes.ts';
 import { builder } from './builder.ts';
@@ -9,7 +10,9 @@ import {
   type ConnectionArgs,
   engineArg,
   engineConnection,
+  engineOrderArg,
   enginesArg,
+  orderInput,
 } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { Container, Engine, Volume } from './nodes.ts';
@@ -60,13 +63,22 @@ const VolumeFilter = builder.inputType('VolumeFilter', {
   }),
 });
 
+const VolumeOrder = orderInput('Volume', { NAME: { description: 'The name.' } });
+
 async function volumeConnection(
-  args: ConnectionArgs & { filter?: Parameters<typeof engineFilters>[0] },
+  args: ConnectionArgs & {
+    filter?: Parameters<typeof engineFilters>[0];
+    orderBy?: ListOrder | null;
+  },
   engines: readonly string[] | null | undefined,
   ctx: Context,
   info: GraphQLResolveInfo,
 ) {
-  const list = await volumeList(ctx, { engines, filters: engineFilters(args.filter) });
+  const list = await volumeList(ctx, {
+    engines,
+    filters: engineFilters(args.filter),
+    order: args.orderBy,
+  });
   return engineConnection(args, list, ctx, info);
 }
 
@@ -74,8 +86,8 @@ builder.objectField(Engine, 'volumeList', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Volume,
-    description: "This engine's volumes, in the engine's order.",
-    args: { filter: t.arg({ type: VolumeFilter }) },
+    description: "This engine's volumes in `orderBy`; in the engine's order without one.",
+    args: { filter: t.arg({ type: VolumeFilter }), orderBy: engineOrderArg(t.arg, VolumeOrder) },
     resolve: (engine, args, ctx, info) => volumeConnection(args, [engine.name], ctx, info),
   }),
 );
@@ -85,8 +97,12 @@ builder.queryFields((t) => ({
     authScopes: { viewer: true },
     type: Volume,
     description:
-      "Volumes: each engine's in its order, engines in configured order. One engine call per engine.",
-    args: { filter: t.arg({ type: VolumeFilter }), engines: enginesArg(t.arg) },
+      "Volumes in `orderBy`; without one each engine's in its order, engines in the order asked. One engine call per engine.",
+    args: {
+      filter: t.arg({ type: VolumeFilter }),
+      orderBy: engineOrderArg(t.arg, VolumeOrder),
+      engines: enginesArg(t.arg),
+    },
     resolve: (_root, args, ctx, info) => volumeConnection(args, args.engines, ctx, info),
   }),
   volume: t.field({

@@ -9,7 +9,7 @@ import { type AuditSink, auditCode, auditRefusal, auditRule, isDenial } from '..
 import { authenticate } from '../auth/authenticate.ts';
 import { hasRole, type Principal, type Role } from '../auth/principal.ts';
 import type { TokenStore } from '../auth/tokens.ts';
-import { createContext } from '../context.ts';
+import { createContext, type RequestServices } from '../context.ts';
 import { runInCallScope } from '../engine/call-scope.ts';
 import {
   BadUserInputError,
@@ -17,10 +17,8 @@ import {
   type WharfCode,
   WharfError,
 } from '../engine/errors.ts';
-import type { EngineRegistry } from '../engine/registry.ts';
 import type { Logger } from '../log.ts';
 import { type Download, openFileDownload, openLogDownload } from '../model/downloads.ts';
-import type { PolicyConfig } from '../model/policy/policy-config.ts';
 import { type BrowserPolicy, CSRF_HEADER } from './browser-policy.ts';
 import { refuse } from './refusal.ts';
 
@@ -49,11 +47,8 @@ const STATUS: Partial<Record<WharfCode, number>> = {
   ENGINE_BUSY: 503,
 };
 
-export interface DownloadAccess {
-  engines: EngineRegistry;
+export interface DownloadAccess extends RequestServices {
   tokens: TokenStore | undefined;
-  audit: AuditSink;
-  policy: PolicyConfig;
   browser: BrowserPolicy;
   logger: Logger;
 }
@@ -205,7 +200,7 @@ async function deliver(
   // The engine streams it opens end when the client goes away.
   const gone = new AbortController();
   res.once('close', () => gone.abort());
-  const ctx = createContext(access.engines, principal, access.audit, access.policy, gone.signal);
+  const ctx = createContext(access, principal, gone.signal);
   // A call scope of its own: the download's engine streams count against the caps as a
   // client's, never against the slots kept for the shared upstreams.
   const scope = {

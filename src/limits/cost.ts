@@ -46,6 +46,7 @@ const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.diskUsage': CALL,
   'Mutation.exec': 50,
   'Mutation.imagePull': 50,
+  'Mutation.imagePush': 50,
 };
 
 /** A root field that starts work of its own: a mutation or a subscription. */

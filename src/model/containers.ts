@@ -47,7 +47,14 @@ import type {
   EndpointSettings,
   MountPoint,
 } from '../engine/types.ts';
-import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import {
+  type EngineList,
+  type EnginesArg,
+  type ListOrder,
+  listAcross,
+  NEWEST_FIRST,
+  type SortKeys,
+} from './engine-lists.ts';
 import { routeRef } from './engine-refs.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
@@ -194,7 +201,19 @@ export function containerFromSummary(
   return { key, summary };
 }
 
-/** Containers of the engines asked (all the principal may use by default), newest first. */
+/** The name the docker CLI shows: the first, without the leading slash the engine stores. */
+export function containerName(summary: ContainerSummary): string {
+  return (summary.Names[0] ?? '').replace(/^\//, '');
+}
+
+const containerSortKeys: SortKeys<ContainerNode> = {
+  created: (container) => container.summary?.Created ?? 0,
+  name: (container) => (container.summary ? containerName(container.summary) : ''),
+  state: (container) => container.summary?.State ?? '',
+  engineNewestFirst: true,
+};
+
+/** Containers of the engines asked (all the principal may use by default), newest first by default. */
 export function containerList(
   ctx: Context,
   args: EnginesArg & {
@@ -202,6 +221,7 @@ export function containerList(
     filters: EngineFilters | undefined;
     /** Their images will be read: the image list is asked beside the container list, not after. */
     withImages?: boolean;
+    order?: ListOrder | null;
   },
 ): Promise<EngineList<ContainerNode>> {
   return listAcross(
@@ -216,7 +236,7 @@ export function containerList(
         containerFromSummary(ctx, engine.name, summary),
       );
     },
-    { newestFirst: (container) => container.summary?.Created ?? 0 },
+    { keys: containerSortKeys, order: args.order ?? NEWEST_FIRST },
   );
 }
 

@@ -7,19 +7,24 @@ import {
   inspectImage,
   listImages,
   pruneImages,
-  pullImage,
   removeImage,
   tagImage,
 } from '../engine/images.ts';
 import { type EngineArg, engineFor, reachableBy } from '../engine/registry.ts';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../engine/types.ts';
 import { type ContainerNode, containerFromSummary } from './containers.ts';
-import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import {
+  type EngineList,
+  type EnginesArg,
+  type ListOrder,
+  listAcross,
+  NEWEST_FIRST,
+  type SortKeys,
+} from './engine-lists.ts';
 import { routeRef } from './engine-refs.ts';
 import { inspectByRef, nodesFor } from './loaders/batch.ts';
 import { loadImageSummaries } from './loaders/images.ts';
 import { type EngineKey, parseKey, toKey } from './loaders/keys.ts';
-import { checkPull } from './policy/create-policy.ts';
 import { checkWritable, isTenant, tenantFilters, visibleItems, visibleResults } from './tenancy.ts';
 import { write, writeTo } from './writes.ts';
 
@@ -59,10 +64,25 @@ export async function imageAt(ctx: Context, args: EngineArg & { ref: string }) {
   return found(engine, ref);
 }
 
-/** Images of the engines asked (all the principal may use by default), newest first. */
+/** What the engine lists in place of a tag or digest on an image that has none. */
+export const UNTAGGED = new Set(['<none>:<none>', '<none>@<none>']);
+
+const imageSortKeys: SortKeys<ImageNode> = {
+  created: (image) => image.summary?.Created ?? 0,
+  // As `docker images` names it: its first tag, else its id.
+  name: (image) =>
+    image.summary?.RepoTags?.find((tag) => !UNTAGGED.has(tag)) ?? parseKey(image.key).id,
+  engineNewestFirst: true,
+};
+
+/** Images of the engines asked (all the principal may use by default), newest first by default. */
 export function imageList(
   ctx: Context,
-  args: EnginesArg & { all: boolean; filters: EngineFilters | undefined },
+  args: EnginesArg & {
+    all: boolean;
+    filters: EngineFilters | undefined;
+    order?: ListOrder | null;
+  },
 ): Promise<EngineList<ImageNode>> {
   return listAcross(
     ctx,
@@ -74,7 +94,7 @@ export function imageList(
         (summary): ImageNode => ({ key: toKey(engine.name, summary.Id), summary }),
       );
     },
-    { newestFirst: (image) => image.summary?.Created ?? 0 },
+    { keys: imageSortKeys, order: args.order ?? NEWEST_FIRST },
   );
 }
 
@@ -97,27 +117,9 @@ export async function imageContainers(ctx: Context, image: ImageNode): Promise<C
 }
 
 /** The image read back after a write (which let go of everything read before it). */
-async function reread(ctx: Context, engine: string, ref: string): Promise<ImageNode> {
+export async function rereadImage(ctx: Context, engine: string, ref: string): Promise<ImageNode> {
   const image = await imageByRef(ctx, engine, ref);
   if (!image) throw new EngineNotFoundError(`image ${ref} no longer exists`);
-  return image;
-}
-
-/** Pulls to the end (a client that goes away takes its pull with it, as with the docker CLI). */
-export async function imagePull(
-  ctx: Context,
-  args: EngineArg & { ref: string; platform: string | undefined },
-): Promise<ImageNode> {
-  checkPull(ctx.principal, ctx.policy, args.ref);
-  const engine = await write(ctx, args, async ({ name, api }) => {
-    const signal = ctx.signal ?? new AbortController().signal;
-    for await (const _progress of pullImage(api, args.ref, { platform: args.platform, signal })) {
-      // Only the end matters here; pullImage throws for a failure reported mid-stream.
-    }
-    return name;
-  });
-  const image = await reread(ctx, engine, args.ref);
-  auditTarget(engine, parseKey(image.key).id);
   return image;
 }
 
@@ -133,7 +135,7 @@ export async function imageTag(
   args: EngineArg & { ref: string; target: { repo: string; tag: string } },
 ): Promise<ImageNode> {
   const tagged = await writeTo(ctx, args, IMAGE, ({ api }, id) => tagImage(api, id, args.target));
-  return reread(ctx, tagged.engine, tagged.id);
+  return rereadImage(ctx, tagged.engine, tagged.id);
 }
 
 function split(items: readonly ImageDeleteItem[]) {

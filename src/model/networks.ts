@@ -16,7 +16,14 @@ import {
 import { type Engine, type EngineArg, engineFor, reachableBy } from '../engine/registry.ts';
 import type { NetworkResource } from '../engine/types.ts';
 import { attachmentsOf, containerFromSummary, type NetworkAttachmentNode } from './containers.ts';
-import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import {
+  type EngineList,
+  type EnginesArg,
+  type ListOrder,
+  listAcross,
+  type SortKeys,
+  secondsOf,
+} from './engine-lists.ts';
 import { checkedRef, refOn, routeRef } from './engine-refs.ts';
 import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
@@ -74,18 +81,31 @@ export async function networkAt(ctx: Context, args: EngineArg & { ref: string })
   return found(engine, ref);
 }
 
-/** Networks of the engines asked (all the principal may use by default), each in its engine's order. */
+const networkSortKeys: SortKeys<NetworkNode> = {
+  created: ({ network }) => secondsOf(network.Created),
+  name: ({ network }) => network.Name,
+};
+
+/**
+ * Networks of the engines asked (all the principal may use by default), in `order`; without one,
+ * each in its engine's order.
+ */
 export function networkList(
   ctx: Context,
-  args: EnginesArg & { filters: EngineFilters | undefined },
+  args: EnginesArg & { filters: EngineFilters | undefined; order?: ListOrder | null },
 ): Promise<EngineList<NetworkNode>> {
-  return listAcross(ctx, args.engines, async (name) => {
-    const engine = engineFor(ctx, { engine: name });
-    const list = await listNetworks(engine.api, { filters: args.filters });
-    return visibleItems(ctx.principal, list, (network) => network.Labels).map((network) =>
-      networkNode(engine.name, network),
-    );
-  });
+  return listAcross(
+    ctx,
+    args.engines,
+    async (name) => {
+      const engine = engineFor(ctx, { engine: name });
+      const list = await listNetworks(engine.api, { filters: args.filters });
+      return visibleItems(ctx.principal, list, (network) => network.Labels).map((network) =>
+        networkNode(engine.name, network),
+      );
+    },
+    { keys: networkSortKeys, order: args.order },
+  );
 }
 
 /** Containers attached to the network, running or not: one list call for every network asked. */

@@ -8,6 +8,7 @@ import {
   EngineNotFoundError,
 } from '../engine/errors.ts';
 import type { EngineArg } from '../engine/registry.ts';
+import type { RegistryAuth } from '../engine/registry-auth.ts';
 import {
   createService,
   createSwarmObject,
@@ -29,7 +30,8 @@ import type {
   SwarmNode,
 } from '../engine/swarm-types.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
-import { checkContainerCreate, checkPull } from './policy/create-policy.ts';
+import { checkContainerCreate, checkRegistry } from './policy/create-policy.ts';
+import { registryAuthFor } from './registry-auth.ts';
 import {
   type ServiceNode,
   type SwarmNodeNode,
@@ -106,7 +108,7 @@ export async function swarmObjectRemove(
 function checkServiceCreate(ctx: Context, spec: ServiceSpec, capAdd: readonly string[]) {
   const container = spec.TaskTemplate.ContainerSpec;
   // Every node pulls the image from its registry: the pull policy applies too.
-  checkPull(ctx.principal, ctx.policy, container.Image);
+  checkRegistry(ctx.principal, ctx.policy, container.Image, 'pull');
   return checkContainerCreate(ctx.principal, ctx.policy, {
     body: {
       Image: container.Image,
@@ -133,10 +135,11 @@ const PINNED = /@sha256:|^(sha256:)?[0-9a-f]{12,64}$/;
 async function pinnedImage(
   api: EngineApi,
   image: string,
+  auth: RegistryAuth | undefined,
 ): Promise<{ image: string; warnings: string[] }> {
   if (PINNED.test(image)) return { image, warnings: [] };
   try {
-    return { image: `${image}@${await registryDigest(api, image)}`, warnings: [] };
+    return { image: `${image}@${await registryDigest(api, image, auth)}`, warnings: [] };
   } catch (error) {
     // The engine answered (the registry is unknown or unreachable); a dead engine fails the create.
     if (!(error instanceof EngineError)) throw error;
@@ -162,13 +165,15 @@ export async function serviceCreate(
   const labels = stampLabels(ctx.principal, args.spec.Labels) ?? {};
   // The tasks' containers are the tenant's too.
   const containerLabels = stampLabels(ctx.principal, container.Labels) ?? {};
+  // Wharf's credentials for the image's registry: the swarm keeps them for the nodes' pulls.
+  const auth = await registryAuthFor(ctx, container.Image);
   const created = await write(ctx, args, async (engine) => {
     // A tenant's named volumes must be its own; the volumes the engine makes carry its labels.
     const mounted = await tenantMounts(ctx, engine, {
       Image: container.Image,
       HostConfig: { ...(container.Mounts && { Mounts: container.Mounts }) },
     });
-    const pinned = await pinnedImage(engine.api, container.Image);
+    const pinned = await pinnedImage(engine.api, container.Image, auth);
     const spec: ServiceSpec = {
       ...args.spec,
       Labels: labels,
@@ -185,7 +190,7 @@ export async function serviceCreate(
         },
       },
     };
-    const result = await createService(engine.api, spec).catch(async (error: unknown) => {
+    const result = await createService(engine.api, spec, auth).catch(async (error: unknown) => {
       await mounted.undo();
       throw error;
     });
@@ -232,16 +237,18 @@ async function changedSpec(
   api: EngineApi,
   service: Service,
   change: ServiceChange,
-): Promise<{ spec: ServiceSpec; warnings: string[] }> {
+): Promise<{ spec: ServiceSpec; warnings: string[]; auth?: RegistryAuth | undefined }> {
   const old = service.Spec;
   const container = old.TaskTemplate.ContainerSpec;
   if (change.replicas !== undefined && !old.Mode.Replicated) {
     throw new BadUserInputError(`service ${old.Name} is global: it has no replica count`);
   }
+  // A new image may come from another registry: its credentials go with the update.
+  const auth = change.image === undefined ? undefined : await registryAuthFor(ctx, change.image);
   const pinned =
     change.image === undefined
       ? { image: container.Image, warnings: [] }
-      : await pinnedImage(api, change.image);
+      : await pinnedImage(api, change.image, auth);
   const spec: ServiceSpec = {
     ...old,
     ...(change.labels && { Labels: stampLabels(ctx.principal, change.labels) ?? {} }),
@@ -269,7 +276,7 @@ async function changedSpec(
   if (CONTAINER_CHANGE.some((field) => change[field] !== undefined)) {
     await checkServiceCreate(ctx, spec, container.CapabilityAdd ?? []);
   }
-  return { spec, warnings: pinned.warnings };
+  return { spec, warnings: pinned.warnings, auth };
 }
 
 /**
@@ -282,7 +289,12 @@ async function updateWith(
   next: (
     api: EngineApi,
     service: Service,
-  ) => Promise<{ spec: ServiceSpec; rollback?: boolean; warnings?: string[] }>,
+  ) => Promise<{
+    spec: ServiceSpec;
+    rollback?: boolean;
+    warnings?: string[];
+    auth?: RegistryAuth | undefined;
+  }>,
 ): Promise<{ service: ServiceNode; warnings: string[] }> {
   // The spec and version read when the ref was resolved: the update names that version.
   let read: Service | undefined;
@@ -296,7 +308,7 @@ async function updateWith(
   const { engine, id, result } = await writeTo(ctx, args, target, async ({ api }, id) => {
     const service = read as Service;
     const made = await next(api, service);
-    await updateService(api, id, args.version ?? service.Version.Index, made.spec, made.rollback);
+    await updateService(api, id, args.version ?? service.Version.Index, made.spec, made);
     return made.warnings ?? [];
   });
   return { service: await rereadService(ctx, engine, id), warnings: result };

@@ -14,7 +14,14 @@ import {
   type VolumeCreateConfig,
 } from '../engine/volumes.ts';
 import { type ContainerNode, containerFromSummary } from './containers.ts';
-import { type EngineList, type EnginesArg, listAcross } from './engine-lists.ts';
+import {
+  type EngineList,
+  type EnginesArg,
+  type ListOrder,
+  listAcross,
+  type SortKeys,
+  secondsOf,
+} from './engine-lists.ts';
 import { routeRef } from './engine-refs.ts';
 import { rememberLabels } from './event-labels.ts';
 import { nodesFor } from './loaders/batch.ts';
@@ -50,18 +57,31 @@ export function volumeNodes(ctx: Context, keys: string[]) {
   );
 }
 
-/** Volumes of the engines asked (all the principal may use by default), each in its engine's order. */
+const volumeSortKeys: SortKeys<VolumeNode> = {
+  created: ({ volume }) => secondsOf(volume.CreatedAt),
+  name: ({ volume }) => volume.Name,
+};
+
+/**
+ * Volumes of the engines asked (all the principal may use by default), in `order`; without one,
+ * each in its engine's order.
+ */
 export function volumeList(
   ctx: Context,
-  args: EnginesArg & { filters: EngineFilters | undefined },
+  args: EnginesArg & { filters: EngineFilters | undefined; order?: ListOrder | null },
 ): Promise<EngineList<VolumeNode>> {
-  return listAcross(ctx, args.engines, async (name) => {
-    const engine = engineFor(ctx, { engine: name });
-    const list = await listVolumes(engine.api, { filters: args.filters });
-    return visibleItems(ctx.principal, list, (volume) => volume.Labels).map(
-      (volume): VolumeNode => ({ key: toKey(engine.name, volume.Name), volume }),
-    );
-  });
+  return listAcross(
+    ctx,
+    args.engines,
+    async (name) => {
+      const engine = engineFor(ctx, { engine: name });
+      const list = await listVolumes(engine.api, { filters: args.filters });
+      return visibleItems(ctx.principal, list, (volume) => volume.Labels).map(
+        (volume): VolumeNode => ({ key: toKey(engine.name, volume.Name), volume }),
+      );
+    },
+    { keys: volumeSortKeys, order: args.order },
+  );
 }
 
 /**

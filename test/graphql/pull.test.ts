@@ -72,6 +72,8 @@ async function blobFiles(): Promise<{ path: string; size: number }[]> {
 async function collect(ref: string) {
   const events: PullPayload['imagePull'][] = [];
   for await (const result of gateway.subscribe<PullPayload>(PULL, { ref })) {
+    // A refusal before the stream starts comes as one result with errors.
+    if (result.errors) throw result.errors;
     const event = result.data?.imagePull;
     if (event) events.push(event);
     if (event?.__typename === 'PullDone') break;
@@ -137,7 +139,7 @@ describe('imagePull', () => {
       .subscribe(`subscription { imagePull(ref: "x", platform: "linux amd64") { __typename } }`)
       .next()
       .then(
-        () => undefined,
+        (result) => result.value?.errors?.[0]?.extensions?.code,
         (errors: { extensions?: { code?: string } }[]) => errors[0]?.extensions?.code,
       );
     expect(platform).toBe('BAD_USER_INPUT');

@@ -6,6 +6,10 @@ import WebSocket from 'ws';
 import { type AuditSink, auditRecord } from '../../src/audit.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import { parseTokens, TokenStore } from '../../src/auth/tokens.ts';
+import {
+  type CredentialFiles,
+  createRegistryCredentials,
+} from '../../src/credentials/registry-credentials.ts';
 import { currentCallScope } from '../../src/engine/call-scope.ts';
 import { createEngineClient, type EngineClient } from '../../src/engine/client.ts';
 import { parseDockerHost } from '../../src/engine/docker-host.ts';
@@ -62,6 +66,8 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** The create policy's settings (WHARF_BIND_ALLOW, …); the defaults if unset. */
   policy?: ServerOptions['policy'];
+  /** Registry credentials (WHARF_REGISTRY_AUTH_FILE, DOCKER_CONFIG, the helpers' PATH); none if unset. */
+  registryAuth?: CredentialFiles;
   /** Every request presents a token of this principal (a tokens file with that one entry). */
   principal?: Extract<Principal, { kind: 'token' }>;
   /** WHARF_METRICS_LISTEN on a free loopback port: `metricsUrl` is its /metrics. */
@@ -152,6 +158,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     },
     ...(tokens && { tokens }),
     ...(options.policy && { policy: options.policy }),
+    ...(options.registryAuth && { credentials: createRegistryCredentials(options.registryAuth) }),
     ...(options.http && { http: options.http }),
     ...(options.limits && { limits: options.limits }),
     ...(options.streams && { streams: options.streams }),

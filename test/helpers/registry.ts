@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { docker } from './docker.ts';
 import { onPath, watchExit } from './processes.ts';
 
@@ -26,11 +27,21 @@ export interface Registry {
   /** Tags `image` (normally FIXTURE_IMAGE) as `${address}/${as}` on the host engine, pushes it,
    * removes that local tag again and returns the full reference. */
   push(image: string, as: string): Promise<string>;
+  /**
+   * With `htpasswd`: a docker CLI config dir (DOCKER_CONFIG) holding the user's credentials for
+   * this registry, as `docker login` writes them; push() uses it.
+   */
+  cliConfigDir: string | undefined;
   /** Kills the registry and removes its storage. Idempotent. */
   stop(): Promise<void>;
 }
 
-export async function startRegistry(): Promise<Registry> {
+export interface RegistryOptions {
+  /** Require this user (htpasswd, bcrypt) for every request, as a private registry does. */
+  htpasswd?: { username: string; password: string };
+}
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
   if (!(await onPath(BINARY))) {
     throw new Error(
       `${BINARY} not found on PATH: pull tests need a local registry (apt-get install docker-registry)`,
@@ -40,6 +51,12 @@ export async function startRegistry(): Promise<Registry> {
   const logPath = join(dir, 'registry.log');
   const configPath = join(dir, 'config.yml');
   await mkdir(join(dir, 'data'));
+  const htpasswdPath = join(dir, 'htpasswd');
+  const cliConfigDir = options.htpasswd ? join(dir, 'cli') : undefined;
+  if (options.htpasswd) {
+    const { username, password } = options.htpasswd;
+    await writeFile(htpasswdPath, `${username}:${bcrypt.hashSync(password, 4)}\n`);
+  }
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -81,6 +98,9 @@ export async function startRegistry(): Promise<Registry> {
           '    enabled: true',
           'http:',
           `  addr: ${address}`,
+          ...(options.htpasswd
+            ? ['auth:', '  htpasswd:', '    realm: wharf-test', `    path: ${htpasswdPath}`]
+            : []),
           '',
         ].join('\n'),
       );
@@ -125,15 +145,27 @@ export async function startRegistry(): Promise<Registry> {
     throw new Error(`registry: ${message}\n--- tail of ${BINARY}'s log ---\n${tail}`);
   }
 
+  if (cliConfigDir && options.htpasswd) {
+    const { username, password } = options.htpasswd;
+    await mkdir(cliConfigDir);
+    const auth = Buffer.from(`${username}:${password}`).toString('base64');
+    await writeFile(
+      join(cliConfigDir, 'config.json'),
+      JSON.stringify({ auths: { [address]: { auth } } }),
+    );
+  }
+  const cli = cliConfigDir ? ['--config', cliConfigDir] : [];
+
   return {
     address,
     dir,
+    cliConfigDir,
     async push(image: string, as: string) {
       if (stopping) throw new Error('registry: push() after stop()');
       const ref = `${address}/${as}`;
       await docker('tag', image, ref);
       try {
-        await docker('push', '--quiet', ref);
+        await docker(...cli, 'push', '--quiet', ref);
       } catch (error) {
         const tail = await logTail(logPath);
         throw new Error(
@@ -154,7 +186,8 @@ async function answers(address: string): Promise<boolean> {
   try {
     const response = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(2_000) });
     await response.body?.cancel();
-    return response.status === 200;
+    // 401: a registry with htpasswd answers, asking for credentials.
+    return response.status === 200 || response.status === 401;
   } catch {
     return false;
   }

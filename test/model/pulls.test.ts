@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineClient } from '../../src/engine/client.ts';
-import { type PullProgress, PullTracker, pullProgress } from '../../src/model/pulls.ts';
+import { type TransferProgress, TransferTracker, pullProgress } from '../../src/model/pulls.ts';
 import { rejection } from '../helpers/errors.ts';
 import { collect, fakeClient } from '../helpers/fake-client.ts';
 import { type FakeEngine, sendJson, startFakeEngine } from '../helpers/fake-engine.ts';
@@ -32,11 +32,11 @@ afterAll(async () => {
 const pull = (ref: string, platform?: string) =>
   collect(pullProgress(client.api, ref, { platform, signal: new AbortController().signal }));
 
-const percents = (reports: PullProgress[]) => reports.map((report) => report.percent);
+const percents = (reports: TransferProgress[]) => reports.map((report) => report.percent);
 
-describe('PullTracker', () => {
+describe('TransferTracker', () => {
   it('sums layers whose sizes are known; a completed layer counts whole', () => {
-    const tracker = new PullTracker();
+    const tracker = new TransferTracker();
     const reports = [
       { status: 'Pulling from library/app', id: 'latest' },
       { status: 'Pulling fs layer', id: 'a', progressDetail: {} },
@@ -60,7 +60,7 @@ describe('PullTracker', () => {
   });
 
   it('ignores a total of 0 (the engine sends it before it knows)', () => {
-    const tracker = new PullTracker();
+    const tracker = new TransferTracker();
     expect(
       tracker.report({ status: 'Extracting', id: 'a', progressDetail: { current: 5, total: 0 } }),
     ).toMatchObject({ total: null, percent: null });
@@ -94,7 +94,7 @@ describe('pullProgress', () => {
       { errorDetail: { message: 'unexpected EOF' }, error: 'unexpected EOF' },
       { status: 'never read' },
     ];
-    const seen: PullProgress[] = [];
+    const seen: TransferProgress[] = [];
     const failure = await rejection(
       (async () => {
         for await (const report of pullProgress(client.api, 'team/app:v1', {

@@ -9,7 +9,7 @@ import {
   checkContainerCreate,
   checkExecUser,
   checkNetworkConnect,
-  checkPull,
+  checkRegistry,
   checkVolumeCreate,
 } from '../../src/model/policy/create-policy.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from '../../src/model/policy/policy-config.ts';
@@ -313,13 +313,17 @@ describe('networkConnect, exec and pull for a non-admin', () => {
     ['ghcr.io/owner/app', 'pull.registry'],
     ['docker.io:443/x', 'pull.registry'],
   ])('pull %s', async (ref, rule) => {
-    expect(await verdict(() => checkPull(operator, DEFAULT_POLICY, ref))).toBe(rule);
-    checkPull(admin, DEFAULT_POLICY, ref);
+    expect(await verdict(() => checkRegistry(operator, DEFAULT_POLICY, ref, 'pull'))).toBe(rule);
+    checkRegistry(admin, DEFAULT_POLICY, ref, 'pull');
+    // Pushes reach the same registries only, under a rule of their own.
+    expect(await verdict(() => checkRegistry(operator, DEFAULT_POLICY, ref, 'push'))).toBe(
+      rule.replace('pull.', 'push.'),
+    );
   });
 
   it('pulls from registries WHARF_REGISTRY_ALLOW lists, exactly as listed', async () => {
     const listed = { ...DEFAULT_POLICY, registryAllow: ['127.0.0.1:5000', 'ghcr.io'] };
-    const pull = (ref: string) => () => checkPull(operator, listed, ref);
+    const pull = (ref: string) => () => checkRegistry(operator, listed, ref, 'pull');
     expect(await verdict(pull('127.0.0.1:5000/x'))).toBe('allowed');
     expect(await verdict(pull('GHCR.io/owner/app'))).toBe('allowed');
     expect(await verdict(pull('127.0.0.1:5001/x'))).toBe('pull.registry');

@@ -14,6 +14,8 @@ const ghost = `wharf-${scope.run}-ghost`;
 /** Refused at once (connection refused): an allowed pull reaches the engine and fails fast. */
 const UNREACHABLE = '127.0.0.1:1';
 const PULL = `imagePull(ref: "${UNREACHABLE}/wharf-role-matrix:none")`;
+/** A tag no engine has: an allowed push is past every check and then NOT_FOUND. */
+const PUSH = `imagePush(ref: "${UNREACHABLE}/wharf-role-matrix:none")`;
 // Tenants cannot set org.wharf.* labels (the test scope label), so their values name the run.
 const TEAM_A = `a-${scope.run}`;
 const TEAM_B = `b-${scope.run}`;
@@ -136,6 +138,7 @@ const MUTATIONS: [string, Row][] = [
   ['volumeRemove', lifecycle((r) => `volumeRemove(name: "${r.volume}")`)],
   ['imageTag', lifecycle((r) => `imageTag(ref: "${r.image}", repo: "${r.fresh}")`)],
   ['imagePull', row('operator', () => PULL, { own: 'allowed' })],
+  ['imagePush', row('operator', () => PUSH, { own: 'allowed' })],
   // Another tenant's labels on a create are refused; a tenant's own are stamped by the server.
   [
     'containerCreate',
@@ -228,6 +231,7 @@ const SUBSCRIPTIONS: [string, Row][] = [
   ['execAttach', row('operator', (r) => `execAttach(execId: "${r.exec}")`, ownedExec)],
   ['containerAttach', row('operator', (r) => `containerAttach(ref: "${r.container}")`, attachable)],
   ['imagePull', row('operator', () => PULL, { own: 'allowed' })],
+  ['imagePush', row('operator', () => PUSH, { own: 'allowed' })],
   // This engine is in no swarm: an allowed one reaches it and finds no such service.
   [
     'serviceRollout',

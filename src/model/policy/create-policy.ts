@@ -247,8 +247,13 @@ export function checkExecUser(
   }
 }
 
-/** imagePull and pull progress: only registries in WHARF_REGISTRY_ALLOW. */
-export function checkPull(principal: Principal, policy: PolicyConfig, ref: string): void {
+/** Pulls and pushes reach only registries in WHARF_REGISTRY_ALLOW (a push copies data out). */
+export function checkRegistry(
+  principal: Principal,
+  policy: PolicyConfig,
+  ref: string,
+  action: 'pull' | 'push',
+): void {
   if (isAdmin(principal) || registryAllowed(ref, policy.registryAllow)) return;
-  refuse(deny('pull.registry', 'the registry is not in WHARF_REGISTRY_ALLOW'));
+  refuse(deny(`${action}.registry`, 'the registry is not in WHARF_REGISTRY_ALLOW'));
 }

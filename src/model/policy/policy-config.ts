@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../engine/errors.ts';
+import { DOCKER_HUB } from '../../engine/refs.ts';
 
 /** What the create policy lets everyone but admin do (README, Security: the create policy). */
 export interface PolicyConfig {
@@ -13,9 +14,6 @@ export interface PolicyConfig {
   /** WHARF_LOG_DRIVER_ALLOW: log drivers a container may name (others can ship logs off-host). */
   logDriverAllow: readonly string[];
 }
-
-/** Docker Hub, however a reference names it; bare references (`alpine`, `user/app`) mean it too. */
-export const DOCKER_HUB = 'docker.io';
 
 const STANDARD_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
