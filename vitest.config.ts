@@ -11,6 +11,7 @@ const UNIT = [
   'test/engine/!(hijack).test.ts',
   'test/audit/**/*.test.ts',
   'test/auth/**/*.test.ts',
+  'test/credentials/**/*.test.ts',
   'test/http/**/*.test.ts',
   'test/limits/**/*.test.ts',
   'test/model/**/*.test.ts',
