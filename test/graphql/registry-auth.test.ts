@@ -287,7 +287,7 @@ describe('private registry credentials', () => {
     );
     expect(codeOf(tenant)).toBe('FORBIDDEN');
     const digest = await withLogin.query(
-      `mutation { imagePush(ref: "${seeded.replace(':seed', '@sha256:' + '0'.repeat(64))}") { digest } }`,
+      `mutation { imagePush(ref: "${seeded.replace(':seed', `@sha256:${'0'.repeat(64)}`)}") { digest } }`,
       {},
       TOKENS.admin,
     );

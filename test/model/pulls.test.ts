@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineClient } from '../../src/engine/client.ts';
-import { type TransferProgress, TransferTracker, pullProgress } from '../../src/model/pulls.ts';
+import { pullProgress, type TransferProgress, TransferTracker } from '../../src/model/pulls.ts';
 import { rejection } from '../helpers/errors.ts';
 import { collect, fakeClient } from '../helpers/fake-client.ts';
 import { type FakeEngine, sendJson, startFakeEngine } from '../helpers/fake-engine.ts';
