@@ -1,9 +1,20 @@
+# The dashboard (ui/) is bundled by esbuild, a development dependency: in a stage of its own.
+FROM node:24-slim AS ui
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts/build-ui.ts ./scripts/
+COPY ui ./ui
+RUN node scripts/build-ui.ts
+
 # Wharf runs straight from its TypeScript sources on Node 24 (type stripping): no build step.
 FROM node:24-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# No scripts: `prepare` builds the dashboard, which the stage above did.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY src ./src
+COPY --from=ui /app/ui/dist ./ui/dist
 # graphql-js drops its development-only checks (instanceof on every value) in production.
 ENV NODE_ENV=production
 USER node

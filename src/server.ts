@@ -36,6 +36,7 @@ import {
   guardUpgrade,
   loggingRefusals,
 } from './http/request-guard.ts';
+import { withUiRoutes } from './http/ui.ts';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { useOperationScope } from './limits/operation-scope.ts';
 import { useStaticLimits } from './limits/static-limits.ts';
@@ -204,7 +205,11 @@ export function createGateway({
   const httpServer = createServer(
     guardHttp(
       guard,
-      withMetricsRoute(downloads, metrics, { tokens: options.tokens, audit: auditSink, logger }),
+      withMetricsRoute(browser.ui ? withUiRoutes(downloads) : downloads, metrics, {
+        tokens: options.tokens,
+        audit: auditSink,
+        logger,
+      }),
     ),
   );
   const closeHttp = gracefulClose(httpServer);

@@ -20,6 +20,7 @@ import { type ListOrder, NEWEST_FIRST } from '../model/engine-lists.ts';
 import { lastExitCode } from '../model/exit-code.ts';
 import { parseKey } from '../model/loaders/keys.ts';
 import { attachmentNetwork } from '../model/networks.ts';
+import { CONTAINER_ACTIONS, containerActions } from '../model/permissions.ts';
 import { builder, type Types } from './builder.ts';
 import { labelFields } from './common.ts';
 import {
@@ -59,6 +60,8 @@ export const HealthStatus = builder.enumType('HealthStatus', {
 
 type HealthDetails = NonNullable<ContainerInspect['State']['Health']>;
 type HealthLog = NonNullable<HealthDetails['Log']>[number];
+
+const ContainerActionEnum = builder.enumType('ContainerAction', { values: CONTAINER_ACTIONS });
 
 const HealthCheckResult = builder.objectRef<HealthLog>('HealthCheckResult').implement({
   fields: (t) => ({
@@ -295,6 +298,13 @@ Container.implement({
       resolve: async (c, _args, ctx) => (await summaryOf(c, ctx)).Ports ?? [],
     }),
     ...labelFields(t, async (c, ctx) => (await summaryOf(c, ctx)).Labels),
+    allowedActions: t.field({
+      type: [ContainerActionEnum],
+      description:
+        'What this token may do to this container (its role, and a tenant only on its own), so a client shows only the actions it may take; whether one applies now (START on a running container) is the state’s to say. EXEC runs as a non-root user below admin.',
+      resolve: async (c, _args, ctx) =>
+        containerActions(ctx.principal, (await summaryOf(c, ctx)).Labels),
+    }),
     mounts: t.field({
       type: [Mount],
       resolve: async (c, _args, ctx) =>

@@ -20,6 +20,7 @@ import './swarm-rollout.ts';
 import './compose.ts';
 import './disk-usage.ts';
 import './files.ts';
+import './me.ts';
 import { GraphQLLiveDirective } from '@n1ru4l/graphql-live-query';
 import { GraphQLSchema } from 'graphql';
 import { auditRootFields } from './audited-fields.ts';

@@ -11,6 +11,8 @@ export interface BrowserPolicy {
   corsCredentials: boolean;
   /** Serve GraphiQL to browsers on GET /graphql (WHARF_GRAPHIQL). */
   graphiql: boolean;
+  /** Serve the dashboard at /ui/ (WHARF_UI). */
+  ui: boolean;
 }
 
 export const DEFAULT_BROWSER_POLICY: BrowserPolicy = {
@@ -18,6 +20,7 @@ export const DEFAULT_BROWSER_POLICY: BrowserPolicy = {
   corsOrigins: [],
   corsCredentials: false,
   graphiql: true,
+  ui: true,
 };
 
 /**

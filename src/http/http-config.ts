@@ -76,6 +76,7 @@ export function loadHttpConfig(
       DEFAULT_BROWSER_POLICY.corsCredentials,
     ),
     graphiql: flag('WHARF_GRAPHIQL', env.WHARF_GRAPHIQL, DEFAULT_BROWSER_POLICY.graphiql),
+    ui: flag('WHARF_UI', env.WHARF_UI, DEFAULT_BROWSER_POLICY.ui),
     auth,
   };
 }

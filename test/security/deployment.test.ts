@@ -124,7 +124,7 @@ describe('Dockerfile', () => {
 });
 
 describe('.dockerignore', () => {
-  it('keeps the build context to package files and src/', async () => {
+  it('keeps the build context to package files, src/ and the dashboard’s sources', async () => {
     // The engine's own builder applies .dockerignore; the image shows what the context held.
     const tag = `wharf-context-probe:${scope.run}`;
     await new Promise<void>((resolve, reject) => {
@@ -157,7 +157,9 @@ describe('.dockerignore', () => {
       '/context',
       '/context/package-lock.json',
       '/context/package.json',
+      '/context/scripts',
       '/context/src',
+      '/context/ui',
     ]);
   });
 });

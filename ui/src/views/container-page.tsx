@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Api, GraphQLError } from '../api.ts';
+import { ContainerActions } from './container-actions.tsx';
+import type { ContainerRow } from './containers.tsx';
+import { LogsPanel } from './logs.tsx';
+
+interface Details extends ContainerRow {
+  dockerId: string;
+  command: string;
+  env: string[];
+  restartCount: number;
+  hostConfig: { restartPolicy: { name: string; maximumRetryCount: number } | null };
+  mounts: { type: string; source: string | null; destination: string; rw: boolean }[];
+  networks: (ContainerRow['networks'][number] & { ipv4Address: string | null })[];
+}
+
+const CONTAINER = `query Container($id: String!) @live {
+  container(ref: $id) {
+    id dockerId engine name state status createdAt startedAt imageRef command env restartCount
+    health { status }
+    image { tags }
+    ports { ip privatePort publicPort protocol }
+    networks { networkName ipv4Address }
+    labels { key value }
+    mounts { type source destination rw }
+    hostConfig { restartPolicy { name maximumRetryCount } }
+    allowedActions
+  }
+}`;
+
+/** Inspect-level details, live; env values read `***` below admin (the API redacts them). */
+export function ContainerPage(props: { api: Api; id: string }) {
+  const [container, setContainer] = useState<Details | null | undefined>(undefined);
+  const [errors, setErrors] = useState<GraphQLError[]>([]);
+  useEffect(
+    () =>
+      props.api.stream<{ container: Details | null }>(
+        CONTAINER,
+        { id: props.id },
+        (result) => {
+          setErrors(result.errors ?? []);
+          if (result.data) setContainer(result.data.container);
+        },
+        (ended) => ended && setErrors(ended),
+      ),
+    [props.api, props.id],
+  );
+  if (errors.length && !container) {
+    return (
+      <p class="error" role="alert">
+        {errors[0]?.message}
+      </p>
+    );
+  }
+  if (container === undefined) return <p class="loading">Loading…</p>;
+  if (container === null) return <p role="alert">This container no longer exists.</p>;
+  return (
+    <article class="container-page" aria-label={`Container ${container.name}`}>
+      <h1>
+        {container.name}{' '}
+        <span class={`state ${container.state.toLowerCase()}`}>
+          {container.state.toLowerCase()}
+        </span>
+      </h1>
+      <ContainerActions api={props.api} row={container} />
+      <dl class="details">
+        <dt>Engine</dt>
+        <dd>{container.engine}</dd>
+        <dt>Id</dt>
+        <dd>{container.dockerId.slice(0, 12)}</dd>
+        <dt>Image</dt>
+        <dd>{container.image?.tags[0] ?? container.imageRef}</dd>
+        <dt>Command</dt>
+        <dd>
+          <code>{container.command}</code>
+        </dd>
+        <dt>Status</dt>
+        <dd>{container.status}</dd>
+        <dt>Restart policy</dt>
+        <dd>
+          {container.hostConfig.restartPolicy?.name ?? 'no'} (restarted {container.restartCount}×)
+        </dd>
+        <dt>Networks</dt>
+        <dd>
+          {container.networks.map((n) => `${n.networkName} ${n.ipv4Address ?? ''}`).join(', ') ||
+            'none'}
+        </dd>
+        <dt>Mounts</dt>
+        <dd>
+          <ul>
+            {container.mounts.map((mount) => (
+              <li key={mount.destination}>
+                {mount.type.toLowerCase()} {mount.source ?? ''} → {mount.destination}{' '}
+                {mount.rw ? '' : '(ro)'}
+              </li>
+            ))}
+          </ul>
+        </dd>
+        <dt>Environment</dt>
+        <dd>
+          <ul class="env">
+            {container.env.map((line) => (
+              <li key={line}>
+                <code>{line}</code>
+              </li>
+            ))}
+          </ul>
+        </dd>
+      </dl>
+      <LogsPanel api={props.api} id={container.id} />
+    </article>
+  );
+}
