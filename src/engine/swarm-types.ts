@@ -41,6 +41,8 @@ export interface ServiceDeployConfig {
   Parallelism?: number;
   /** Nanoseconds between batches. */
   Delay?: number;
+  /** Nanoseconds each replaced task is watched for a failure. */
+  Monitor?: number;
   /** `rollback` only in UpdateConfig. */
   FailureAction?: 'pause' | 'continue' | 'rollback';
   Order?: 'stop-first' | 'start-first';

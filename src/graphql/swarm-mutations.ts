@@ -102,6 +102,10 @@ const ServiceDeployConfigInput = builder.inputType('ServiceDeployConfigInput', {
   fields: (t) => ({
     parallelism: t.int({ description: 'Tasks replaced at once; 0 is all.' }),
     delaySeconds: t.float({ description: 'Pause between batches.' }),
+    monitorSeconds: t.float({
+      description:
+        'How long each replaced task is watched for a failure before the next batch (the engine’s default is 5 s), as `docker service update --update-monitor`.',
+    }),
     failureAction: t.field({ type: FailureAction }),
     order: t.field({ type: DeployOrder }),
   }),
@@ -117,16 +121,22 @@ function deployConfig(
   if (input.parallelism != null && input.parallelism < 0) {
     throw new BadUserInputError(`${field}.parallelism cannot be negative`);
   }
-  const delay = input.delaySeconds;
-  if (delay != null && (!Number.isFinite(delay) || delay < 0 || delay > 86_400)) {
-    throw new BadUserInputError(`${field}.delaySeconds must be between 0 and 86400`);
-  }
+  const seconds = (name: 'delaySeconds' | 'monitorSeconds') => {
+    const value = input[name];
+    if (value != null && (!Number.isFinite(value) || value < 0 || value > 86_400)) {
+      throw new BadUserInputError(`${field}.${name} must be between 0 and 86400`);
+    }
+    return value == null ? undefined : Math.round(value * 1e9);
+  };
+  const delay = seconds('delaySeconds');
+  const monitor = seconds('monitorSeconds');
   if (field === 'rollbackConfig' && input.failureAction === 'rollback') {
     throw new BadUserInputError('a rollback cannot roll back: failureAction is PAUSE or CONTINUE');
   }
   return {
     ...(input.parallelism != null && { Parallelism: input.parallelism }),
-    ...(delay != null && { Delay: Math.round(delay * 1e9) }),
+    ...(delay !== undefined && { Delay: delay }),
+    ...(monitor !== undefined && { Monitor: monitor }),
     ...(input.failureAction && { FailureAction: input.failureAction }),
     ...(input.order && { Order: input.order }),
   };

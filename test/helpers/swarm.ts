@@ -4,6 +4,12 @@ import { type PrivateEngine, startPrivateEngine } from './private-engine.ts';
 
 const run = promisify(execFile);
 
+/**
+ * A task command that exits on SIGTERM: a bare `sleep` as pid 1 ignores it, and every task a
+ * rollout, rollback or drain replaces would wait out the 10 s stop grace period.
+ */
+export const QUICK_STOP = ['sh', '-c', "trap 'exit 0' TERM; sleep 300 & wait"];
+
 /** Polls `check` until it holds; fails loudly after `ms`. */
 export async function until(
   what: string,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_IMAGE } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import type { PrivateEngine } from '../helpers/private-engine.ts';
-import { runningStates, startSwarmEngine, until } from '../helpers/swarm.ts';
+import { QUICK_STOP, runningStates, startSwarmEngine, until } from '../helpers/swarm.ts';
 
 /**
  * serviceUpdate, serviceRollback and serviceRollout on a single-node swarm. A second tag of the fixture image
@@ -59,15 +59,18 @@ describe('serviceUpdate and serviceRollback', () => {
   it('creates a service with its update and rollback config', async () => {
     await operator.data(`mutation {
       serviceCreate(input: {
-        name: "${WEB}", image: "${FIXTURE_IMAGE}", replicas: 2, command: ["sleep", "300"],
+        name: "${WEB}", image: "${FIXTURE_IMAGE}", replicas: 2, command: ${JSON.stringify(QUICK_STOP)},
         env: ["STAGE=one"],
-        updateConfig: { parallelism: 1, delaySeconds: 0.5, order: START_FIRST, failureAction: PAUSE },
-        rollbackConfig: { parallelism: 2, order: STOP_FIRST, failureAction: CONTINUE }
+        updateConfig: {
+          parallelism: 1, delaySeconds: 0.5, monitorSeconds: 1, order: START_FIRST, failureAction: PAUSE
+        },
+        rollbackConfig: { parallelism: 2, monitorSeconds: 1, order: STOP_FIRST, failureAction: CONTINUE }
       }) { service { name } }
     }`);
     expect(JSON.parse(await inspect('{{json .Spec.UpdateConfig}}'))).toMatchObject({
       Parallelism: 1,
       Delay: 500_000_000,
+      Monitor: 1_000_000_000,
       Order: 'start-first',
       FailureAction: 'pause',
     });
@@ -87,6 +90,7 @@ describe('serviceUpdate and serviceRollback', () => {
       '{ replicas: -1 }',
       '{ env: ["NOEQUALS"] }',
       '{ updateConfig: { delaySeconds: -1 } }',
+      '{ updateConfig: { monitorSeconds: 90000 } }',
     ]) {
       const bad = await operator.query(
         `mutation { serviceUpdate(ref: "${WEB}", input: ${input}) { service { name } } }`,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_IMAGE } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import type { PrivateEngine } from '../helpers/private-engine.ts';
-import { runningStates, startSwarmEngine, until } from '../helpers/swarm.ts';
+import { QUICK_STOP, runningStates, startSwarmEngine, until } from '../helpers/swarm.ts';
 
 /**
  * Swarm reads on a private engine made a single-node swarm (`--advertise-addr 127.0.0.1`), beside
@@ -31,8 +31,7 @@ beforeAll(async () => {
     '--env',
     'DB_PASSWORD=hunter2',
     FIXTURE_IMAGE,
-    'sleep',
-    '300',
+    ...QUICK_STOP,
   );
   gateway = await startGateway({
     engines: [
@@ -297,7 +296,7 @@ describe('swarm writes (an operator)', () => {
       };
     }>(`mutation {
       serviceCreate(input: {
-        name: "${NAME}", image: "${FIXTURE_IMAGE}", replicas: 2, command: ["sleep", "300"],
+        name: "${NAME}", image: "${FIXTURE_IMAGE}", replicas: 2, command: ${JSON.stringify(QUICK_STOP)},
         env: ["MODE=test"], labels: [{ key: "tier", value: "made" }], networks: ["${overlay}"]
       }) { warnings service { name replicas label(key: "tier") env networks { name driver } } }
     }`);
@@ -407,8 +406,7 @@ describe('swarm tenancy (a token with labels)', () => {
       '--replicas',
       '1',
       FIXTURE_IMAGE,
-      'sleep',
-      '300',
+      ...QUICK_STOP,
     );
     tenant = await startGateway({
       engines: [{ name: 'swarm', dockerHost: engine.dockerHost }],

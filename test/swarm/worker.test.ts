@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_IMAGE } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { type SwarmCluster, startSwarmCluster, until } from '../helpers/swarm.ts';
+import { QUICK_STOP, type SwarmCluster, startSwarmCluster, until } from '../helpers/swarm.ts';
 
 /**
  * A two-node swarm (a manager and a worker, each a private engine, joined over a veth pair), both
@@ -12,9 +12,7 @@ let cluster: SwarmCluster;
 let gateway: TestGateway;
 const SERVICE = 'wharf-swarm-spread';
 const REPLICAS = 4;
-/** Exits on SIGTERM (a bare `sleep` as pid 1 ignores it, and each drained task would wait out the
- * 10 s stop grace period). */
-const COMMAND = JSON.stringify(['sh', '-c', "trap 'exit 0' TERM; sleep 300 & wait"]);
+const COMMAND = JSON.stringify(QUICK_STOP);
 
 beforeAll(async () => {
   cluster = await startSwarmCluster('swarm-pair');
