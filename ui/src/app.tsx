@@ -1,10 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, type ConnectionState, savedToken, saveToken } from './api.ts';
-import { useRoute } from './route.ts';
+import { type Route, type Section, useRoute } from './route.ts';
 import { ContainerPage } from './views/container-page.tsx';
 import { ContainersView } from './views/containers.tsx';
+import { DiskUsageView } from './views/disk-usage.tsx';
 import { EnginesPanel } from './views/engines.tsx';
+import { EventsView } from './views/events.tsx';
+import { ImagesView } from './views/images.tsx';
 import { Login } from './views/login.tsx';
+import { NetworksView } from './views/networks.tsx';
+import { VolumesView } from './views/volumes.tsx';
 
 export interface Me {
   name: string;
@@ -14,6 +19,35 @@ export interface Me {
 }
 
 const ME = 'query Me { me { name role labels engines } }';
+
+const NAV: [Section, string][] = [
+  ['containers', 'Containers'],
+  ['events', 'Events'],
+  ['images', 'Images'],
+  ['networks', 'Networks'],
+  ['volumes', 'Volumes'],
+  ['disk', 'Disk usage'],
+];
+
+function View(props: { api: Api; route: Route; me: Me }) {
+  const { api, route } = props;
+  switch (route.name) {
+    case 'container':
+      return <ContainerPage api={api} id={route.id} me={props.me} />;
+    case 'events':
+      return <EventsView api={api} />;
+    case 'images':
+      return <ImagesView api={api} />;
+    case 'networks':
+      return <NetworksView api={api} />;
+    case 'volumes':
+      return <VolumesView api={api} />;
+    case 'disk':
+      return <DiskUsageView api={api} />;
+    default:
+      return <ContainersView api={api} />;
+  }
+}
 
 export function App() {
   const [token, setToken] = useState(savedToken());
@@ -65,9 +99,15 @@ export function App() {
           Wharf
         </a>
         <nav aria-label="Sections">
-          <a href="#/" aria-current={route.name === 'containers' ? 'page' : undefined}>
-            Containers
-          </a>
+          {NAV.map(([section, title]) => (
+            <a
+              key={section}
+              href={`#/${section}`}
+              aria-current={route.name === section ? 'page' : undefined}
+            >
+              {title}
+            </a>
+          ))}
         </nav>
         <span class={`connection ${connection}`} role="status" data-testid="connection">
           {connection === 'connected' ? 'live' : connection}
@@ -88,11 +128,7 @@ export function App() {
       </header>
       <main>
         <EnginesPanel api={api} />
-        {route.name === 'container' ? (
-          <ContainerPage api={api} id={route.id} />
-        ) : (
-          <ContainersView api={api} />
-        )}
+        <View api={api} route={route} me={me} />
       </main>
     </div>
   );

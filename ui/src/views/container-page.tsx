@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, GraphQLError } from '../api.ts';
+import type { Me } from '../app.tsx';
 import { ContainerActions } from './container-actions.tsx';
 import type { ContainerRow } from './containers.tsx';
 import { LogsPanel } from './logs.tsx';
@@ -29,7 +30,7 @@ const CONTAINER = `query Container($id: String!) @live {
 }`;
 
 /** Inspect-level details, live; env values read `***` below admin (the API redacts them). */
-export function ContainerPage(props: { api: Api; id: string }) {
+export function ContainerPage(props: { api: Api; id: string; me: Me }) {
   const [container, setContainer] = useState<Details | null | undefined>(undefined);
   const [errors, setErrors] = useState<GraphQLError[]>([]);
   useEffect(
