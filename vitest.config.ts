@@ -21,6 +21,7 @@ const UNIT = [
   'test/graphql/clone-input.test.ts',
   'test/graphql/prune-filter.test.ts',
   'test/graphql/image-prefetch.test.ts',
+  'test/graphql/service-credentials.test.ts',
   'test/schema.test.ts',
   'test/metrics/labels.test.ts',
   'test/tracing/tracing-config.test.ts',
@@ -39,6 +40,8 @@ const FAULT = [
   'test/engines/**/*.test.ts',
   // The event hub's reconnects and gaps, on a private engine killed once.
   'test/metrics/engine-faults.test.ts',
+  // The dashboard through an engine outage (a private engine killed and restarted).
+  'test/ui/outage.test.ts',
 ];
 
 /**
