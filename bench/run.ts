@@ -13,12 +13,15 @@
  *   --scenarios 1,5  only these scenarios (default all: 1-2 screens, 3 growth, 4 concurrency,
  *                    5 events, 6 logs, 7 memory, 8 @live, 9 cache memory)
  *   --profile DIR    run the Wharf processes with --cpu-prof into DIR
+ *   --ui             only the dashboard in headless Chromium (scenario 10, bench/dashboard.ts):
+ *                    1,000 containers, 50 of them restarted while typing; writes results/ui.json
  *   --smoke          tiny sizes and few rounds: proves the bench runs (CI), measures nothing
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cacheMemory } from './cache-memory.ts';
+import { dashboardBench } from './dashboard.ts';
 import { createFixtures, docker, rawEngine } from './fixtures.ts';
 import { logThroughput } from './logs.ts';
 import {
@@ -52,6 +55,7 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     scenarios: { type: 'string', default: ALL_SCENARIOS },
     profile: { type: 'string' },
+    ui: { type: 'boolean', default: false },
   },
 });
 const only = new Set(args.scenarios.split(','));
@@ -344,6 +348,24 @@ async function main() {
   // 9: the cache's heap per container, after the Wharfs stop (they would re-read every fixture).
   if (only.has('9')) rows.push(...(await cacheMemory(cacheSizes, notes)));
 
+  await report();
+}
+
+/** Scenario 10 alone: the dashboard over 1,000 containers, in its own Wharf and Chromium. */
+async function ui() {
+  const raw = rawEngine();
+  try {
+    const sizes = smoke
+      ? { total: 20, restarts: 5, small: 10, rounds: 1 }
+      : { total: 1000, restarts: 50, small: 100, rounds: 5 };
+    rows.push(...(await dashboardBench(raw, sizes, notes)));
+  } finally {
+    await raw.close();
+  }
+  await report();
+}
+
+async function report() {
   printTable(rows);
   for (const note of notes) console.log(`note: ${note}`);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, engine ${await docker('version', '-f', '{{.Server.Version}}')}`;
@@ -357,6 +379,7 @@ async function main() {
 
 /** latest.json only for a whole real run; a smoke pass or some scenarios write beside it. */
 function resultsName(): string {
+  if (args.ui) return smoke ? 'ui-smoke.json' : 'ui.json';
   if (smoke) return 'smoke.json';
   return args.scenarios === ALL_SCENARIOS ? 'latest.json' : `scenarios-${args.scenarios}.json`;
 }
@@ -374,7 +397,7 @@ async function waitForCount(wharf: Wharf, label: string, n: number): Promise<voi
   }
 }
 
-await main().catch((error: unknown) => {
+await (args.ui ? ui() : main()).catch((error: unknown) => {
   // What was measured before a scenario failed is still worth seeing.
   printTable(rows);
   for (const note of notes) console.log(`note: ${note}`);

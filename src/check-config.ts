@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from './config.ts';
+import { credentialsSummary } from './credentials/credentials-config.ts';
 
 /** The version in package.json: the one `npm` installed, whatever the checkout says. */
 export function packageVersion(): string {
@@ -29,6 +30,7 @@ export function checkConfig(env: Record<string, string | undefined>): string {
     `  engines: ${engines.join(', ')} from ${config.engines.file ?? 'DOCKER_HOST'}`,
     `  tokens: ${tokens}`,
     `  policy: bind allow ${list(config.policy.bindAllow)}; registries ${list(config.policy.registryAllow)}; log drivers ${list(config.policy.logDriverAllow)}; deny root user ${config.policy.denyRootUser}`,
+    `  registry credentials: ${credentialsSummary(config.registryAuth)}`,
     `  listen: ${config.listen.host}:${config.listen.port}`,
     '',
   ].join('\n');

@@ -1,21 +1,13 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { lexicographicSortSchema, printSchema } from 'graphql';
-import { type AuditSink, fileAuditSink, logAuditSink } from './audit.ts';
-import { loadTokensFile, TokenStore } from './auth/tokens.ts';
 import { checkConfig, packageVersion } from './check-config.ts';
-import { type Config, loadConfig } from './config.ts';
-import { createRegistryCredentials } from './credentials/registry-credentials.ts';
-import { createEngineClient } from './engine/client.ts';
-import { describeEndpoint } from './engine/docker-host.ts';
-import { BadUserInputError, WharfError } from './engine/errors.ts';
-import { createEngineRegistry } from './engine/registry.ts';
-import { schema } from './graphql/index.ts';
-import { createLogger, routeConsole, serializeError } from './log.ts';
-import { createGateway } from './server.ts';
-import { loadTracing } from './tracing/tracing.ts';
+import { loadConfig } from './config.ts';
+import { WharfError } from './engine/errors.ts';
+import { createLogger, serializeError } from './log.ts';
 
+// The schema, server and tracing load only for `serve` and `print-schema` (dynamic imports below):
+// they take seconds, which --version, --help, check-config and a refused configuration do not need.
 const HELP = `wharf: a GraphQL gateway for the Docker Engine
 
 Usage:
@@ -64,6 +56,11 @@ Environment:
   WHARF_REGISTRY_AUTH_FILE  registry credentials for pulls, pushes and services, in the docker
                             CLI's config.json format (auths, credHelpers, credsStore), asked
                             before DOCKER_CONFIG/config.json (default ~/.docker/config.json)
+  WHARF_BIND_ALLOW          comma list of absolute host path prefixes bind mounts may use (none)
+  WHARF_REGISTRY_ALLOW      comma list of registry hosts (host or host:port) pulls and pushes may
+                            reach (docker.io)
+  WHARF_LOG_DRIVER_ALLOW    comma list of log drivers a create may name (json-file,local,none)
+  WHARF_DENY_ROOT_USER      true: refuse containerCreate with user root or 0 (false)
   WHARF_AUDIT_FILE          append audit lines (one JSON line per mutation, denial and exec session
                             start and end, fsynced) to this file; unset: to the log as "audit": true
   OTEL_EXPORTER_OTLP_ENDPOINT  send traces (a span per operation and engine call) over OTLP/HTTP
@@ -75,139 +72,6 @@ Environment:
                             second is counted in one "log lines suppressed" line (default 50)
   NODE_ENV                  development shows error details to clients; anything else hides them
 `;
-
-/**
- * WHARF_AUDIT_FILE opened now, so a path that cannot be appended to refuses to start. Audit lines
- * (and a failed file write's fallback) use a logger of their own: WHARF_LOG_LEVEL and WHARF_LOG_RATE
- * never drop them.
- */
-function auditSinkFor(config: Config): AuditSink {
-  const auditLogger = createLogger('info');
-  if (config.audit.file === undefined) return logAuditSink(auditLogger);
-  try {
-    return fileAuditSink(config.audit.file, auditLogger);
-  } catch (error) {
-    throw new BadUserInputError(
-      `WHARF_AUDIT_FILE=${config.audit.file} cannot be opened for appending: ${(error as Error).message}`,
-    );
-  }
-}
-
-export function printedSchema(): string {
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
-}
-
-async function serve(listen: string | undefined): Promise<void> {
-  const config = loadConfig(process.env, { listen });
-  const logger = createLogger(config.logLevel, undefined, {
-    ratePerSecond: config.logRatePerSecond,
-  });
-  // Every line on stderr is JSON: what libraries print and Node's warnings go through the logger.
-  routeConsole(logger);
-  const audit = auditSinkFor(config);
-  // One client per engine: its own pools, version negotiation, event hub and state cache.
-  const clients = config.engines.list.map((engine) =>
-    createEngineClient({
-      name: engine.name,
-      endpoint: engine.endpoint,
-      timeoutMs: config.engine.timeoutMs,
-      maxConnections: config.engine.maxConnections,
-      maxStreams: config.streams.maxEngineStreams,
-      apiVersion: engine.apiVersion,
-      cache: config.engine.cache,
-      logger,
-    }),
-  );
-  const engines = createEngineRegistry(clients, config.engines.defaultName);
-  const tokens = config.tokens && new TokenStore(config.tokens.entries);
-  const tracing = config.tracing && (await loadTracing(config.tracing, logger));
-  const gateway = createGateway({
-    engines,
-    logger,
-    ...(tokens && { tokens }),
-    http: config.http,
-    streams: config.streams,
-    limits: config.limits,
-    production: config.production,
-    audit,
-    policy: config.policy,
-    credentials: createRegistryCredentials({
-      authFile: config.registryAuth.authFile,
-      dockerConfig: config.registryAuth.dockerConfig,
-    }),
-    ...(tracing && { tracing }),
-  });
-  const address = await gateway.start(config.listen.host, config.listen.port);
-  if (config.metrics.listen) {
-    const { host, port } = config.metrics.listen;
-    const metrics = await gateway.startMetrics(host, port);
-    const shown = host.includes(':') ? `[${host}]` : host;
-    logger.info('metrics listening', { url: `http://${shown}:${metrics.port}/metrics` });
-  }
-  logger.info('wharf listening', {
-    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/graphql`,
-    engines: config.engines.list.map(
-      ({ name, endpoint }) => `${name}=${describeEndpoint(endpoint)}`,
-    ),
-    defaultEngine: config.engines.defaultName,
-  });
-  if (config.http.auth === 'none' && !tokens) {
-    logger.warn(
-      'WHARF_AUTH=none: NO AUTHENTICATION. Anyone who reaches this address is root on the Docker host',
-      {
-        listen: `${config.listen.host}:${address.port}`,
-      },
-    );
-  }
-  for (const engine of clients) {
-    engine.api.version().then(
-      (version) => logger.info('engine reachable', { engine: engine.name, ...version }),
-      (error) =>
-        logger.warn('engine not reachable yet; /readyz reports it', { engine: engine.name, error }),
-    );
-  }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    gateway
-      .stop()
-      .then(() => Promise.all(clients.map((engine) => engine.close())))
-      .then(
-        () => process.exit(0),
-        (error) => {
-          logger.error('shutdown failed', { error });
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  if (tokens && config.tokens) {
-    const { file } = config.tokens;
-    // A bad file keeps the tokens in force: a typo must not lock everyone out, or let anyone in.
-    process.on('SIGHUP', () => {
-      try {
-        tokens.replace(loadTokensFile(file, engines.names()));
-        logger.info('tokens reloaded', { file, tokens: tokens.size });
-      } catch (error) {
-        logger.error('tokens not reloaded; the previous tokens stay in force', {
-          file,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-    });
-  }
-  process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
-  process.on('uncaughtException', (error) => {
-    logger.error('uncaught exception', { error });
-    process.exit(1);
-  });
-}
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -230,12 +94,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   switch (command) {
-    case 'serve':
-      return serve(values.listen);
-    case 'print-schema':
+    case 'serve': {
+      const config = loadConfig(process.env, { listen: values.listen });
+      const { serve } = await import('./serve.ts');
+      return serve(config);
+    }
+    case 'print-schema': {
+      const { printedSchema } = await import('./print-schema.ts');
       if (values.out) writeFileSync(values.out, printedSchema());
       else process.stdout.write(printedSchema());
       return;
+    }
     case 'check-config':
       process.stdout.write(checkConfig(process.env));
       return;

@@ -1,4 +1,5 @@
-import { liveQueryJSONPatchGenerator } from '@n1ru4l/graphql-live-query-patch-json-patch';
+import { createLiveQueryPatchGenerator } from '@n1ru4l/graphql-live-query-patch';
+import { generateJSONPatch } from '@n1ru4l/graphql-live-query-patch-json-patch';
 import type { ExecutionResult } from 'graphql';
 import { BadUserInputError } from './engine/errors.ts';
 
@@ -33,11 +34,35 @@ export function requestedPatches(
 
 /**
  * The live query's runs as the package sends them: the first whole, with `revision: 1`; each later
- * one as `{ patch, revision }` against the data before it. A run whose data did not change sends
- * nothing (a whole-result client gets it again).
+ * one as `{ patch, revision }` against the data before it, with that run's errors. A run whose
+ * data and errors did not change sends nothing (a whole-result client gets it again); one whose
+ * errors alone changed (an engine back, its part answering as before) sends an empty patch, or
+ * the client would keep showing errors that are over.
  */
 export function asPatches(
   runs: AsyncIterableIterator<ExecutionResult>,
 ): AsyncIterableIterator<ExecutionResult> {
-  return liveQueryJSONPatchGenerator(runs) as AsyncIterableIterator<ExecutionResult>;
+  let errors: string | undefined;
+  let errorsChanged = false;
+  const generator = createLiveQueryPatchGenerator((before, after) => {
+    const patch = generateJSONPatch(before as Record<string, unknown>, after);
+    return Array.isArray(patch) || !errorsChanged ? patch : [];
+  });
+  // Not an async generator: its return() would wait for a next run, holding the query open.
+  const noted: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      const next = await runs.next();
+      if (!next.done) {
+        const now = JSON.stringify(next.value.errors ?? []);
+        errorsChanged = errors !== undefined && now !== errors;
+        errors = now;
+      }
+      return next;
+    },
+    return: (value) => runs.return?.(value) ?? Promise.resolve({ done: true, value }),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return generator(noted) as AsyncIterableIterator<ExecutionResult>;
 }

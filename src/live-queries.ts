@@ -8,7 +8,7 @@ import { BadUserInputError } from './engine/errors.ts';
 import type { EngineRegistry } from './engine/registry.ts';
 import type { StateChange, StateKind } from './engine/state/engine-state.ts';
 import { asPatches, requestedPatches } from './live-patches.ts';
-import { followChanges } from './model/changes.ts';
+import { followChanges, followEngineStatus } from './model/changes.ts';
 import { refreshLoaders } from './model/loaders/request-loaders.ts';
 import { isLiveOperation } from './streams/live-operation.ts';
 import { releasing } from './streams/releasing.ts';
@@ -66,12 +66,22 @@ export function useLiveQueries(engines: EngineRegistry, schema: GraphQLSchema) {
     return change.change === 'updated' ? ids : [...ids, ...roots[change.kind]];
   };
   const invalidate = (change: StateChange) => void store.invalidate(identifiers(change));
+  // An engine lost or back changes every list (its part fails, or answers again) and its health.
+  const everyRoot = [...Object.values(roots).flat(), 'Query.engines', 'Query.engine'];
+  const invalidateAll = () => void store.invalidate(everyRoot);
 
   // Changes are followed while at least one live query runs.
   let running = 0;
   let stop: (() => void) | undefined;
   const retain = () => {
-    if (running++ === 0) stop = followChanges(engines, invalidate);
+    if (running++ === 0) {
+      const stopChanges = followChanges(engines, invalidate);
+      const stopStatus = followEngineStatus(engines, invalidateAll);
+      stop = () => {
+        stopChanges();
+        stopStatus();
+      };
+    }
   };
   const release = () => {
     if (--running === 0) stop?.();

@@ -43,13 +43,16 @@ describe('wharf CLI', () => {
   });
 
   it('refuses bad configuration with a clear message and exit code 2', async () => {
-    const listen = await failure(['serve', '--listen', 'nowhere']);
+    const [listen, host, unknown] = await Promise.all([
+      failure(['serve', '--listen', 'nowhere']),
+      failure(['serve'], { DOCKER_HOST: 'npipe:////./pipe/somewhere' }),
+      failure(['frobnicate']),
+    ]);
     expect(listen.code).toBe(2);
     expect(listen.stderr).toContain('is not HOST:PORT');
-    const host = await failure(['serve'], { DOCKER_HOST: 'npipe:////./pipe/somewhere' });
     expect(host.code).toBe(2);
     expect(host.stderr).toContain('DOCKER_HOST npipe:////./pipe/somewhere is not supported');
-    const unknown = await failure(['frobnicate']);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command');
   });
 
@@ -127,6 +130,13 @@ describe('wharf CLI', () => {
         { ...token('ci', 'operator'), engines: ['other'] },
       ]),
       WHARF_BIND_ALLOW: '/srv/data',
+      WHARF_REGISTRY_ALLOW: 'docker.io,Registry.Local:5000',
+      WHARF_LOG_DRIVER_ALLOW: 'json-file,syslog',
+      WHARF_REGISTRY_AUTH_FILE: file('registry-auth.json', {
+        auths: { 'https://index.docker.io/v1/': { auth: 'dTpw' }, 'registry.local:5000': {} },
+        credHelpers: { 'ghcr.io': 'gh' },
+      }),
+      DOCKER_CONFIG: '/nonexistent-docker-config',
     });
 
     it('prints the version in package.json', async () => {
@@ -143,7 +153,14 @@ describe('wharf CLI', () => {
       expect(stdout.split('\n')[0]).toBe('ok');
       expect(stdout).toContain(`engines: local, other (default) from ${env.WHARF_ENGINES_FILE}`);
       expect(stdout).toContain(`tokens: 2 from ${env.WHARF_TOKENS_FILE}`);
-      expect(stdout).toContain('bind allow /srv/data');
+      expect(stdout).toContain(
+        'policy: bind allow /srv/data; registries docker.io, registry.local:5000; log drivers json-file, syslog;',
+      );
+      expect(stdout).toContain(
+        `registry credentials: ${env.WHARF_REGISTRY_AUTH_FILE} (docker.io, registry.local:5000, ghcr.io), then /nonexistent-docker-config/config.json (absent)`,
+      );
+      // Never what the file holds: `dTpw` is base64 of `u:p`.
+      expect(stdout).not.toContain('dTpw');
     });
 
     it('check-config refuses a bad tokens file, naming the file and the entry', async () => {
@@ -189,6 +206,30 @@ describe('wharf CLI', () => {
       const root = await failure(['check-config'], { ...good(), WHARF_DENY_ROOT_USER: 'yes' });
       expect(root.code).toBe(2);
       expect(root.stderr).toContain('WHARF_DENY_ROOT_USER=yes must be true or false');
+      const registry = await failure(['check-config'], {
+        ...good(),
+        WHARF_REGISTRY_ALLOW: 'docker.io,https://registry.local',
+      });
+      expect(registry.code).toBe(2);
+      expect(registry.stderr).toContain(
+        'WHARF_REGISTRY_ALLOW entry \\"https://registry.local\\" must be a registry host',
+      );
+      const auth = await failure(['check-config'], {
+        ...good(),
+        WHARF_REGISTRY_AUTH_FILE: file('bad-auth.json', {
+          auths: { 'r.example': { auth: 'eA==' } },
+        }),
+      });
+      expect(auth.code).toBe(2);
+      expect(auth.stderr).toContain('auths[\\"r.example\\"].auth: not base64 of user:password');
+      const driver = await failure(['check-config'], {
+        ...good(),
+        WHARF_LOG_DRIVER_ALLOW: 'json-file,json file',
+      });
+      expect(driver.code).toBe(2);
+      expect(driver.stderr).toContain(
+        'WHARF_LOG_DRIVER_ALLOW entry \\"json file\\" must be a log driver name',
+      );
     });
   });
 

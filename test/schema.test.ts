@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printedSchema } from '../src/cli.ts';
+import { printedSchema } from '../src/print-schema.ts';
 
 describe('schema/schema.graphql', () => {
   // A stale file fails with a diff; vitest rewrites it only when asked (`npx vitest run -u`).

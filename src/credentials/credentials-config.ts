@@ -14,24 +14,42 @@ export interface CredentialsConfig {
 
 type Env = Record<string, string | undefined>;
 
-/** Parsed once now, so a bad file refuses to start (it is read again when it changes). */
-function check(path: string, variable: string, mayBeAbsent: boolean): void {
+/**
+ * Parsed once now, so a bad file refuses to start (it is read again when it changes); undefined
+ * when it is absent and may be.
+ */
+function check(path: string, variable: string, mayBeAbsent: boolean) {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (mayBeAbsent && code === 'ENOENT') return;
+    if (mayBeAbsent && code === 'ENOENT') return undefined;
     throw new BadUserInputError(`${variable}: cannot read ${path} (${code})`);
   }
   try {
-    parseCredentialConfig(text, path);
+    return parseCredentialConfig(text, path);
   } catch (error) {
     if (error instanceof CredentialConfigError) {
       throw new BadUserInputError(`${variable}: ${error.message}`);
     }
     throw error;
   }
+}
+
+/** For check-config: each file, in the order asked, and the registries it names (no secret). */
+export function credentialsSummary(config: CredentialsConfig): string {
+  const describe = (path: string, variable: string, mayBeAbsent: boolean) => {
+    const parsed = check(path, variable, mayBeAbsent);
+    if (!parsed) return `${path} (absent)`;
+    const registries = [...new Set([...parsed.auths.keys(), ...parsed.credHelpers.keys()])];
+    const store = parsed.credsStore ? `; store docker-credential-${parsed.credsStore}` : '';
+    return `${path} (${registries.join(', ') || 'no registry'}${store})`;
+  };
+  return [
+    ...(config.authFile ? [describe(config.authFile, 'WHARF_REGISTRY_AUTH_FILE', false)] : []),
+    describe(config.dockerConfig, 'DOCKER_CONFIG', true),
+  ].join(', then ');
 }
 
 export function loadCredentialsConfig(env: Env): CredentialsConfig {

@@ -74,6 +74,8 @@ export class EventHub {
   readonly gaps: Record<GapReason, number> = { ENGINE_UNAVAILABLE: 0, REPLAY_INCOMPLETE: 0 };
   /** Times the upstream was opened again after it was lost. */
   reconnects = 0;
+  /** Told when the upstream opens or is lost, and of every gap: what an engine's health shows. */
+  private readonly statusListeners = new Set<() => void>();
   private readonly api: EngineApi;
   private readonly fanout: Fanout<EventItem>;
   /** In-process followers (the state cache): called on every item, never cut off as slow. */
@@ -86,7 +88,8 @@ export class EventHub {
   private anchor: Anchor | undefined;
   private running: Promise<void> | undefined;
   private abort: AbortController | undefined;
-  private connected: { promise: Promise<void>; resolve: () => void } = deferred();
+  private open = false;
+  private whenOpen: { promise: Promise<void>; resolve: () => void } = deferred();
 
   constructor(options: EventHubOptions) {
     this.api = options.api;
@@ -126,18 +129,36 @@ export class EventHub {
     };
   }
 
+  /** Calls `listener` whenever `connected` or `gaps` change, until the returned function is called. */
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Whether the upstream `/events` connection is open now (false while idle or reconnecting). */
+  get connected(): boolean {
+    return this.open;
+  }
+
+  /** Whether anyone (a subscriber, the state cache, live queries) keeps the upstream wanted. */
+  get listening(): boolean {
+    return this.fanout.size > 0 || this.observers.size > 0;
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.open === connected) return;
+    this.open = connected;
+    for (const listener of this.statusListeners) listener();
+  }
+
   /** The time (ns since the epoch) of the newest event taken in; undefined while none is. */
   get lastEventNanos(): bigint | undefined {
     return this.anchor?.nanos;
   }
 
-  private get listening(): boolean {
-    return this.fanout.size > 0 || this.observers.size > 0;
-  }
-
   /** Waits until the upstream connection is open (tests and catch-up use it). */
   whenConnected(): Promise<void> {
-    return this.connected.promise;
+    return this.whenOpen.promise;
   }
 
   private release(): void {
@@ -158,6 +179,7 @@ export class EventHub {
     if (this.history.length > this.historySize) this.history.shift();
     this.fanout.publish(item);
     for (const observer of this.observers) observer(item);
+    if (item.kind === 'gap') for (const listener of this.statusListeners) listener();
   }
 
   private async run(): Promise<void> {
@@ -186,7 +208,8 @@ export class EventHub {
               proving = anchor !== undefined;
             }
           }
-          this.connected.resolve();
+          this.whenOpen.resolve();
+          this.setConnected(true);
           delay = this.backoff.initialMs;
           failedAttempts = 0;
           lostAt = undefined;
@@ -218,7 +241,8 @@ export class EventHub {
         // The connection ended or never opened: from here events may be missing.
         if (lostAt === undefined) {
           lostAt = nowNanos();
-          this.connected = deferred();
+          this.whenOpen = deferred();
+          this.setConnected(false);
         }
         await sleep(delay);
         delay = Math.min(delay * 2, this.backoff.maxMs);
@@ -226,6 +250,7 @@ export class EventHub {
     } finally {
       this.running = undefined;
       this.abort = undefined;
+      this.setConnected(false);
       // Nobody listened from here on: the history no longer proves continuity, and the next
       // connection starts from now.
       this.history.length = 0;

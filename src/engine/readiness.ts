@@ -11,6 +11,17 @@ export interface EngineReadiness {
 /** A black-holed engine must not hold `/readyz` as long as an engine call may take. */
 const PING_DEADLINE_MS = 5_000;
 
+/** One engine's `/_ping`: never throws, a down engine is an answer. */
+export async function engineReady(engines: EngineRegistry, name: string): Promise<EngineReadiness> {
+  try {
+    await engines.api(name)?.ping(AbortSignal.timeout(PING_DEADLINE_MS));
+    return { name, ready: true, error: null };
+  } catch (error) {
+    const message = error instanceof WharfError ? error.message : 'the engine did not answer';
+    return { name, ready: false, error: message };
+  }
+}
+
 /**
  * Every engine's `/_ping`, at once. Wharf is ready while at least one answers: a query then gets
  * that engine's data, and the others' parts as ENGINE_UNAVAILABLE errors.
@@ -18,16 +29,6 @@ const PING_DEADLINE_MS = 5_000;
 export async function engineReadiness(
   engines: EngineRegistry,
 ): Promise<{ ready: boolean; engines: EngineReadiness[] }> {
-  const answers = await Promise.all(
-    engines.names().map(async (name): Promise<EngineReadiness> => {
-      try {
-        await engines.api(name)?.ping(AbortSignal.timeout(PING_DEADLINE_MS));
-        return { name, ready: true, error: null };
-      } catch (error) {
-        const message = error instanceof WharfError ? error.message : 'the engine did not answer';
-        return { name, ready: false, error: message };
-      }
-    }),
-  );
+  const answers = await Promise.all(engines.names().map((name) => engineReady(engines, name)));
   return { ready: answers.some((answer) => answer.ready), engines: answers };
 }

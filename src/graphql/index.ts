@@ -5,6 +5,7 @@ import './images.ts';
 import './networks.ts';
 import './volumes.ts';
 import './system.ts';
+import './engine-health.ts';
 import './events.ts';
 import './logs.ts';
 import './stats.ts';

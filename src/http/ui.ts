@@ -14,13 +14,15 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The dashboard's own files and this origin only: no inline script or style, no CDN, no frames.
+ * The dashboard's own files and this origin only: no inline script, no CDN, no frames.
  * `connect-src 'self'` admits this origin's WebSocket too.
  */
 const CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  // Inline styles only: xterm.js (the exec terminal) writes its cell sizes and colours into
+  // <style> elements it creates at run time, and takes no nonce. Scripts stay 'self' only.
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

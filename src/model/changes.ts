@@ -56,3 +56,20 @@ export function followChanges(
     for (const stop of stops) stop();
   };
 }
+
+/**
+ * Every engine's event stream opening, being lost, or reporting a gap, until the returned function
+ * is called: while an engine is away, what any answer holds of it may have changed unseen.
+ */
+export function followEngineStatus(
+  engines: EngineRegistry,
+  listener: (engine: string) => void,
+): () => void {
+  const stops = engines.names().flatMap((name) => {
+    const hub = engines.client(name)?.events;
+    return hub ? [hub.onStatusChange(() => listener(name))] : [];
+  });
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

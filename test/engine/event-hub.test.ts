@@ -218,6 +218,31 @@ describe('EventHub', () => {
     await sub.return?.();
   });
 
+  it('tells status listeners when the upstream opens, is lost, comes back with a gap, and closes', async () => {
+    const { engine, hub } = await setup();
+    const seen: string[] = [];
+    const off = hub.onStatusChange(() =>
+      seen.push(`${hub.connected ? 'up' : 'down'}:${hub.gaps.ENGINE_UNAVAILABLE}`),
+    );
+    expect([hub.connected, hub.listening]).toEqual([false, false]);
+    const sub = hub.subscribe();
+    const first = take(sub, 1);
+    await hub.whenConnected();
+    expect(hub.connected).toBe(true);
+    engine.emit('create');
+    await first;
+    engine.setDown(true);
+    await vi.waitFor(() => expect(hub.connected).toBe(false), { timeout: 3_000 });
+    expect(hub.listening).toBe(true);
+    engine.setDown(false);
+    await vi.waitFor(() => expect(hub.connected).toBe(true), { timeout: 3_000 });
+    await sub.return?.();
+    await vi.waitFor(() => expect(hub.connected).toBe(false), { timeout: 3_000 });
+    off();
+    // The gap is told before the stream counts as back, so a listener reads both at once.
+    expect(seen).toEqual(['up:0', 'down:0', 'down:1', 'up:1', 'down:1']);
+  });
+
   it('reports REPLAY_INCOMPLETE when the engine cannot replay from the last event', async () => {
     const { engine, hub } = await setup({ bufferSize: 3 });
     const sub = hub.subscribe();

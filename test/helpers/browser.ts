@@ -6,6 +6,9 @@ import { type BrowserContext, chromium } from 'playwright-core';
 /** Debian's Chromium: tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** Screenshots of the main screens, kept as CI artifacts (gitignored). */
+export const SHOTS = new URL('../../artifacts/screenshots/', import.meta.url).pathname;
+
 export interface TestBrowser {
   context: BrowserContext;
   /** Requests to anything but the allowed origins (a CDN, say): they were aborted. */

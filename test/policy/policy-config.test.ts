@@ -9,8 +9,9 @@ describe('loadPolicyConfig', () => {
 
   it('reads WHARF_LOG_DRIVER_ALLOW as a list', () => {
     expect(
-      loadPolicyConfig({ WHARF_LOG_DRIVER_ALLOW: 'json-file, syslog' }, []).logDriverAllow,
-    ).toEqual(['json-file', 'syslog']);
+      loadPolicyConfig({ WHARF_LOG_DRIVER_ALLOW: 'json-file, syslog, grafana/loki:2.9' }, [])
+        .logDriverAllow,
+    ).toEqual(['json-file', 'syslog', 'grafana/loki:2.9']);
   });
 
   it('reads the three variables and adds every engine socket', () => {
@@ -18,14 +19,14 @@ describe('loadPolicyConfig', () => {
       loadPolicyConfig(
         {
           WHARF_BIND_ALLOW: ' /srv/data, /home/ci ,',
-          WHARF_REGISTRY_ALLOW: 'docker.io,Registry.Local:5000',
+          WHARF_REGISTRY_ALLOW: 'docker.io,Registry.Local:5000,[::1]:5000',
           WHARF_DENY_ROOT_USER: 'true',
         },
         ['/tmp/engine.sock', '/tmp/other.sock'],
       ),
     ).toEqual({
       bindAllow: ['/srv/data', '/home/ci'],
-      registryAllow: ['docker.io', 'registry.local:5000'],
+      registryAllow: ['docker.io', 'registry.local:5000', '[::1]:5000'],
       denyRootUser: true,
       dockerSockets: [
         '/var/run/docker.sock',
@@ -43,6 +44,18 @@ describe('loadPolicyConfig', () => {
       'WHARF_BIND_ALLOW entry "srv/data" must be an absolute path',
     ],
     [{ WHARF_DENY_ROOT_USER: 'yes' }, 'WHARF_DENY_ROOT_USER=yes must be true or false'],
+    [
+      { WHARF_REGISTRY_ALLOW: 'docker.io,https://registry.local:5000' },
+      'WHARF_REGISTRY_ALLOW entry "https://registry.local:5000" must be a registry host or host:port, without a scheme or path',
+    ],
+    [
+      { WHARF_REGISTRY_ALLOW: 'registry.local/team' },
+      'WHARF_REGISTRY_ALLOW entry "registry.local/team" must be a registry host or host:port, without a scheme or path',
+    ],
+    [
+      { WHARF_LOG_DRIVER_ALLOW: 'json-file,JSON File' },
+      'WHARF_LOG_DRIVER_ALLOW entry "JSON File" must be a log driver name such as json-file or owner/plugin:tag',
+    ],
   ])('refuses %o', (env, message) => {
     expect(thrown(() => loadPolicyConfig(env, []))).toMatchObject({
       code: 'BAD_USER_INPUT',

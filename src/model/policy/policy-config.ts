@@ -42,6 +42,30 @@ function flag(name: string, value: string | undefined): boolean {
   throw new BadUserInputError(`${name}=${value} must be true or false`);
 }
 
+/** `host` or `host:port` as image references spell them (IPv6 in brackets): no scheme, no path. */
+const REGISTRY_HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+
+/** A built-in driver (json-file) or a plugin (owner/name:tag), as HostConfig.LogConfig.Type names it. */
+const LOG_DRIVER = /^[a-z0-9][a-z0-9._/:-]*$/;
+
+/**
+ * Each entry of a comma list checked against `pattern`: an entry that can never match what a client
+ * sends (a URL, a typo with a space) would otherwise refuse everything it was meant to allow, silently.
+ */
+function checkedList(
+  name: string,
+  value: string | undefined,
+  pattern: RegExp,
+  what: string,
+): string[] | undefined {
+  const entries = commaList(value);
+  for (const entry of entries ?? []) {
+    if (!pattern.test(entry)) throw new BadUserInputError(`${name} entry "${entry}" ${what}`);
+  }
+  return entries;
+}
+
 /** The policy from the environment; `engineSockets`: the unix sockets of the engines served. */
 export function loadPolicyConfig(
   env: Record<string, string | undefined>,
@@ -55,11 +79,20 @@ export function loadPolicyConfig(
   }
   return {
     bindAllow,
-    registryAllow: (commaList(env.WHARF_REGISTRY_ALLOW) ?? [DOCKER_HUB]).map((host) =>
-      host.toLowerCase(),
-    ),
+    registryAllow: checkedList(
+      'WHARF_REGISTRY_ALLOW',
+      env.WHARF_REGISTRY_ALLOW?.toLowerCase(),
+      REGISTRY_HOST,
+      'must be a registry host or host:port, without a scheme or path',
+    ) ?? [DOCKER_HUB],
     denyRootUser: flag('WHARF_DENY_ROOT_USER', env.WHARF_DENY_ROOT_USER),
     dockerSockets: [...new Set([...STANDARD_SOCKETS, ...engineSockets])],
-    logDriverAllow: commaList(env.WHARF_LOG_DRIVER_ALLOW) ?? LOCAL_LOG_DRIVERS,
+    logDriverAllow:
+      checkedList(
+        'WHARF_LOG_DRIVER_ALLOW',
+        env.WHARF_LOG_DRIVER_ALLOW,
+        LOG_DRIVER,
+        'must be a log driver name such as json-file or owner/plugin:tag',
+      ) ?? LOCAL_LOG_DRIVERS,
   };
 }

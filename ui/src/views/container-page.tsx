@@ -1,9 +1,12 @@
+import './container-page.css';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, GraphQLError } from '../api.ts';
 import type { Me } from '../app.tsx';
 import { ContainerActions } from './container-actions.tsx';
 import type { ContainerRow } from './containers.tsx';
 import { LogsPanel } from './logs.tsx';
+import { StatsPanel } from './stats.tsx';
+import { TerminalPanel } from './terminal.tsx';
 
 interface Details extends ContainerRow {
   dockerId: string;
@@ -55,6 +58,7 @@ export function ContainerPage(props: { api: Api; id: string; me: Me }) {
   }
   if (container === undefined) return <p class="loading">Loading…</p>;
   if (container === null) return <p role="alert">This container no longer exists.</p>;
+  const running = container.state === 'RUNNING';
   return (
     <article class="container-page" aria-label={`Container ${container.name}`}>
       <h1>
@@ -108,6 +112,13 @@ export function ContainerPage(props: { api: Api; id: string; me: Me }) {
           </ul>
         </dd>
       </dl>
+      {running && (
+        // Keyed by start: a restarted container gets a fresh stats stream.
+        <StatsPanel key={container.startedAt} api={props.api} id={container.id} />
+      )}
+      {running && container.allowedActions.includes('EXEC') && (
+        <TerminalPanel api={props.api} container={container.id} admin={props.me.role === 'admin'} />
+      )}
       <LogsPanel api={props.api} id={container.id} />
     </article>
   );

@@ -105,7 +105,12 @@ function uptime(row: ContainerRow, now: number): string {
 const Row = memo(function Row(props: { row: ContainerRow; api: Api; now: number }) {
   const { row } = props;
   return (
-    <tr data-name={row.name} data-state={row.state} style={{ height: `${ROW_HEIGHT}px` }}>
+    <tr
+      data-name={row.name}
+      data-state={row.state}
+      data-started={row.startedAt ?? undefined}
+      style={{ height: `${ROW_HEIGHT}px` }}
+    >
       <td>
         <a href={containerHref(row.id)}>{row.name}</a>
       </td>

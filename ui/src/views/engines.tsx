@@ -1,36 +1,86 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Api, GraphQLError } from '../api.ts';
+import type { Api, GraphQLError, Result } from '../api.ts';
 
 interface EngineRow {
   name: string;
   version: string | null;
   apiVersion: string | null;
+  health: {
+    ready: boolean;
+    error: string | null;
+    events: {
+      state: 'IDLE' | 'CONNECTED' | 'DISCONNECTED';
+      gaps: number;
+      lastEventAt: string | null;
+    };
+  };
 }
 
-const ENGINES = 'query Engines { engines { name version apiVersion } }';
+/**
+ * `@live`: Wharf re-runs it when an engine's event stream is lost, comes back or reports a gap,
+ * so an outage shows without polling. `health` answers for a down engine; `version` then fails
+ * alone (ENGINE_UNAVAILABLE).
+ */
+const ENGINES = `query Engines @live {
+  engines {
+    name version apiVersion
+    health { ready error events { state gaps lastEventAt } }
+  }
+}`;
 
-/** Each engine's version, and an engine that cannot be reached shown as such. */
+/** What the live query does not push (the newest event's time, an engine hung but connected). */
+const REFRESH_MS = 10_000;
+
+const EVENT_STATE = { IDLE: 'idle', CONNECTED: 'live', DISCONNECTED: 'reconnecting' } as const;
+
+function lastEvent(iso: string | null): string {
+  return iso ? `, last event ${new Date(iso).toLocaleTimeString()}` : ', no event yet';
+}
+
+/** One chip per engine: its versions, whether it answers, and its event stream's state. */
 export function EnginesPanel(props: { api: Api }) {
+  const { api } = props;
   const [engines, setEngines] = useState<EngineRow[]>([]);
   const [errors, setErrors] = useState<GraphQLError[]>([]);
   useEffect(() => {
-    props.api.request<{ engines: EngineRow[] }>(ENGINES).then((result) => {
-      setEngines(result.data?.engines ?? []);
+    const show = (result: Result<{ engines: EngineRow[] }>) => {
+      if (!result.data?.engines) return;
+      setEngines(result.data.engines);
       setErrors(result.errors ?? []);
-    });
-  }, [props.api]);
+    };
+    const stop = api.stream(ENGINES, {}, show, (ended) => ended && setErrors(ended));
+    const timer = setInterval(() => {
+      api.request<{ engines: EngineRow[] }>(ENGINES.replace(' @live', '')).then(show, () => {});
+    }, REFRESH_MS);
+    return () => {
+      stop();
+      clearInterval(timer);
+    };
+  }, [api]);
   return (
     <section class="engines" aria-label="Engines">
       {engines.map((engine, index) => {
-        const down = errors.find((error) => error.path?.[1] === index);
+        const ready = engine.health.ready;
+        const failed = errors.find((error) => error.path?.[1] === index);
+        const hub = engine.health.events;
         return (
           <span
-            class={`engine ${down ? 'down' : 'up'}`}
+            class={`engine ${ready ? 'up' : 'down'}`}
             key={engine.name}
             data-engine={engine.name}
+            data-ready={String(ready)}
+            data-events={hub.state}
+            title={engine.health.error ?? failed?.message ?? undefined}
           >
-            <strong>{engine.name}</strong>{' '}
-            {down ? 'unavailable' : `Docker ${engine.version} · API ${engine.apiVersion}`}
+            <strong>{engine.name}</strong> {ready ? 'ready' : 'unavailable'}
+            {engine.version && ` · Docker ${engine.version}`}
+            {engine.apiVersion && ` · API ${engine.apiVersion}`}
+            <span class={`hub ${hub.state.toLowerCase()}`}>
+              {' '}
+              · events {EVENT_STATE[hub.state]}
+              {hub.gaps > 0 && `, ${hub.gaps} gap${hub.gaps === 1 ? '' : 's'}`}
+              {lastEvent(hub.lastEventAt)}
+            </span>
           </span>
         );
       })}

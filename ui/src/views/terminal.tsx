@@ -1,0 +1,192 @@
+import '@xterm/xterm/css/xterm.css';
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Api, GraphQLError } from '../api.ts';
+
+interface Exec {
+  execId: string;
+  engine: string;
+}
+
+type ExecEvent =
+  | { __typename: 'ExecOutput'; text: string }
+  | { __typename: 'ExecExit'; exitCode: number | null };
+
+const CREATE = `mutation ExecCreate($input: ExecInput!) {
+  execCreate(input: $input) { execId engine }
+}`;
+
+const ATTACH = `subscription ExecAttach($execId: String!, $engine: String) {
+  execAttach(execId: $execId, engine: $engine) {
+    __typename
+    ... on ExecOutput { text }
+    ... on ExecExit { exitCode }
+  }
+}`;
+
+const INPUT = `mutation ExecInput($execId: String!, $engine: String, $data: String!) {
+  execInput(execId: $execId, engine: $engine, data: $data)
+}`;
+
+const RESIZE = `mutation ExecResize($execId: String!, $engine: String, $rows: Int!, $cols: Int!) {
+  execResize(execId: $execId, engine: $engine, rows: $rows, cols: $cols)
+}`;
+
+type Status =
+  | { name: 'starting' }
+  | { name: 'running' }
+  | { name: 'exited'; exitCode: number | null }
+  | { name: 'failed'; message: string };
+
+/**
+ * Keystrokes in order: one `execInput` at a time (HTTP requests may overtake each other), with
+ * whatever was typed meanwhile sent together next.
+ */
+function inputQueue(send: (data: string) => Promise<unknown>): (data: string) => void {
+  let pending = '';
+  let sending = false;
+  const flush = async () => {
+    sending = true;
+    while (pending) {
+      const data = pending;
+      pending = '';
+      // A key typed as the process exits has nowhere to go: nothing to report.
+      await send(data).catch(() => {});
+    }
+    sending = false;
+  };
+  return (data) => {
+    pending += data;
+    if (!sending) void flush();
+  };
+}
+
+function messageOf(errors: readonly { message: string }[] | undefined, fallback: string): string {
+  return errors?.[0]?.message ?? fallback;
+}
+
+/** One shell session: a TTY exec, its output in xterm.js, closed when the process exits. */
+function Session(props: { api: Api; container: string; user: string | null }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState<Status>({ name: 'starting' });
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const { api } = props;
+    const term = new Terminal({ cursorBlink: true, fontSize: 13, rows: 20 });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(element);
+    fit.fit();
+    term.focus();
+    let closed = false;
+    let detach = () => {};
+    const onWindowResize = () => fit.fit();
+    window.addEventListener('resize', onWindowResize);
+    const start = async () => {
+      const created = await api.request<{ execCreate: Exec }>(CREATE, {
+        input: {
+          container: props.container,
+          cmd: ['sh'],
+          tty: true,
+          stdin: true,
+          ...(props.user && { user: props.user }),
+        },
+      });
+      const exec = created.data?.execCreate;
+      if (closed) return;
+      if (!exec) {
+        setStatus({ name: 'failed', message: messageOf(created.errors, 'exec failed') });
+        return;
+      }
+      const ids = { execId: exec.execId, engine: exec.engine };
+      const send = inputQueue((data) => api.request(INPUT, { ...ids, data }));
+      let sized = false;
+      const resize = () => {
+        if (sized)
+          api.request(RESIZE, { ...ids, rows: term.rows, cols: term.cols }).catch(() => {});
+      };
+      term.onData(send);
+      term.onResize(resize);
+      detach = api.ws.subscribe<{ execAttach: ExecEvent }>(
+        { query: ATTACH, variables: ids },
+        {
+          next: (result) => {
+            const event = result.data?.execAttach;
+            if (event?.__typename === 'ExecOutput') {
+              // The TTY exists once the process has started: size it to the page then.
+              if (!sized) {
+                sized = true;
+                setStatus({ name: 'running' });
+                resize();
+              }
+              term.write(event.text);
+            } else if (event?.__typename === 'ExecExit') {
+              term.options.disableStdin = true;
+              term.options.cursorBlink = false;
+              setStatus({ name: 'exited', exitCode: event.exitCode });
+            } else if (result.errors?.length) {
+              setStatus({ name: 'failed', message: messageOf(result.errors, 'attach failed') });
+            }
+          },
+          error: (error) => {
+            const errors = Array.isArray(error) ? (error as GraphQLError[]) : undefined;
+            if (!closed)
+              setStatus({ name: 'failed', message: messageOf(errors, 'connection lost') });
+          },
+          complete: () => {},
+        },
+      );
+    };
+    start().catch((error: unknown) => {
+      if (!closed) setStatus({ name: 'failed', message: String(error) });
+    });
+    return () => {
+      // Leaving the page detaches: Wharf closes the connection and the shell gets SIGHUP.
+      closed = true;
+      detach();
+      window.removeEventListener('resize', onWindowResize);
+      term.dispose();
+    };
+  }, [props.api, props.container, props.user]);
+  return (
+    <div class="terminal-session">
+      <p class="terminal-status" role="status" data-status={status.name}>
+        {status.name === 'starting' && 'starting…'}
+        {status.name === 'running' &&
+          (props.user ? `shell as user ${props.user}` : 'shell as the container’s user')}
+        {status.name === 'exited' &&
+          `process exited${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}`}
+        {status.name === 'failed' && `failed: ${status.message}`}
+      </p>
+      <div ref={box} class="terminal-box" data-testid="terminal" />
+    </div>
+  );
+}
+
+/**
+ * A shell in a running container, for tokens the API allows EXEC. Below admin the shell runs as
+ * user 1000: the API refuses root exec to them (rule exec.user-root).
+ */
+export function TerminalPanel(props: { api: Api; container: string; admin: boolean }) {
+  const [session, setSession] = useState(0);
+  return (
+    <section class="terminal" aria-label="Terminal">
+      <h2>
+        Terminal{' '}
+        <button type="button" onClick={() => setSession(session + 1)}>
+          {session ? 'New session' : 'Open terminal'}
+        </button>
+      </h2>
+      {session > 0 && (
+        <Session
+          key={session}
+          api={props.api}
+          container={props.container}
+          user={props.admin ? null : '1000'}
+        />
+      )}
+    </section>
+  );
+}
