@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { docker, FIXTURE_IMAGE, TEST_LABEL, testScope } from '../helpers/docker.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -13,20 +11,13 @@ import { startGateway, type TestGateway } from '../helpers/gateway.ts';
  * no network beyond Wharf itself, and a page from another origin can neither query nor subscribe.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const scope = testScope('graphiql');
 let gateway: TestGateway;
-let browser: BrowserContext;
-let profile: string;
+let browser: TestBrowser;
 let foreignPage: Server;
 let foreignOrigin: string;
-/** Requests the browser tried to send anywhere but Wharf and the foreign test page. */
-const strayRequests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (bash .ci/run does)`);
-  }
   gateway = await startGateway();
   foreignPage = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
@@ -39,35 +30,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => foreignPage.listen(0, '127.0.0.1', resolve));
   foreignOrigin = `http://127.0.0.1:${(foreignPage.address() as AddressInfo).port}`;
 
-  profile = mkdtempSync(join(tmpdir(), 'wharf-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
   // No network: only Wharf and the foreign page answer; anything else (a CDN) is recorded.
-  await browser.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${gateway.url}/`) || url.startsWith(`${foreignOrigin}/`)) {
-      return route.continue();
-    }
-    strayRequests.push(url);
-    return route.abort();
-  });
+  browser = await startBrowser([gateway.url, foreignOrigin]);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   await new Promise((resolve) => foreignPage?.close(resolve));
   await scope.cleanup();
   await gateway?.stop();
@@ -100,7 +68,7 @@ async function responseShows(page: Page, text: string): Promise<void> {
 
 describe('GraphiQL in headless Chromium', () => {
   it('renders with no network, runs a query and a subscription', async () => {
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
@@ -125,14 +93,14 @@ describe('GraphiQL in headless Chromium', () => {
     );
     await responseShows(page, 'graphiql-marker-1');
 
-    expect(strayRequests).toEqual([]);
+    expect(browser.strayRequests).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
     // GraphiQL is one 9 MB page; parsing it on a busy CI core takes a while.
   }, 120_000);
 
   it('lets a page from another origin neither query, post a form, nor open a socket', async () => {
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     const gatewayStatuses: number[] = [];
     page.on('response', (response) => {
       if (response.url().startsWith(gateway.url)) gatewayStatuses.push(response.status());
