@@ -1,18 +1,27 @@
 /**
  * Builds the dashboard (ui/) into ui/dist with esbuild: one script, one stylesheet and the page.
- * `npm ci` runs it (prepare), as do `npm start` and `npm run check`.
+ * `npm ci` runs it (prepare), as do `npm start`, `npm run check` and the tests' global setup.
+ * Each file is replaced whole (written aside, then renamed), so a Wharf serving ui/dist while it
+ * builds never sends a missing or half-written file.
  */
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('../ui/', import.meta.url);
 const dist = new URL('dist/', root);
 
-await rm(dist, { recursive: true, force: true });
+async function replace(name: string, contents: Uint8Array | string): Promise<void> {
+  const aside = new URL(`.${name}.${process.pid}`, dist);
+  await writeFile(aside, contents);
+  await rename(aside, new URL(name, dist));
+}
+
 await mkdir(dist, { recursive: true });
-await build({
+const { outputFiles } = await build({
   entryPoints: { app: new URL('src/main.tsx', root).pathname },
   outdir: dist.pathname,
+  write: false,
   bundle: true,
   format: 'esm',
   minify: true,
@@ -22,4 +31,5 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await copyFile(new URL('index.html', root), new URL('index.html', dist));
+for (const file of outputFiles) await replace(basename(file.path), file.contents);
+await replace('index.html', await readFile(new URL('index.html', root)));

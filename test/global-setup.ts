@@ -20,4 +20,6 @@ export default function setup(): void {
     );
   }
   execFileSync('bash', ['scripts/fixture-image.sh', FIXTURE_IMAGE], { stdio: 'inherit' });
+  // The dashboard's browser tests open the page as its sources are now.
+  execFileSync(process.execPath, ['scripts/build-ui.ts'], { stdio: 'inherit' });
 }

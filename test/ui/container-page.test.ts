@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, startBrowser, type TestBrowser } from '../helpers/browser.ts';
@@ -19,8 +16,6 @@ let browser: TestBrowser;
 let target: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await promisify(execFile)(process.execPath, ['scripts/build-ui.ts']);
   gateway = await startGateway({ tokens: tokenStore() });
   browser = await startBrowser([gateway.url]);
   // Some CPU and memory to plot, and a shell to exec into.
@@ -31,13 +26,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  console.log('DBG close', new Date().toISOString());
   await browser?.close();
-  console.log('DBG cleanup', new Date().toISOString());
   await scope.cleanup();
-  console.log('DBG stop', new Date().toISOString());
   await gateway?.stop();
-  console.log('DBG done', new Date().toISOString());
 });
 
 /** Signs in and opens the target's page from the containers table. */

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, startBrowser, type TestBrowser } from '../helpers/browser.ts';
@@ -20,9 +17,6 @@ let chatty: string;
 let sleeper: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // The page under test is the source as it is now.
-  await promisify(execFile)(process.execPath, ['scripts/build-ui.ts']);
   gateway = await startGateway({ tokens: tokenStore() });
   browser = await startBrowser([gateway.url]);
   // One line a second on each stream, so the page has logs to tell apart.

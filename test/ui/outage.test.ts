@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, startBrowser, type TestBrowser } from '../helpers/browser.ts';
@@ -21,12 +18,7 @@ let browser: TestBrowser;
 const onSide = scope.name('side');
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const [engine] = await Promise.all([
-    startPrivateEngine('ui-outage'),
-    promisify(execFile)(process.execPath, ['scripts/build-ui.ts']),
-  ]);
-  side = engine;
+  side = await startPrivateEngine('ui-outage');
   // Created, not running: dockerd's restart then has no container to stop first.
   await side.docker('create', '--label', scope.label, '--name', onSide, FIXTURE_IMAGE, 'true');
   gateway = await startGateway({
