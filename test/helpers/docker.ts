@@ -59,8 +59,15 @@ export function testScope(file: string) {
       if (containers) await docker('rm', '-f', '-v', ...containers.split('\n'));
       const networks = await docker('network', 'ls', '-q', '--filter', `label=${label}`);
       if (networks) await docker('network', 'rm', ...networks.split('\n'));
-      const volumes = await docker('volume', 'ls', '-q', '--filter', `label=${label}`);
-      if (volumes) await docker('volume', 'rm', '-f', ...volumes.split('\n'));
+      // Also by name: a container created with a named volume removed a moment before makes the
+      // engine create it again, unlabelled (the churn tests race exactly that).
+      const volumes = new Set(
+        [
+          await docker('volume', 'ls', '-q', '--filter', `label=${label}`),
+          await docker('volume', 'ls', '-q', '--filter', `name=${run}`),
+        ].flatMap((list) => (list ? list.split('\n') : [])),
+      );
+      if (volumes.size > 0) await docker('volume', 'rm', '-f', ...volumes);
       const images = await docker('images', '-q', '--filter', `label=${label}`);
       if (images) await docker('rmi', '-f', ...new Set(images.split('\n')));
     },

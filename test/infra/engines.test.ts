@@ -352,8 +352,9 @@ describe('four kinds of engine behind one Wharf: unix host, unix private, tcp+TL
     expect(engines.map((engine) => engine.name)).toEqual(['host', 'lab', 'side', 'remote']);
     expect(engines.every((engine) => /^\d+\.\d+/.test(engine.version))).toBe(true);
 
-    // One labelled container on each, made with that engine's CLI.
-    const label = `${scope.label}-four`;
+    // One labelled container on each, made with that engine's CLI. The list's own label has a key
+    // of its own: a second value of the scope's key would replace it, and cleanup would miss it.
+    const label = `org.wharf.four=${scope.run}`;
     const names: Record<string, string> = {};
     for (const [engine, cli] of Object.entries(onEngine())) {
       names[engine] = scope.name(`four-${engine}`);

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, startBrowser, type TestBrowser } from '../helpers/browser.ts';
@@ -54,8 +52,6 @@ async function open(section: string) {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await promisify(execFile)(process.execPath, ['scripts/build-ui.ts']);
   gateway = await startGateway({ tokens: tokenStore() });
   browser = await startBrowser([gateway.url]);
   network = scope.name('net');

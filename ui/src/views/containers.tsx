@@ -47,42 +47,64 @@ interface Page {
   edges: { node: ContainerRow }[];
 }
 
-/** The pages of the list, each a live query; a page's end cursor starts the next one. */
+/**
+ * The pages of the list, each a live query; each page follows the one before from where it ends
+ * now: a container appearing or going above moves that end, and only the next page is asked
+ * again (so 1,000 rows cost 10 query runs, and no row falls between two pages).
+ */
 function useLiveContainers(api: Api) {
-  const [pages, setPages] = useState<(Page | undefined)[]>([undefined]);
-  const [errors, setErrors] = useState<GraphQLError[]>([]);
-  const cursors = useRef<(string | null)[]>([null]);
-  const [pageCount, setPageCount] = useState(1);
+  const [pages, setPages] = useState<(Page | undefined)[]>([]);
+  const [pageErrors, setPageErrors] = useState<GraphQLError[][]>([]);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const streams = useRef<{ cursor: string | null; stop: () => void }[]>([]);
+  useEffect(
+    () => () => {
+      for (const stream of streams.current) stream.stop();
+      streams.current = [];
+    },
+    [api],
+  );
   useEffect(() => {
-    const stops = Array.from({ length: pageCount }, (_, index) =>
-      api.stream<{ containers: Page }>(
+    for (const gone of streams.current.splice(cursors.length)) gone.stop();
+    cursors.forEach((cursor, index) => {
+      const current = streams.current[index];
+      if (current?.cursor === cursor) return;
+      current?.stop();
+      const at = <T,>(list: T[], value: T) => {
+        const next = [...list];
+        next[index] = value;
+        return next;
+      };
+      const stop = api.stream<{ containers: Page }>(
         CONTAINERS,
-        { after: cursors.current[index] ?? null },
+        { after: cursor },
         (result) => {
-          setErrors(result.errors ?? []);
+          setPageErrors((old) => at(old, result.errors ?? []));
           const page = result.data?.containers;
           if (!page) return;
-          setPages((old) => {
-            const next = [...old];
-            next[index] = page;
-            return next;
+          setPages((old) => at(old, page));
+          const end = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+          setCursors((old) => {
+            const kept = old.slice(0, index + 1);
+            if (end === null) return old.length === kept.length ? old : kept;
+            if (old[index + 1] === end) return old;
+            return [...kept, end, ...old.slice(index + 2)];
           });
-          if (index === pageCount - 1 && page.pageInfo.hasNextPage && page.pageInfo.endCursor) {
-            cursors.current[index + 1] = page.pageInfo.endCursor;
-            setPageCount(index + 2);
-          }
         },
-        (ended) => ended && setErrors(ended),
-      ),
-    );
-    return () => {
-      for (const stop of stops) stop();
-    };
-  }, [api, pageCount]);
+        (ended) => ended && setPageErrors((old) => at(old, ended)),
+      );
+      streams.current[index] = { cursor, stop };
+    });
+  }, [api, cursors]);
   const rows = useMemo(
-    () => pages.flatMap((page) => page?.edges.map((e) => e.node) ?? []),
-    [pages],
+    () => pages.slice(0, cursors.length).flatMap((page) => page?.edges.map((e) => e.node) ?? []),
+    [pages, cursors.length],
   );
+  const errors = useMemo(() => {
+    const seen = new Map<string, GraphQLError>();
+    for (const error of pageErrors.slice(0, cursors.length).flat()) seen.set(error.message, error);
+    return [...seen.values()];
+  }, [pageErrors, cursors.length]);
   return { rows, loaded: pages[0] !== undefined, errors };
 }
 
