@@ -30,12 +30,23 @@ export function saveToken(token: string | null): void {
   else sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+/**
+ * Wharf closed a stream because this page fell behind it (SLOW_CONSUMER): it is asked again (a
+ * subscription from now, a live query whole), and the user is told something may have been missed.
+ */
+export type Notice = 'slow-consumer';
+
+function isSlowConsumer(errors: GraphQLError[] | undefined): boolean {
+  return errors?.some((error) => error.extensions?.code === 'SLOW_CONSUMER') ?? false;
+}
+
 /** Codes that end a stream for good: asking again would get the same answer. */
 const FINAL = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND']);
 
 export class Api {
   readonly ws: Client;
   private readonly listeners = new Set<(state: ConnectionState) => void>();
+  private readonly noticeListeners = new Set<(notice: Notice) => void>();
   state: ConnectionState = 'connecting';
 
   private readonly token: string;
@@ -61,6 +72,16 @@ export class Api {
   private setState(state: ConnectionState) {
     this.state = state;
     for (const listener of this.listeners) listener(state);
+  }
+
+  /** What the page should tell the user about its streams (`slow-consumer`: one was resumed). */
+  onNotice(listener: (notice: Notice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  private notify(notice: Notice) {
+    for (const listener of this.noticeListeners) listener(notice);
   }
 
   onState(listener: (state: ConnectionState) => void): () => void {
@@ -105,15 +126,26 @@ export class Api {
         stop = () => void source.return?.();
         try {
           const results = live ? applyLiveQueryJSONPatch(source) : source;
+          let fellBehind = false;
           for await (const result of results as AsyncIterable<Result<T>>) {
             if (stopped) break;
+            fellBehind = isSlowConsumer(result.errors);
+            if (fellBehind) break;
             onResult(result);
+          }
+          if (fellBehind) {
+            this.notify('slow-consumer');
+            continue;
           }
           if (!stopped) onEnd();
           return;
         } catch (error) {
           if (stopped) return;
           const errors = Array.isArray(error) ? (error as GraphQLError[]) : undefined;
+          if (isSlowConsumer(errors)) {
+            this.notify('slow-consumer');
+            continue;
+          }
           if (errors?.some((e) => FINAL.has(e.extensions?.code ?? ''))) {
             onEnd(errors);
             return;

@@ -55,11 +55,13 @@ export function App() {
   const [loginError, setLoginError] = useState<string | null>(null);
   const api = useMemo(() => (token ? new Api(token) : null), [token]);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [behind, setBehind] = useState(false);
   const route = useRoute();
 
   useEffect(() => {
     if (!api) return undefined;
     const off = api.onState(setConnection);
+    const offNotice = api.onNotice(() => setBehind(true));
     api.request<{ me: Me }>(ME).then(
       (result) => {
         if (result.data?.me) {
@@ -74,6 +76,7 @@ export function App() {
     );
     return () => {
       off();
+      offNotice();
       api.close();
     };
   }, [api]);
@@ -126,6 +129,15 @@ export function App() {
           Log out
         </button>
       </header>
+      {behind && (
+        <p class="notice" role="status" data-testid="slow-consumer">
+          An update stream was closed because this page fell behind (SLOW_CONSUMER); it was resumed,
+          and some updates in between may not be shown.{' '}
+          <button type="button" onClick={() => setBehind(false)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       <main>
         <EnginesPanel api={api} />
         <View api={api} route={route} me={me} />

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Api, GraphQLError } from '../api.ts';
 import { containerHref } from '../route.ts';
 import { ContainerActions } from './container-actions.tsx';
+import { Choice, TextFilter } from './filter-fields.tsx';
 
 export interface ContainerRow {
   id: string;
@@ -107,6 +108,8 @@ function useLiveContainers(api: Api) {
   }, [pageErrors, cursors.length]);
   return { rows, loaded: pages[0] !== undefined, errors };
 }
+
+const STATES = ['RUNNING', 'EXITED', 'CREATED', 'PAUSED', 'RESTARTING', 'DEAD'];
 
 type SortKey = 'name' | 'state' | 'image' | 'created';
 
@@ -259,49 +262,11 @@ export function ContainersView(props: { api: Api }) {
         </p>
       ))}
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Name <input value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          State{' '}
-          <select value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            {['RUNNING', 'EXITED', 'CREATED', 'PAUSED', 'RESTARTING', 'DEAD'].map((s) => (
-              <option key={s} value={s}>
-                {s.toLowerCase()}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Engine{' '}
-          <select value={engine} onChange={(e) => setEngine((e.target as HTMLSelectElement).value)}>
-            <option value="">all</option>
-            {engines.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Project{' '}
-          <select
-            value={project}
-            onChange={(e) => setProject((e.target as HTMLSelectElement).value)}
-          >
-            <option value="">any</option>
-            {projects.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Label{' '}
-          <input
-            placeholder="key=value"
-            value={label}
-            onInput={(e) => setLabel((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TextFilter label="Name" value={text} onChange={setText} />
+        <Choice label="State" value={state} options={STATES} onChange={setState} />
+        <Choice label="Engine" value={engine} options={engines} onChange={setEngine} any="all" />
+        <Choice label="Project" value={project} options={projects} onChange={setProject} />
+        <TextFilter label="Label" value={label} onChange={setLabel} placeholder="key=value" />
       </form>
       {!loaded ? (
         <p class="loading">Loading…</p>

@@ -1,6 +1,7 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Api, GraphQLError } from '../api.ts';
+import { Choice, TextFilter } from './filter-fields.tsx';
 
 interface EngineEvent {
   __typename: 'EngineEvent';
@@ -135,30 +136,9 @@ export function EventsView(props: { api: Api }) {
         </p>
       ))}
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Type{' '}
-          <select value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            {TYPES.map((name) => (
-              <option key={name} value={name}>
-                {name.toLowerCase()}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Action{' '}
-          <input value={action} onInput={(e) => setAction((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          Engine{' '}
-          <select value={engine} onChange={(e) => setEngine((e.target as HTMLSelectElement).value)}>
-            <option value="">all</option>
-            {engines.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Type" value={type} options={TYPES} onChange={setType} />
+        <TextFilter label="Action" value={action} onChange={setAction} />
+        <Choice label="Engine" value={engine} options={engines} onChange={setEngine} any="all" />
       </form>
       {shown.length === 0 ? (
         <p class="loading">Waiting for events…</p>
