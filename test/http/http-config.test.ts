@@ -12,6 +12,7 @@ describe('loadHttpConfig', () => {
       corsOrigins: [],
       corsCredentials: false,
       graphiql: true,
+      ui: true,
       auth: undefined,
     });
   });
@@ -24,6 +25,7 @@ describe('loadHttpConfig', () => {
           WHARF_CORS_ORIGINS: 'https://app.example, http://localhost:5173',
           WHARF_CORS_CREDENTIALS: 'true',
           WHARF_GRAPHIQL: 'false',
+          WHARF_UI: 'false',
         },
         loopback,
       ),
@@ -32,6 +34,7 @@ describe('loadHttpConfig', () => {
       corsOrigins: ['https://app.example', 'http://localhost:5173'],
       corsCredentials: true,
       graphiql: false,
+      ui: false,
       auth: undefined,
     });
   });

@@ -1,5 +1,6 @@
 import { applyLiveQueryJSONPatch } from '@n1ru4l/graphql-live-query-patch-json-patch';
 import { type Client, createClient } from 'graphql-ws/client';
+import type { TypedDocumentString } from './__generated__/graphql.ts';
 
 /*
  * The dashboard's only way to Wharf: its public GraphQL API, with the user's token in the
@@ -18,6 +19,12 @@ export interface Result<T> {
   data?: T | null;
   errors?: GraphQLError[];
 }
+
+/**
+ * The variables an operation takes: optional when it needs none (or only optional ones), so
+ * `api.request(ME)` reads as it should and a required variable left out fails typecheck.
+ */
+export type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -90,7 +97,10 @@ export class Api {
   }
 
   /** A query or mutation over HTTP: the CSRF header yoga asks of every browser request. */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<Result<T>> {
+  async request<T, V>(
+    document: TypedDocumentString<T, V>,
+    ...[variables]: VariablesArg<V>
+  ): Promise<Result<T>> {
     const response = await fetch('/graphql', {
       method: 'POST',
       headers: {
@@ -99,7 +109,7 @@ export class Api {
         authorization: `Bearer ${this.token}`,
         'x-graphql-yoga-csrf': '1',
       },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
     });
     return (await response.json()) as Result<T>;
   }
@@ -108,19 +118,20 @@ export class Api {
    * A subscription, or an `@live` query (its updates come as JSON Patches, applied here). Ends
    * with `onEnd` (an error, or the server completing it); a dropped socket resubscribes.
    */
-  stream<T>(
-    query: string,
-    variables: Record<string, unknown>,
+  stream<T, V>(
+    document: TypedDocumentString<T, V>,
+    variables: V,
     onResult: (result: Result<T>) => void,
     onEnd: (errors?: GraphQLError[]) => void = () => {},
   ): () => void {
     let stopped = false;
+    const query = document.toString();
     const live = /@live\b/.test(query);
     const run = async () => {
       while (!stopped) {
         const source = this.ws.iterate<T>({
           query,
-          variables,
+          variables: variables as Record<string, unknown>,
           ...(live && { extensions: { livePatch: 'json-patch' } }),
         });
         stop = () => void source.return?.();

@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { graphql } from './__generated__/gql.ts';
+import type { MeQuery } from './__generated__/graphql.ts';
 import { Api, type ConnectionState, savedToken, saveToken } from './api.ts';
 import { type Route, type Section, useRoute } from './route.ts';
 import { ContainerPage } from './views/container-page.tsx';
@@ -11,14 +13,9 @@ import { Login } from './views/login.tsx';
 import { NetworksView } from './views/networks.tsx';
 import { VolumesView } from './views/volumes.tsx';
 
-export interface Me {
-  name: string;
-  role: 'viewer' | 'operator' | 'admin';
-  labels: string[];
-  engines: string[];
-}
+export type Me = MeQuery['me'];
 
-const ME = 'query Me { me { name role labels engines } }';
+const ME = graphql(`query Me { me { name role labels engines } }`);
 
 const NAV: [Section, string][] = [
   ['containers', 'Containers'],
@@ -62,7 +59,7 @@ export function App() {
     if (!api) return undefined;
     const off = api.onState(setConnection);
     const offNotice = api.onNotice(() => setBehind(true));
-    api.request<{ me: Me }>(ME).then(
+    api.request(ME).then(
       (result) => {
         if (result.data?.me) {
           setMe(result.data.me);

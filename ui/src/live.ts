@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Api, GraphQLError } from './api.ts';
+import type { TypedDocumentString } from './__generated__/graphql.ts';
+import type { Api, GraphQLError, VariablesArg } from './api.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -7,14 +8,18 @@ export interface Loaded<T> {
 }
 
 /** An `@live` query's latest result: the server sends it again (as patches) when it changes. */
-export function useLive<T>(api: Api, query: string, variables: Record<string, unknown> = {}) {
+export function useLive<T, V>(
+  api: Api,
+  query: TypedDocumentString<T, V>,
+  ...[variables]: VariablesArg<V>
+) {
   const [state, setState] = useState<Loaded<T>>({ data: undefined, errors: [] });
-  const key = JSON.stringify(variables);
+  const key = JSON.stringify(variables ?? {});
   useEffect(
     () =>
-      api.stream<T>(
+      api.stream(
         query,
-        JSON.parse(key),
+        JSON.parse(key) as V,
         (result) =>
           setState((old) => ({ data: result.data ?? old.data, errors: result.errors ?? [] })),
         (ended) => ended && setState((old) => ({ ...old, errors: ended })),
@@ -25,18 +30,22 @@ export function useLive<T>(api: Api, query: string, variables: Record<string, un
 }
 
 /** A plain query, asked once and again on `reload`: for what costs too much to keep live. */
-export function useQuery<T>(api: Api, query: string, variables: Record<string, unknown> = {}) {
+export function useQuery<T, V>(
+  api: Api,
+  query: TypedDocumentString<T, V>,
+  ...[variables]: VariablesArg<V>
+) {
   const [state, setState] = useState<Loaded<T> & { loading: boolean }>({
     data: undefined,
     errors: [],
     loading: true,
   });
-  const key = JSON.stringify(variables);
+  const key = JSON.stringify(variables ?? {});
   const [round, setRound] = useState(0);
   useEffect(() => {
     let current = true;
     setState((old) => ({ ...old, loading: true }));
-    api.request<T>(query, JSON.parse(key)).then(
+    api.request(query, ...([JSON.parse(key)] as VariablesArg<V>)).then(
       (result) =>
         current &&
         setState({ data: result.data ?? undefined, errors: result.errors ?? [], loading: false }),

@@ -1,17 +1,16 @@
+import { graphql } from '../__generated__/gql.ts';
+import type { ContainerLinkFragment } from '../__generated__/graphql.ts';
 import type { GraphQLError } from '../api.ts';
 import { containerHref } from '../route.ts';
 
-export interface ContainerRef {
-  id: string;
-  name: string;
-  state: string;
-}
+/** What a link to a container needs; the images, networks and volumes screens select it. */
+graphql(`fragment ContainerLink on Container { id name state }`);
 
 /** Links shown before "and N more": an image under 1,000 containers stays one readable row. */
 const SHOWN = 12;
 
 /** The containers using an object, each a link to its page; "none" says it is unused. */
-export function ContainerLinks(props: { containers: ContainerRef[] }) {
+export function ContainerLinks(props: { containers: ContainerLinkFragment[] }) {
   if (props.containers.length === 0) return <span class="muted">none</span>;
   const more = props.containers.length - SHOWN;
   return (

@@ -1,44 +1,31 @@
 import './container-page.css';
 import { useEffect, useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
+import type { ContainerQuery } from '../__generated__/graphql.ts';
 import type { Api, GraphQLError } from '../api.ts';
 import type { Me } from '../app.tsx';
 import { ContainerActions } from './container-actions.tsx';
-import type { ContainerRow } from './containers.tsx';
 import { LogsPanel } from './logs.tsx';
 import { StatsPanel } from './stats.tsx';
 import { TerminalPanel } from './terminal.tsx';
 
-interface Details extends ContainerRow {
-  dockerId: string;
-  command: string;
-  env: string[];
-  restartCount: number;
-  hostConfig: { restartPolicy: { name: string; maximumRetryCount: number } | null };
-  mounts: { type: string; source: string | null; destination: string; rw: boolean }[];
-  networks: (ContainerRow['networks'][number] & { ipv4Address: string | null })[];
-}
-
-const CONTAINER = `query Container($id: String!) @live {
+const CONTAINER = graphql(`query Container($id: String!) @live {
   container(ref: $id) {
-    id dockerId engine name state status createdAt startedAt imageRef command env restartCount
-    health { status }
-    image { tags }
-    ports { ip privatePort publicPort protocol }
-    networks { networkName ipv4Address }
-    labels { key value }
+    ...ContainerRow
+    dockerId command env restartCount
+    networks { ipv4Address }
     mounts { type source destination rw }
     hostConfig { restartPolicy { name maximumRetryCount } }
-    allowedActions
   }
-}`;
+}`);
 
 /** Inspect-level details, live; env values read `***` below admin (the API redacts them). */
 export function ContainerPage(props: { api: Api; id: string; me: Me }) {
-  const [container, setContainer] = useState<Details | null | undefined>(undefined);
+  const [container, setContainer] = useState<ContainerQuery['container'] | undefined>(undefined);
   const [errors, setErrors] = useState<GraphQLError[]>([]);
   useEffect(
     () =>
-      props.api.stream<{ container: Details | null }>(
+      props.api.stream(
         CONTAINER,
         { id: props.id },
         (result) => {

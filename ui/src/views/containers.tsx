@@ -1,52 +1,38 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
+import type { ContainerRowFragment, ContainersQuery } from '../__generated__/graphql.ts';
 import type { Api, GraphQLError } from '../api.ts';
 import { containerHref } from '../route.ts';
 import { ContainerActions } from './container-actions.tsx';
 import { Choice, TextFilter } from './filter-fields.tsx';
 
-export interface ContainerRow {
-  id: string;
-  engine: string;
-  name: string;
-  state: string;
-  status: string;
-  createdAt: string;
-  startedAt: string | null;
-  health: { status: string } | null;
-  image: { tags: string[] } | null;
-  imageRef: string;
-  ports: { ip: string | null; privatePort: number; publicPort: number | null; protocol: string }[];
-  networks: { networkName: string }[];
-  labels: { key: string; value: string }[];
-  allowedActions: string[];
-}
+/** What a row of the table shows; the container's page asks the same and more. */
+graphql(`fragment ContainerRow on Container {
+  id engine name state status createdAt startedAt imageRef
+  health { status }
+  image { tags }
+  ports { ip privatePort publicPort protocol }
+  networks { networkName }
+  labels { key value }
+  allowedActions
+}`);
+
+type ContainerRow = ContainerRowFragment;
 
 /**
  * Every container the token sees, kept current by `@live` (JSON Patch updates, no polling). A
  * page holds at most 100; further pages are live queries of their own.
  */
-const CONTAINERS = `query Containers($after: String) @live {
+const CONTAINERS = graphql(`query Containers($after: String) @live {
   containers(all: true, first: 100, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node {
-      id engine name state status createdAt startedAt imageRef
-      health { status }
-      image { tags }
-      ports { ip privatePort publicPort protocol }
-      networks { networkName }
-      labels { key value }
-      allowedActions
-    } }
+    edges { node { ...ContainerRow } }
   }
-}`;
+}`);
 
-interface Page {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: ContainerRow }[];
-}
+type Page = ContainersQuery['containers'];
 
 /**
  * The pages of the list, each a live query; each page follows the one before from where it ends
@@ -76,7 +62,7 @@ function useLiveContainers(api: Api) {
         next[index] = value;
         return next;
       };
-      const stop = api.stream<{ containers: Page }>(
+      const stop = api.stream(
         CONTAINERS,
         { after: cursor },
         (result) => {

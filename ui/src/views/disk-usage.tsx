@@ -1,37 +1,27 @@
 import { useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
 import type { Api } from '../api.ts';
 import { bytes } from '../format.ts';
 import { useQuery } from '../live.ts';
 import { Problems } from './container-links.tsx';
 
-interface Figures {
-  count: number;
-  active: number;
-  size: number;
-  reclaimable: number;
-}
-
-interface DiskUsage {
-  engine: string;
-  images: Figures;
-  containers: Figures;
-  volumes: Figures;
-  buildCache: Figures;
-}
+graphql(`fragment Figures on DiskUsageFigures { count active size reclaimable }`);
 
 /** One `/system/df` call, which walks the disk: a plain query, asked again on request. */
-const DISK_USAGE = `query DiskUsage($engine: String) {
+const DISK_USAGE = graphql(`query DiskUsage($engine: String) {
   diskUsage(engine: $engine) {
     engine
-    images { count active size reclaimable }
-    containers { count active size reclaimable }
-    volumes { count active size reclaimable }
-    buildCache { count active size reclaimable }
+    images { ...Figures }
+    containers { ...Figures }
+    volumes { ...Figures }
+    buildCache { ...Figures }
   }
   engines { name }
-}`;
+}`);
 
-const ROWS: [keyof Omit<DiskUsage, 'engine'>, string, string][] = [
+type Kind = 'images' | 'containers' | 'volumes' | 'buildCache';
+
+const ROWS: [Kind, string, string][] = [
   ['images', 'Images', 'imagesPrune(dangling: false)'],
   ['containers', 'Containers', 'containersPrune'],
   ['volumes', 'Local volumes', 'volumesPrune'],
@@ -45,10 +35,7 @@ function percent(part: number, whole: number): string {
 /** `docker system df` of one engine: what is there, what is in use, what a prune would free. */
 export function DiskUsageView(props: { api: Api }) {
   const [engine, setEngine] = useState<string | null>(null);
-  const { data, errors, loading, reload } = useQuery<{
-    diskUsage: DiskUsage;
-    engines: { name: string }[];
-  }>(props.api, DISK_USAGE, { engine });
+  const { data, errors, loading, reload } = useQuery(props.api, DISK_USAGE, { engine });
   const usage = data?.diskUsage;
   return (
     <section aria-labelledby="disk-title">

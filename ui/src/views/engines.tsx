@@ -1,34 +1,22 @@
 import { useEffect, useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
+import type { EngineChipFragment } from '../__generated__/graphql.ts';
 import type { Api, GraphQLError, Result } from '../api.ts';
 
-interface EngineRow {
-  name: string;
-  version: string | null;
-  apiVersion: string | null;
-  health: {
-    ready: boolean;
-    error: string | null;
-    events: {
-      state: 'IDLE' | 'CONNECTED' | 'DISCONNECTED';
-      gaps: number;
-      lastEventAt: string | null;
-    };
-  };
-}
+graphql(`fragment EngineChip on Engine {
+  name version apiVersion
+  health { ready error events { state gaps lastEventAt } }
+}`);
 
 /**
  * `@live`: Wharf re-runs it when an engine's event stream is lost, comes back or reports a gap,
  * so an outage shows without polling. `health` answers for a down engine; `version` then fails
  * alone (ENGINE_UNAVAILABLE).
  */
-const ENGINES = `query Engines @live {
-  engines {
-    name version apiVersion
-    health { ready error events { state gaps lastEventAt } }
-  }
-}`;
+const ENGINES = graphql(`query Engines @live { engines { ...EngineChip } }`);
 
 /** What the live query does not push (the newest event's time, an engine hung but connected). */
+const REFRESH = graphql(`query EnginesRefresh { engines { ...EngineChip } }`);
 const REFRESH_MS = 10_000;
 
 const EVENT_STATE = { IDLE: 'idle', CONNECTED: 'live', DISCONNECTED: 'reconnecting' } as const;
@@ -40,17 +28,17 @@ function lastEvent(iso: string | null): string {
 /** One chip per engine: its versions, whether it answers, and its event stream's state. */
 export function EnginesPanel(props: { api: Api }) {
   const { api } = props;
-  const [engines, setEngines] = useState<EngineRow[]>([]);
+  const [engines, setEngines] = useState<EngineChipFragment[]>([]);
   const [errors, setErrors] = useState<GraphQLError[]>([]);
   useEffect(() => {
-    const show = (result: Result<{ engines: EngineRow[] }>) => {
+    const show = (result: Result<{ engines: EngineChipFragment[] }>) => {
       if (!result.data?.engines) return;
       setEngines(result.data.engines);
       setErrors(result.errors ?? []);
     };
     const stop = api.stream(ENGINES, {}, show, (ended) => ended && setErrors(ended));
     const timer = setInterval(() => {
-      api.request<{ engines: EngineRow[] }>(ENGINES.replace(' @live', '')).then(show, () => {});
+      api.request(REFRESH).then(show, () => {});
     }, REFRESH_MS);
     return () => {
       stop();

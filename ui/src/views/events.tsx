@@ -1,38 +1,19 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
+import type { EventsSubscription } from '../__generated__/graphql.ts';
 import type { Api, GraphQLError } from '../api.ts';
 import { Choice, TextFilter } from './filter-fields.tsx';
 
-interface EngineEvent {
-  __typename: 'EngineEvent';
-  type: string;
-  action: string;
-  actorId: string;
-  actorName: string | null;
-  engine: string;
-  time: string;
-  timeNano: string;
-  exitCode: number | null;
-  cursor: string;
-}
-
-interface EventGap {
-  __typename: 'EventGap';
-  from: string | null;
-  to: string;
-  reason: string;
-  engine: string;
-}
-
-type Item = (EngineEvent | EventGap) & { seq: number };
-
-const EVENTS = `subscription Events($after: String) {
+const EVENTS = graphql(`subscription Events($after: String) {
   events(after: $after) {
     __typename
     ... on EngineEvent { type action actorId actorName engine time timeNano exitCode cursor }
     ... on EventGap { from to reason engine }
   }
-}`;
+}`);
+
+type Item = EventsSubscription['events'] & { seq: number };
 
 /** The timeline keeps the newest this many items: a busy engine must not grow the page forever. */
 const KEEP = 500;
@@ -54,7 +35,7 @@ function useEvents(api: Api) {
     let stop: (() => void) | undefined;
     const start = () => {
       stop?.();
-      stop = api.stream<{ events: EngineEvent | EventGap }>(
+      stop = api.stream(
         EVENTS,
         { after },
         (result) => {

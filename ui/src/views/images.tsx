@@ -1,24 +1,18 @@
+import { graphql } from '../__generated__/gql.ts';
+import type { ImagesQuery } from '../__generated__/graphql.ts';
 import type { Api } from '../api.ts';
 import { ago, bytes } from '../format.ts';
 import { useLive } from '../live.ts';
-import { ContainerLinks, type ContainerRef, Problems } from './container-links.tsx';
+import { ContainerLinks, Problems } from './container-links.tsx';
 
-interface ImageRow {
-  id: string;
-  engine: string;
-  shortId: string;
-  tags: string[];
-  size: number;
-  createdAt: string;
-  containers: ContainerRef[];
-}
-
-const IMAGES = `query Images @live {
+const IMAGES = graphql(`query Images @live {
   images(first: 100) {
     totalCount
-    edges { node { id engine shortId tags size createdAt containers { id name state } } }
+    edges { node { id engine shortId tags size createdAt containers { ...ContainerLink } } }
   }
-}`;
+}`);
+
+type ImageRow = ImagesQuery['images']['edges'][number]['node'];
 
 /** What `imagesPrune` would do with an image: `dangling: true` takes untagged unused ones only. */
 function pruneOf(image: ImageRow): 'in use' | 'dangling' | 'unused' {
@@ -32,9 +26,7 @@ function sum(images: ImageRow[]): string {
 
 /** Images, the containers created from each, and what a prune would take (live). */
 export function ImagesView(props: { api: Api }) {
-  const { data, errors } = useLive<{
-    images: { totalCount: number; edges: { node: ImageRow }[] };
-  }>(props.api, IMAGES);
+  const { data, errors } = useLive(props.api, IMAGES);
   const images = data?.images.edges.map((edge) => edge.node) ?? [];
   const dangling = images.filter((image) => pruneOf(image) === 'dangling');
   const unused = images.filter((image) => pruneOf(image) !== 'in use');

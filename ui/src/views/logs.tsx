@@ -1,23 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
+import type { LogsSubscription } from '../__generated__/graphql.ts';
 import type { Api } from '../api.ts';
 
-interface Line {
-  stream: 'STDOUT' | 'STDERR';
-  text: string;
-  cursor: string | null;
-}
-
-type LogEvent =
-  | { __typename: 'LogLines'; lines: Line[] }
-  | { __typename: 'LogEnd'; reason: string; exitCode: number | null };
-
-const LOGS = `subscription Logs($id: String!) {
+const LOGS = graphql(`subscription Logs($id: String!) {
   containerLogs(ref: $id, tail: 200, follow: true) {
     __typename
     ... on LogLines { lines { stream text cursor } }
     ... on LogEnd { reason exitCode }
   }
-}`;
+}`);
+
+type Line = Extract<LogsSubscription['containerLogs'], { __typename: 'LogLines' }>['lines'][number];
 
 /** The most lines kept in the page: older ones scroll away. */
 const KEEP = 2_000;
@@ -33,7 +27,7 @@ export function LogsPanel(props: { api: Api; id: string }) {
   const box = useRef<HTMLPreElement>(null);
   useEffect(
     () =>
-      props.api.stream<{ containerLogs: LogEvent }>(LOGS, { id: props.id }, (result) => {
+      props.api.stream(LOGS, { id: props.id }, (result) => {
         const event = result.data?.containerLogs;
         if (event?.__typename === 'LogLines') {
           setLines((old) => [...old, ...event.lines].slice(-KEEP));

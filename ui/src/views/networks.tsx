@@ -1,32 +1,24 @@
+import { graphql } from '../__generated__/gql.ts';
 import type { Api } from '../api.ts';
 import { useLive } from '../live.ts';
-import { ContainerLinks, type ContainerRef, Problems } from './container-links.tsx';
+import { ContainerLinks, Problems } from './container-links.tsx';
 
-interface NetworkRow {
-  id: string;
-  engine: string;
-  name: string;
-  driver: string;
-  scope: string;
-  internal: boolean;
-  containers: { container: ContainerRef }[];
-}
-
-const NETWORKS = `query Networks @live {
+const NETWORKS = graphql(`query Networks @live {
   networks(first: 100) {
     totalCount
-    edges { node { id engine name driver scope internal containers { container { id name state } } } }
+    edges { node {
+      id engine name driver scope internal
+      containers { container { ...ContainerLink } }
+    } }
   }
-}`;
+}`);
 
 /** The engine's own networks: `networksPrune` never removes them. */
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
 
 /** Networks and the containers attached to each (live). */
 export function NetworksView(props: { api: Api }) {
-  const { data, errors } = useLive<{
-    networks: { totalCount: number; edges: { node: NetworkRow }[] };
-  }>(props.api, NETWORKS);
+  const { data, errors } = useLive(props.api, NETWORKS);
   const networks = data?.networks.edges.map((edge) => edge.node) ?? [];
   const unused = networks.filter(
     (network) => network.containers.length === 0 && !PREDEFINED.has(network.name),

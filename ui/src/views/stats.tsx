@@ -1,23 +1,17 @@
 import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
+import { graphql } from '../__generated__/gql.ts';
+import type { StatsSubscription } from '../__generated__/graphql.ts';
 import type { Api } from '../api.ts';
 
-interface Sample {
-  read: string;
-  cpuPercent: number;
-  memoryUsage: number;
-  networkRxBytes: number;
-  networkTxBytes: number;
-  blockReadBytes: number;
-  blockWriteBytes: number;
-}
-
-const STATS = `subscription Stats($id: String!) {
+const STATS = graphql(`subscription Stats($id: String!) {
   containerStats(ref: $id) {
     read cpuPercent memoryUsage networkRxBytes networkTxBytes blockReadBytes blockWriteBytes
   }
-}`;
+}`);
+
+type Sample = StatsSubscription['containerStats'];
 
 /** Seconds of history the plots show (and the page keeps). */
 const WINDOW = 300;
@@ -139,7 +133,7 @@ export function StatsPanel(props: { api: Api; id: string }) {
       return new uPlot(options(chart, syncKey, width), [[], ...chart.series.map(() => [])], cell);
     });
     const samples: Sample[] = [];
-    const stop = props.api.stream<{ containerStats: Sample }>(
+    const stop = props.api.stream(
       STATS,
       { id: props.id },
       (result) => {

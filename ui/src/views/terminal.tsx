@@ -2,36 +2,33 @@ import '@xterm/xterm/css/xterm.css';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { graphql } from '../__generated__/gql.ts';
+import type {
+  ExecAttachSubscription,
+  ExecAttachSubscriptionVariables,
+} from '../__generated__/graphql.ts';
 import type { Api, GraphQLError } from '../api.ts';
 
-interface Exec {
-  execId: string;
-  engine: string;
-}
-
-type ExecEvent =
-  | { __typename: 'ExecOutput'; text: string }
-  | { __typename: 'ExecExit'; exitCode: number | null };
-
-const CREATE = `mutation ExecCreate($input: ExecInput!) {
+const CREATE = graphql(`mutation ExecCreate($input: ExecInput!) {
   execCreate(input: $input) { execId engine }
-}`;
+}`);
 
-const ATTACH = `subscription ExecAttach($execId: String!, $engine: String) {
+const ATTACH = graphql(`subscription ExecAttach($execId: String!, $engine: String) {
   execAttach(execId: $execId, engine: $engine) {
     __typename
     ... on ExecOutput { text }
     ... on ExecExit { exitCode }
   }
-}`;
+}`);
 
-const INPUT = `mutation ExecInput($execId: String!, $engine: String, $data: String!) {
+const INPUT = graphql(`mutation ExecInput($execId: String!, $engine: String, $data: String!) {
   execInput(execId: $execId, engine: $engine, data: $data)
-}`;
+}`);
 
-const RESIZE = `mutation ExecResize($execId: String!, $engine: String, $rows: Int!, $cols: Int!) {
+const RESIZE =
+  graphql(`mutation ExecResize($execId: String!, $engine: String, $rows: Int!, $cols: Int!) {
   execResize(execId: $execId, engine: $engine, rows: $rows, cols: $cols)
-}`;
+}`);
 
 type Status =
   | { name: 'starting' }
@@ -85,7 +82,7 @@ function Session(props: { api: Api; container: string; user: string | null }) {
     const onWindowResize = () => fit.fit();
     window.addEventListener('resize', onWindowResize);
     const start = async () => {
-      const created = await api.request<{ execCreate: Exec }>(CREATE, {
+      const created = await api.request(CREATE, {
         input: {
           container: props.container,
           cmd: ['sh'],
@@ -109,8 +106,9 @@ function Session(props: { api: Api; container: string; user: string | null }) {
       };
       term.onData(send);
       term.onResize(resize);
-      detach = api.ws.subscribe<{ execAttach: ExecEvent }>(
-        { query: ATTACH, variables: ids },
+      // Not api.stream: an exec ends with its process, it is never asked again.
+      detach = api.ws.subscribe<ExecAttachSubscription>(
+        { query: ATTACH.toString(), variables: ids satisfies ExecAttachSubscriptionVariables },
         {
           next: (result) => {
             const event = result.data?.execAttach;

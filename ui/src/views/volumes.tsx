@@ -1,37 +1,25 @@
+import { graphql } from '../__generated__/gql.ts';
 import type { Api } from '../api.ts';
 import { bytes } from '../format.ts';
 import { useLive, useQuery } from '../live.ts';
-import { ContainerLinks, type ContainerRef, Problems } from './container-links.tsx';
+import { ContainerLinks, Problems } from './container-links.tsx';
 
-interface VolumeRow {
-  id: string;
-  engine: string;
-  name: string;
-  driver: string;
-  usedBy: ContainerRef[];
-}
-
-const VOLUMES = `query Volumes @live {
+const VOLUMES = graphql(`query Volumes @live {
   volumes(first: 100) {
     totalCount
-    edges { node { id engine name driver usedBy { id name state } } }
+    edges { node { id engine name driver usedBy { ...ContainerLink } } }
   }
-}`;
+}`);
 
 /** Sizes come from the engine's disk usage walk: asked once, not on every change. */
-const SIZES = `query VolumeSizes {
+const SIZES = graphql(`query VolumeSizes {
   volumes(first: 100) { edges { node { id size } } }
-}`;
+}`);
 
 /** Volumes and the containers that mount each (live), with sizes on request. */
 export function VolumesView(props: { api: Api }) {
-  const { data, errors } = useLive<{
-    volumes: { totalCount: number; edges: { node: VolumeRow }[] };
-  }>(props.api, VOLUMES);
-  const sizes = useQuery<{ volumes: { edges: { node: { id: string; size: number | null } }[] } }>(
-    props.api,
-    SIZES,
-  );
+  const { data, errors } = useLive(props.api, VOLUMES);
+  const sizes = useQuery(props.api, SIZES);
   const sizeOf = new Map(sizes.data?.volumes.edges.map((edge) => [edge.node.id, edge.node.size]));
   const volumes = data?.volumes.edges.map((edge) => edge.node) ?? [];
   const unused = volumes.filter((volume) => volume.usedBy.length === 0);
