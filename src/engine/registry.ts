@@ -51,17 +51,17 @@ interface EngineScope {
 
 /**
  * The engines the principal may use, in configured order, intersected with `requested` when it
- * is given. An unknown name asked for is BAD_USER_INPUT, one outside the token's engines FORBIDDEN:
- * asking explicitly never quietly answers with less than was asked.
+ * is given. A name asked for that is unknown, or outside the token's engines, is BAD_USER_INPUT
+ * with one message for both (the others do not exist for the token: their names cannot be
+ * probed); asking explicitly never quietly answers with less than was asked.
  */
 export function enginesFor(ctx: EngineScope, requested?: readonly string[] | null): string[] {
   const allowed = ctx.principal.kind === 'token' ? ctx.principal.engines : undefined;
   const mayUse = (name: string) => allowed === undefined || allowed.includes(name);
   if (!requested) return ctx.engines.names().filter(mayUse);
   for (const name of requested) {
-    if (!ctx.engines.api(name)) throw new BadUserInputError(`no engine named "${name}"`);
-    if (!mayUse(name)) {
-      throw new ForbiddenError('token.engines', `this token may not use engine "${name}"`);
+    if (!ctx.engines.api(name) || !mayUse(name)) {
+      throw new BadUserInputError(`no engine named "${name}"`);
     }
   }
   return ctx.engines.names().filter((name) => requested.includes(name));

@@ -7,7 +7,7 @@ import { type EngineRegistry, engineClientFor, enginesFor } from '../engine/regi
 import type { EventMessage } from '../engine/types.ts';
 import { type ContainerNode, containerByRef } from './containers.ts';
 import type { EnginesArg } from './engine-lists.ts';
-import { eventObjectLabels } from './event-labels.ts';
+import { eventObjectLabels, type LabelledKind } from './event-labels.ts';
 import {
   type DeliveredItem,
   decodeMergedCursor,
@@ -118,14 +118,20 @@ function engineEvents(
   );
 }
 
-/** A container's or image's events carry its labels; a network's or volume's are looked up. */
+const LOOKED_UP: readonly string[] = ['network', 'volume', 'service', 'secret', 'config'];
+const isLookedUp = (type: string): type is LabelledKind => LOOKED_UP.includes(type);
+
+/**
+ * A container's or image's events carry its labels; a network's, volume's or swarm object's are
+ * looked up. A swarm node's carry none of a tenant's: nodes are the cluster's, shared.
+ */
 function actorLabels(
   engines: EngineRegistry,
   engine: string,
   item: Extract<EventItem, { kind: 'event' }>,
 ) {
   const { Type } = item.event;
-  return Type === 'network' || Type === 'volume'
+  return isLookedUp(Type)
     ? eventObjectLabels(engines, engine, item, Type)
     : item.event.Actor.Attributes;
 }

@@ -29,6 +29,7 @@ import type {
   ServiceSpec,
   SwarmNode,
 } from '../engine/swarm-types.ts';
+import { rememberLabels } from './event-labels.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate, checkRegistry } from './policy/create-policy.ts';
 import { registryAuthFor } from './registry-auth.ts';
@@ -76,6 +77,8 @@ export async function swarmObjectCreate(
     const Labels = stampLabels(ctx.principal, args.labels) ?? {};
     const id = await createSwarmObject(api, kind, { Name: args.name, Labels, Data: args.data });
     auditTarget(name, id);
+    // For its events' readers, should it be gone before they look it up.
+    rememberLabels(ctx.engines, name, { kind, id, labels: Labels });
     return { engine: name, id };
   });
   return reread(swarmObjectNodes(ctx, kind, [`${engine}/${id}`]), `${kind} ${id}`);
@@ -195,6 +198,7 @@ export async function serviceCreate(
       throw error;
     });
     auditTarget(engine.name, result.id);
+    rememberLabels(ctx.engines, engine.name, { kind: 'service', id: result.id, labels });
     return {
       engine: engine.name,
       id: result.id,

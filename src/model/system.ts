@@ -1,5 +1,4 @@
 import type { Context } from '../context.ts';
-import { BadUserInputError } from '../engine/errors.ts';
 import { engineFor, enginesFor } from '../engine/registry.ts';
 import type { SystemInfo, SystemVersion } from '../engine/types.ts';
 
@@ -20,7 +19,7 @@ export function visibleEngines(ctx: Context): EngineNode[] {
  */
 export function engineNamed(ctx: Context, name?: string | null): EngineNode {
   if (name === undefined || name === null) return { name: engineFor(ctx).name };
-  if (!enginesFor(ctx).includes(name)) throw new BadUserInputError(`no engine named "${name}"`);
+  enginesFor(ctx, [name]);
   return { name };
 }
 

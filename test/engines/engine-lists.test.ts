@@ -287,7 +287,13 @@ describe('a token limited to one engine', () => {
         new Set(['host']),
       );
       const asked = await limited.query(LIST, { label: scope.label, engines: ['side'] });
-      expect(asked.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      // The same answer as an engine that does not exist: its name cannot be probed.
+      expect(asked.errors?.[0]).toMatchObject({
+        message: 'no engine named "side"',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      const unknown = await limited.query(LIST, { label: scope.label, engines: ['nowhere'] });
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       // The twin is on both engines, but this token knows one: no ambiguity.
       const named = await limited.query<{ container: Item }>(
         'query ($ref: String!) { container(ref: $ref) { engine } }',

@@ -259,6 +259,56 @@ describe('swarm-scope events', () => {
       expect.objectContaining({ type: 'SERVICE', action: 'update', scope: 'swarm' }),
     );
   });
+
+  it("delivers a tenant its own services' and secrets' events, none of another's", async () => {
+    const tenant = await startGateway({
+      engines: [{ name: 'swarm', dockerHost: engine.dockerHost, default: true }],
+      principal: { kind: 'token', name: 'team-a', role: 'operator', labels: ['team=a'] },
+    });
+    type Seen = { type: string; action: string; actorName: string | null };
+    const events = tenant.subscribe<{ events: Seen }>(
+      `subscription { events(filter: { type: [SERVICE, SECRET] }) { ... on EngineEvent { type action actorName } } }`,
+    );
+    const seen: Seen[] = [];
+    const reading = (async () => {
+      for await (const result of events) {
+        if (result.data) seen.push(result.data.events);
+        if (seen.some((event) => event.type === 'SERVICE' && event.action === 'remove')) return;
+      }
+    })();
+    try {
+      await until('the events subscription', async () => tenant.subscriptions() > 0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const secret = (label: string) =>
+        `mutation { secretCreate(name: "wharf-events-${label}", data: "x", labels: [{ key: "team", value: "${label}" }]) { dockerId } }`;
+      // Another tenant's secret and a shared one come first: were they delivered, they would be seen.
+      const other = await admin.data<{ secretCreate: { dockerId: string } }>(secret('b'));
+      const shared = await admin.data<{ secretCreate: { dockerId: string } }>(
+        `mutation { secretCreate(name: "wharf-events-shared", data: "x") { dockerId } }`,
+      );
+      const own = await tenant.data<{ secretCreate: { dockerId: string } }>(secret('a'));
+      // Created and removed at once: the remove is told from the labels Wharf remembered.
+      await tenant.data(`mutation {
+        serviceCreate(input: { name: "wharf-events-own", image: "${FIXTURE_IMAGE}", replicas: 0 }) { service { name } }
+      }`);
+      await tenant.data(`mutation { serviceRemove(ref: "wharf-events-own") { dockerId } }`);
+      await Promise.race([
+        reading,
+        new Promise((_, fail) => setTimeout(fail, 20_000, 'no events')),
+      ]);
+      for (const { secretCreate } of [other, shared, own]) {
+        await admin.data(`mutation { secretRemove(ref: "${secretCreate.dockerId}") { dockerId } }`);
+      }
+    } finally {
+      await events.return?.();
+      await tenant.stop();
+    }
+    expect(seen).toEqual([
+      { type: 'SECRET', action: 'create', actorName: 'wharf-events-a' },
+      { type: 'SERVICE', action: 'create', actorName: 'wharf-events-own' },
+      { type: 'SERVICE', action: 'remove', actorName: 'wharf-events-own' },
+    ]);
+  });
 });
 
 describe('swarmNodeUpdate (admin)', () => {
