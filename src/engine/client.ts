@@ -57,6 +57,8 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
   const api = createEngineApi(transport, options.apiVersion);
   const events = new EventHub({
     api,
+    // A unix socket's engine runs on Wharf's host, on Wharf's clock.
+    remoteClock: options.endpoint.kind !== 'unix',
     onError: (error) =>
       options.logger?.warn('engine event stream lost; reconnecting', {
         engine: options.name,

@@ -3,6 +3,7 @@ import { outsideCallScope } from './call-scope.ts';
 import { BadUserInputError } from './errors.ts';
 import { eventKey, eventNanos, openEvents } from './events.ts';
 import { Fanout } from './fanout.ts';
+import { engineInfo } from './system.ts';
 import type { EventMessage } from './types.ts';
 
 /** Why events may be missing: the engine was unreachable, or could not replay from where we were. */
@@ -19,6 +20,11 @@ export interface EventHubOptions {
   /** Recent events kept so a reconnecting client's `after` cursor resumes without an engine call. */
   historySize?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Whether the engine may keep another clock than Wharf's (another host): it is then read from
+   * `/info` each time the stream opens. Positions, `since` and `until` are in the engine's time.
+   */
+  remoteClock?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -35,10 +41,7 @@ export function encodeCursor(engine: string, event: EventMessage): string {
   return Buffer.from(`${engine}|${eventKey(event)}`).toString('base64url');
 }
 
-/**
- * A position without an event: everything from `nanos` on is after it. What a stream over several
- * engines resumes an engine from when that engine sent it nothing (src/model/event-streams.ts).
- */
+/** A position without an event: everything from `nanos` (the engine's time) on is after it. */
 export function positionCursor(engine: string, nanos: bigint): string {
   return Buffer.from(`${engine}|${nanos}`).toString('base64url');
 }
@@ -85,6 +88,9 @@ export class EventHub {
   private readonly historySize: number;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly onError: (error: unknown) => void;
+  private readonly remoteClock: boolean;
+  /** The engine's clock minus Wharf's, in ns. */
+  private clockOffset = 0n;
   private anchor: Anchor | undefined;
   private running: Promise<void> | undefined;
   private abort: AbortController | undefined;
@@ -97,6 +103,35 @@ export class EventHub {
     this.historySize = options.historySize ?? 4_096;
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 5_000 };
     this.onError = options.onError ?? (() => {});
+    this.remoteClock = options.remoteClock ?? false;
+  }
+
+  /** The engine's time now, as far as Wharf can tell. */
+  private engineNow(): bigint {
+    return nowNanos() + this.clockOffset;
+  }
+
+  /**
+   * A position at the engine's now: what a stream over several engines resumes an engine from
+   * when that engine sent it nothing (src/model/events.ts).
+   */
+  position(): string {
+    return positionCursor(this.api.engine, this.engineNow());
+  }
+
+  /**
+   * Reads the engine's clock against Wharf's. An offset within the reading's own uncertainty (half
+   * its round trip) counts as none; one that cannot be read leaves the last one known.
+   */
+  private async readClock(): Promise<void> {
+    const sent = Date.now();
+    const engine = Date.parse((await engineInfo(this.api)).SystemTime ?? '');
+    const received = Date.now();
+    if (Number.isNaN(engine)) return;
+    const offsetMs = engine - (sent + received) / 2;
+    const uncertainty = (received - sent) / 2 + 1;
+    this.clockOffset =
+      Math.abs(offsetMs) <= uncertainty ? 0n : BigInt(Math.round(offsetMs)) * 1_000_000n;
   }
 
   get subscribers(): number {
@@ -195,13 +230,15 @@ export class EventHub {
         let proving = false;
         try {
           const events = await openEvents(this.api, { since, signal: abort.signal });
+          // Not waited for: a slow `/info` must not hold the events back.
+          if (this.remoteClock) this.readClock().catch(() => {});
           if (lostAt !== undefined) {
             this.reconnects += 1;
             if (failedAttempts > 0) {
               this.publish({
                 kind: 'gap',
                 from: nanosToDate(anchor?.nanos ?? lostAt),
-                to: new Date(),
+                to: nanosToDate(this.engineNow()),
                 reason: 'ENGINE_UNAVAILABLE',
               });
             } else {
@@ -240,7 +277,7 @@ export class EventHub {
         if (!this.listening) break;
         // The connection ended or never opened: from here events may be missing.
         if (lostAt === undefined) {
-          lostAt = nowNanos();
+          lostAt = this.engineNow();
           this.whenOpen = deferred();
           this.setConnected(false);
         }
@@ -283,7 +320,7 @@ export class EventHub {
     try {
       const events = await openEvents(this.api, {
         since: from.nanos,
-        until: nowNanos(),
+        until: this.engineNow(),
         signal: abort.signal,
       });
       for await (const event of events) {
@@ -298,7 +335,10 @@ export class EventHub {
     }
     if (found) return caughtUp;
     const first = caughtUp[0] ?? queued[0];
-    const to = first?.kind === 'event' ? nanosToDate(eventNanos(first.event)) : new Date();
+    const to =
+      first?.kind === 'event'
+        ? nanosToDate(eventNanos(first.event))
+        : nanosToDate(this.engineNow());
     return [
       {
         kind: 'gap' as const,

@@ -268,6 +268,8 @@ export interface SystemVersion {
 export interface SystemInfo {
   ID: string;
   Name: string;
+  /** The engine host's clock, RFC 3339 with nanoseconds. */
+  SystemTime?: string;
   Containers: number;
   ContainersRunning: number;
   ContainersPaused: number;

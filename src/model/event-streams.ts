@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../engine/errors.ts';
-import { type EventItem, positionCursor } from '../engine/event-hub.ts';
+import type { EventItem } from '../engine/event-hub.ts';
 
 /**
  * An item of an event stream as delivered: the hub's own item (shared by every subscriber, and
@@ -35,11 +35,6 @@ export function decodeMergedCursor(cursor: string): Map<string, string> | undefi
     }
   } catch {}
   throw new BadUserInputError('`after` is not an event cursor of these engines');
-}
-
-/** Where an engine's part starts when the cursor has none for it: now, as a position. */
-export function startPosition(engine: string): string {
-  return positionCursor(engine, BigInt(Date.now()) * 1_000_000n);
 }
 
 /**

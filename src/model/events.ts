@@ -8,12 +8,7 @@ import type { EventMessage } from '../engine/types.ts';
 import { type ContainerNode, containerByRef } from './containers.ts';
 import type { EnginesArg } from './engine-lists.ts';
 import { eventObjectLabels, type LabelledKind } from './event-labels.ts';
-import {
-  type DeliveredItem,
-  decodeMergedCursor,
-  mergeEngineStreams,
-  startPosition,
-} from './event-streams.ts';
+import { type DeliveredItem, decodeMergedCursor, mergeEngineStreams } from './event-streams.ts';
 import { type ImageNode, imageByRef } from './images.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
 import { eventVisibleTo, isTenant } from './tenancy.ts';
@@ -82,10 +77,16 @@ export function eventStream(
   const streams = new Map(
     names.map((engine) => [engine, engineEvents(ctx, engine, args.filters, after(engine))]),
   );
-  // One engine answers as it always has: its own cursors. Several resume all of them at once.
+  // One engine answers as it always has: its own cursors. Several resume all of them at once;
+  // one that has sent nothing yet resumes from now, in its own clock.
   const positions = single
     ? undefined
-    : new Map(names.map((engine) => [engine, after(engine) ?? startPosition(engine)]));
+    : new Map(
+        names.map((engine) => [
+          engine,
+          after(engine) ?? engineClientFor(ctx, { engine }).events.position(),
+        ]),
+      );
   return mergeEngineStreams(streams, positions);
 }
 

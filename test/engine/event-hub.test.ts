@@ -2,7 +2,12 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngineApi } from '../../src/engine/api.ts';
 import { runInCallScope } from '../../src/engine/call-scope.ts';
-import { EventHub, type EventItem, encodeCursor } from '../../src/engine/event-hub.ts';
+import {
+  decodeCursor,
+  EventHub,
+  type EventItem,
+  encodeCursor,
+} from '../../src/engine/event-hub.ts';
 import { createTransport, type Transport } from '../../src/engine/transport.ts';
 import type { EventMessage } from '../../src/engine/types.ts';
 import { type FakeEngine, sendPing, startFakeEngine, within } from '../helpers/fake-engine.ts';
@@ -12,8 +17,11 @@ import { type FakeEngine, sendPing, startFakeEngine, within } from '../helpers/f
  * `until`, which ends the response), then streams live events. `down` refuses connections;
  * `restart()` empties the buffer as a real restart does.
  */
-async function startEventsEngine(options: { bufferSize?: number } = {}) {
+async function startEventsEngine(options: { bufferSize?: number; skewMs?: number } = {}) {
   const bufferSize = options.bufferSize ?? 256;
+  const { skewMs } = options;
+  // With a skew: the engine's clock runs in real time, that far from Wharf's (another host's).
+  const engineNow = () => (skewMs === undefined ? clock : BigInt(Date.now() + skewMs) * 1_000_000n);
   let buffer: { nanos: bigint; line: string }[] = [];
   const live = new Set<ServerResponse>();
   let down = false;
@@ -25,6 +33,11 @@ async function startEventsEngine(options: { bufferSize?: number } = {}) {
     }
     const url = new URL(req.url ?? '', 'http://docker');
     if (url.pathname === '/_ping') return sendPing(res, '1.41');
+    if (url.pathname === '/v1.41/info') {
+      const now = new Date(Number(engineNow() / 1_000_000n)).toISOString();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"SystemTime":"${now}"}`);
+      return;
+    }
     if (url.pathname !== '/v1.41/events') {
       res.writeHead(404).end('{"message":"not here"}');
       return;
@@ -53,7 +66,7 @@ async function startEventsEngine(options: { bufferSize?: number } = {}) {
     fake,
     live,
     emit(action: string, id = 'c1'): EventMessage {
-      clock += 1_000_000n;
+      clock = clock + 1_000_000n > engineNow() ? clock + 1_000_000n : engineNow();
       const event: EventMessage = {
         Type: 'container',
         Action: action,
@@ -99,7 +112,7 @@ afterEach(async () => {
 });
 
 async function setup(
-  options: { bufferSize?: number; queueLimit?: number; historySize?: number } = {},
+  options: { bufferSize?: number; queueLimit?: number; historySize?: number; skewMs?: number } = {},
 ) {
   engine = await startEventsEngine(options);
   transport = createTransport({
@@ -111,6 +124,7 @@ async function setup(
   const hub = new EventHub({
     api: createEngineApi(transport),
     backoff: { initialMs: 20, maxMs: 100 },
+    remoteClock: options.skewMs !== undefined,
     ...(options.queueLimit && { queueLimit: options.queueLimit }),
     ...(options.historySize && { historySize: options.historySize }),
   });
@@ -298,6 +312,33 @@ describe('EventHub', () => {
     engine.emit('create2');
     expect(actions(await lateItems)).toEqual(['start', 'die', 'destroy', 'create2']);
     await late.return?.();
+  });
+
+  it("takes positions in a remote engine's clock: resuming from one loses and repeats nothing", async () => {
+    // An engine an hour behind: a position in Wharf's clock would lie an hour in its future.
+    const { engine, hub } = await setup({ skewMs: -3_600_000 });
+    const keeper = hub.subscribe();
+    const seen = take(keeper, 3);
+    await hub.whenConnected();
+    const clockRead = async () => {
+      const position = decodeCursor('local', hub.position()).nanos;
+      return position < BigInt(Date.now() - 1_800_000) * 1_000_000n;
+    };
+    for (let tries = 0; !(await clockRead()); tries += 1) {
+      if (tries > 100) throw new Error("the hub never read the engine's clock");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    engine.emit('create');
+    await new Promise((r) => setTimeout(r, 5));
+    const position = hub.position();
+    await new Promise((r) => setTimeout(r, 5));
+    engine.emit('start');
+    engine.emit('die');
+    await seen;
+    const resumed = hub.subscribe(position);
+    expect(actions(await take(resumed, 2))).toEqual(['start', 'die']);
+    await resumed.return?.();
+    await keeper.return?.();
   });
 
   it('starts a resumed stream with a gap when the engine no longer has the cursor event', async () => {
