@@ -1,6 +1,6 @@
 import { isIP, isIPv4 } from 'node:net';
 import { BadUserInputError } from '../engine/errors.ts';
-import { imageRef, networkRef, volumeName } from '../engine/refs.ts';
+import { imageRef, networkRef } from '../engine/refs.ts';
 import {
   type ContainerActionResult as ActionResult,
   type ContainerCreateBody,
@@ -30,15 +30,18 @@ import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { engineFilters } from './filters.ts';
 import { domainnameOf, hostConfigFields, hostConfigOf } from './host-config-input.ts';
 import {
+  absolutePath,
   argument,
   envEntry,
   keyValueMap,
   LabelInput,
   list,
   PruneFilter,
+  portNumber,
   pruneUntil,
   singleLine,
 } from './input-checks.ts';
+import { ContainerMountInput, mountsOf, PortProtocol } from './mount-port-inputs.ts';
 import { Container } from './nodes.ts';
 
 /** The engine's own rule for container names; the length cap keeps every name a valid ref. */
@@ -50,13 +53,6 @@ function count(field: string, value: number | null | undefined): number | undefi
   if (value === null || value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new BadUserInputError(`${field} must be a non-negative integer`);
-  }
-  return value;
-}
-
-function portNumber(field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new BadUserInputError(`${field} ${value} is not a port (1 to 65535)`);
   }
   return value;
 }
@@ -76,26 +72,6 @@ function signalName(field: string, value: string): string {
   }
   return value;
 }
-
-function absolutePath(field: string, value: string): string {
-  if (!singleLine(field, value, true).startsWith('/')) {
-    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" must be an absolute path`);
-  }
-  return value;
-}
-
-const PortProtocol = builder.enumType('PortProtocol', {
-  values: { TCP: { value: 'tcp' }, UDP: { value: 'udp' }, SCTP: { value: 'sctp' } } as const,
-});
-
-const ContainerMountType = builder.enumType('ContainerMountType', {
-  description: 'The kinds of mount `containerCreate` can make.',
-  values: {
-    VOLUME: { value: 'volume', description: 'A named volume, or a new anonymous one.' },
-    BIND: { value: 'bind', description: 'A host path; it must exist.' },
-    TMPFS: { value: 'tmpfs', description: 'Memory-backed, gone when the container stops.' },
-  } as const,
-});
 
 const RestartPolicyName = builder.enumType('RestartPolicyName', {
   values: {
@@ -122,18 +98,6 @@ const ContainerPortInput = builder.inputType('ContainerPortInput', {
     protocol: t.field({ type: PortProtocol, defaultValue: 'tcp' }),
     hostIp: t.string({ description: 'The host address to bind; all addresses when absent.' }),
     hostPort: t.int(),
-  }),
-});
-
-const ContainerMountInput = builder.inputType('ContainerMountInput', {
-  fields: (t) => ({
-    type: t.field({ type: ContainerMountType, required: true }),
-    source: t.string({
-      description:
-        'Volume name (absent: a new anonymous volume), host path for BIND; none for TMPFS.',
-    }),
-    target: t.string({ required: true, description: 'Absolute path in the container.' }),
-    readOnly: t.boolean({ defaultValue: false }),
   }),
 });
 
@@ -289,27 +253,6 @@ function portsOf(input: CreateInput) {
   return { exposed, bindings };
 }
 
-function mountsOf(input: CreateInput) {
-  return list('mounts', input.mounts, (mount) => {
-    const target = absolutePath('mount target', mount.target);
-    const source = mount.source ?? undefined;
-    if (mount.type === 'tmpfs' && source !== undefined) {
-      throw new BadUserInputError('a TMPFS mount has no source');
-    }
-    if (mount.type === 'bind' && source === undefined) {
-      throw new BadUserInputError('a BIND mount needs a source path');
-    }
-    if (mount.type === 'bind' && source !== undefined) absolutePath('mount source', source);
-    if (mount.type === 'volume' && source !== undefined) volumeName(source);
-    return {
-      Type: mount.type,
-      ...(source !== undefined && { Source: source }),
-      Target: target,
-      ReadOnly: mount.readOnly ?? false,
-    };
-  });
-}
-
 function networksOf(input: CreateInput): { network: string; endpoint: EndpointConfig }[] {
   const seen = new Set<string>();
   return (
@@ -417,7 +360,7 @@ export function createRequest(input: CreateInput): ContainerCreateRequest {
     StopTimeout: count('stopTimeout', input.stopTimeout),
     HostConfig: {
       PortBindings: Object.keys(bindings).length > 0 ? bindings : undefined,
-      Mounts: mountsOf(input),
+      Mounts: mountsOf(input.mounts),
       RestartPolicy: input.restartPolicy ? restartPolicy(input.restartPolicy) : undefined,
       Memory: count('memory', input.memory),
       NanoCpus: count('nanoCpus', input.nanoCpus),

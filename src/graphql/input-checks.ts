@@ -72,6 +72,20 @@ export function platformSpec(field: string, value: string): string {
   return value;
 }
 
+export function absolutePath(field: string, value: string): string {
+  if (!singleLine(field, value, true).startsWith('/')) {
+    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" must be an absolute path`);
+  }
+  return value;
+}
+
+export function portNumber(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new BadUserInputError(`${field} ${value} is not a port (1 to 65535)`);
+  }
+  return value;
+}
+
 export function list<T, R>(
   field: string,
   values: readonly T[] | null | undefined,

@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../engine/errors.ts';
-import { imageRef, networkRef, swarmRef, volumeName } from '../engine/refs.ts';
+import { imageRef, networkRef, swarmRef } from '../engine/refs.ts';
 import type { SwarmObjectKind } from '../engine/swarm.ts';
-import type { ServiceDeployConfig, ServiceMount, ServiceSpec } from '../engine/swarm-types.ts';
+import type { ServiceDeployConfig, ServiceSpec } from '../engine/swarm-types.ts';
 import { swarmTarget } from '../model/engine-refs.ts';
 import type { ServiceNode } from '../model/swarm.ts';
 import type { Removed } from '../model/swarm-writes.ts';
@@ -18,7 +18,16 @@ import {
 } from '../model/swarm-writes.ts';
 import { builder, type Types } from './builder.ts';
 import { removedIdField } from './common.ts';
-import { argument, envEntry, keyValueMap, LabelInput, list, singleLine } from './input-checks.ts';
+import {
+  argument,
+  envEntry,
+  keyValueMap,
+  LabelInput,
+  list,
+  portNumber,
+  singleLine,
+} from './input-checks.ts';
+import { ContainerMountInput, mountsOf, PortProtocol } from './mount-port-inputs.ts';
 import {
   Config,
   Secret,
@@ -35,30 +44,6 @@ const ENGINE_ARG = {
 /** The engine caps a secret or config at 500 KB. */
 const MAX_DATA = 500 * 1024;
 
-const ServicePortProtocol = builder.enumType('ServicePortProtocol', {
-  values: { TCP: { value: 'tcp' }, UDP: { value: 'udp' }, SCTP: { value: 'sctp' } } as const,
-});
-
-const ServiceMountType = builder.enumType('ServiceMountType', {
-  values: {
-    VOLUME: {
-      value: 'volume',
-      description: 'A named volume on the task’s node, or a new anonymous one.',
-    },
-    BIND: { value: 'bind', description: 'A path on the task’s node; it must exist there.' },
-    TMPFS: { value: 'tmpfs', description: 'Memory-backed, gone when the task ends.' },
-  } as const,
-});
-
-const ServiceMountInput = builder.inputType('ServiceMountInput', {
-  fields: (t) => ({
-    type: t.field({ type: ServiceMountType, required: true }),
-    source: t.string({ description: 'Volume name, or host path for BIND; none for TMPFS.' }),
-    target: t.string({ required: true, description: 'Absolute path in the task’s container.' }),
-    readOnly: t.boolean({ defaultValue: false }),
-  }),
-});
-
 const PublishMode = builder.enumType('PublishMode', {
   values: {
     INGRESS: { value: 'ingress', description: 'On every node, through the routing mesh.' },
@@ -70,7 +55,7 @@ const ServicePortInput = builder.inputType('ServicePortInput', {
   fields: (t) => ({
     targetPort: t.int({ required: true, description: 'The port in the task’s container.' }),
     publishedPort: t.int({ description: 'The port published; the engine picks one when absent.' }),
-    protocol: t.field({ type: ServicePortProtocol, defaultValue: 'tcp' }),
+    protocol: t.field({ type: PortProtocol, defaultValue: 'tcp' }),
     publishMode: t.field({ type: PublishMode, defaultValue: 'ingress' }),
   }),
 });
@@ -160,7 +145,7 @@ const ServiceCreateInput = builder.inputType('ServiceCreateInput', {
     containerLabels: t.field({ type: [LabelInput], description: "Its tasks' containers' labels." }),
     networks: t.stringList({ description: 'Network names or ids (swarm-scoped networks).' }),
     ports: t.field({ type: [ServicePortInput] }),
-    mounts: t.field({ type: [ServiceMountInput], description: 'Under the create policy.' }),
+    mounts: t.field({ type: [ContainerMountInput], description: 'Under the create policy.' }),
     capAdd: t.stringList({ description: 'Reserved to admin (the create policy).' }),
     nanoCpus: t.field({ type: 'SafeInt', description: 'CPU limit in billionths of a CPU.' }),
     memoryBytes: t.field({ type: 'SafeInt', description: 'Memory limit.' }),
@@ -220,37 +205,6 @@ function serviceChange(input: typeof ServiceUpdateInput.$inferInput): ServiceCha
 
 type CreateInput = typeof ServiceCreateInput.$inferInput;
 
-function absolute(field: string, value: string): string {
-  if (!singleLine(field, value, true).startsWith('/')) {
-    throw new BadUserInputError(`${field} "${value.slice(0, 80)}" must be an absolute path`);
-  }
-  return value;
-}
-
-function mountsOf(input: CreateInput): ServiceMount[] | undefined {
-  return list('mounts', input.mounts, (mount) => {
-    const source = mount.source ?? undefined;
-    if (mount.type === 'tmpfs' && source !== undefined) {
-      throw new BadUserInputError('a TMPFS mount has no source');
-    }
-    if (mount.type === 'bind') absolute('mount source', source ?? '');
-    if (mount.type === 'volume' && source !== undefined) volumeName(source);
-    return {
-      Type: mount.type,
-      ...(source !== undefined && { Source: source }),
-      Target: absolute('mount target', mount.target),
-      ReadOnly: mount.readOnly ?? false,
-    };
-  });
-}
-
-function port(field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new BadUserInputError(`${field} ${value} is not a port number (1-65535)`);
-  }
-  return value;
-}
-
 function positive(field: string, value: number | null | undefined): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (value <= 0) throw new BadUserInputError(`${field} must be positive`);
@@ -270,7 +224,7 @@ function serviceSpec(input: CreateInput): ServiceSpec {
     NanoCPUs: positive('nanoCpus', input.nanoCpus),
     MemoryBytes: positive('memoryBytes', input.memoryBytes),
   };
-  const mounts = mountsOf(input);
+  const mounts = mountsOf(input.mounts);
   return {
     Name: swarmRef('service', input.name),
     Labels: keyValueMap('labels', input.labels) ?? {},
@@ -296,8 +250,10 @@ function serviceSpec(input: CreateInput): ServiceSpec {
       Ports:
         list('ports', input.ports, (p) => ({
           Protocol: p.protocol ?? 'tcp',
-          TargetPort: port('targetPort', p.targetPort),
-          ...(p.publishedPort != null && { PublishedPort: port('publishedPort', p.publishedPort) }),
+          TargetPort: portNumber('targetPort', p.targetPort),
+          ...(p.publishedPort != null && {
+            PublishedPort: portNumber('publishedPort', p.publishedPort),
+          }),
           PublishMode: p.publishMode ?? 'ingress',
         })) ?? [],
     },

@@ -124,6 +124,7 @@ export type ContainerFilter = {
   volume?: Array<string> | null | undefined;
 };
 
+/** A container's mount; a service's task's mounts are made on its node. */
 export type ContainerMountInput = {
   readOnly?: boolean | null | undefined;
   /** Volume name (absent: a new anonymous volume), host path for BIND; none for TMPFS. */
@@ -133,7 +134,7 @@ export type ContainerMountInput = {
   type: ContainerMountType;
 };
 
-/** The kinds of mount `containerCreate` can make. */
+/** The kinds of mount a container (or a service's task, on its node) can have. */
 export type ContainerMountType =
   /** A host path; it must exist. */
   | 'BIND'

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { createdOn, followCreates } from '../helpers/event-follow.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { type PrivateEngine, startPrivateEngine } from '../helpers/private-engine.ts';
 
@@ -312,51 +313,7 @@ describe('a token limited to one engine', () => {
   });
 });
 
-interface EventItem {
-  __typename: 'EngineEvent' | 'EventGap';
-  engine: string;
-  action?: string;
-  actorId?: string;
-  cursor?: string;
-  reason?: string;
-}
-
-const EVENTS = `subscription ($after: String) {
-  events(filter: { type: [CONTAINER], action: ["create"] }, after: $after) {
-    __typename
-    ... on EngineEvent { engine action actorId cursor }
-    ... on EventGap { engine reason }
-  }
-}`;
-
-/** Reads a subscription into `items` until stopped. */
-function follow(after?: string) {
-  const items: EventItem[] = [];
-  const stream = gateway.subscribe<{ events: EventItem }>(EVENTS, after ? { after } : {});
-  const reading = (async () => {
-    for await (const result of stream) {
-      if (result.errors) throw new Error(JSON.stringify(result.errors));
-      if (result.data) items.push(result.data.events);
-    }
-  })();
-  return {
-    items,
-    async until(what: string, check: () => boolean) {
-      const deadline = Date.now() + 60_000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await pause(100);
-      }
-    },
-    async stop() {
-      await stream.return?.();
-      await reading;
-    },
-  };
-}
-
-const created = (items: EventItem[], engine: string) =>
-  items.filter((item) => item.__typename === 'EngineEvent' && item.engine === engine);
+const follow = (after?: string) => followCreates(gateway, after ? { after } : {});
 
 describe('an engine that is down', () => {
   it("answers the others' items and one ENGINE_UNAVAILABLE error for its part; merged events lose and repeat nothing", async () => {
@@ -367,7 +324,7 @@ describe('an engine that is down', () => {
     await pause(300);
     const hostIds = [await onHost(scope.name('ev'))];
     const sideIds = [await onSide(scope.name('ev'))];
-    await events.until('the first creates', () => created(events.items, 'side').length === 1);
+    await events.until('the first creates', () => createdOn(events.items, 'side').length === 1);
 
     await side.kill();
     try {
@@ -392,11 +349,11 @@ describe('an engine that is down', () => {
     await events.until(
       'the creates after the restart',
       () =>
-        created(events.items, 'side').some((item) => item.actorId === sideIds[1]) &&
-        created(events.items, 'host').some((item) => item.actorId === hostIds[1]),
+        createdOn(events.items, 'side').some((item) => item.actorId === sideIds[1]) &&
+        createdOn(events.items, 'host').some((item) => item.actorId === hostIds[1]),
     );
     const mine = (engine: string, ids: string[]) =>
-      created(events.items, engine)
+      createdOn(events.items, engine)
         .map((item) => item.actorId)
         .filter((id) => ids.includes(id as string));
     expect(mine('host', hostIds)).toEqual(hostIds);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, eventually, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { createdOn, followCreates } from '../helpers/event-follow.ts';
 import { startGateway, type TestEngine, type TestGateway } from '../helpers/gateway.ts';
 import { type PrivateEngine, pickHostLink, startPrivateEngine } from '../helpers/private-engine.ts';
 import { startCli } from '../helpers/processes.ts';
@@ -17,6 +18,7 @@ import { type Sshd, startSshd } from '../helpers/sshd.ts';
 const run = promisify(execFile);
 const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
 const TLS_PORT = 2376;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let dir: string;
 let lab: PrivateEngine;
@@ -318,19 +320,19 @@ describe('four kinds of engine behind one Wharf: unix host, unix private, tcp+TL
       startPrivateEngine('four-ssh'),
     ]);
     sshd = await startSshd(remote);
-    gateway = await gatewayWith({
-      engines: [
-        ...hostAndLab(),
-        { name: 'side', dockerHost: side.dockerHost },
-        {
-          name: 'remote',
-          dockerHost: sshd.dockerHost,
-          sshKey: sshd.identityFile,
-          knownHostsFile: sshd.knownHostsFile,
-        },
-      ],
-    });
+    gateway = await gatewayWith({ engines: fourEngines() });
   }, 120_000);
+
+  const fourEngines = (): TestEngine[] => [
+    ...hostAndLab(),
+    { name: 'side', dockerHost: side.dockerHost },
+    {
+      name: 'remote',
+      dockerHost: sshd.dockerHost,
+      sshKey: sshd.identityFile,
+      knownHostsFile: sshd.knownHostsFile,
+    },
+  ];
 
   // The gateway stops with the others, in the file's afterAll.
   afterAll(async () => {
@@ -412,6 +414,84 @@ describe('four kinds of engine behind one Wharf: unix host, unix private, tcp+TL
       expect(await cli('inspect', '-f', '{{.State.Running}}', names[engine] as string)).toBe(
         'false',
       );
+    }
+  });
+
+  it('while one is SIGKILLed: its part of a list is an error, merged events lose and repeat nothing, gaps are its own', async () => {
+    const events = followCreates(gateway);
+    await events.until('every hub', () =>
+      gateway.engines.every((client) => client.events.subscribers > 0),
+    );
+    await pause(300);
+    const made: Record<string, string[]> = { host: [], lab: [], side: [], remote: [] };
+    const create = async (engine: string) => {
+      const cli = onEngine()[engine as 'host'];
+      made[engine]?.push(await cli('create', '--label', scope.label, FIXTURE_IMAGE, 'true'));
+    };
+    const seenAll = () =>
+      Object.entries(made).every(([engine, ids]) =>
+        ids.every((id) => createdOn(events.items, engine).some((item) => item.actorId === id)),
+      );
+    for (const engine of Object.keys(made)) await create(engine);
+    await events.until('the first creates', seenAll);
+
+    await side.kill();
+    try {
+      const result = await gateway.query<{
+        containers: { edges: { node: { engine: string } }[] };
+      }>(
+        `{ containers(all: true, filter: { label: ["${scope.label}"] }) { edges { node { engine } } } }`,
+      );
+      expect(new Set(result.data?.containers.edges.map(({ node }) => node.engine))).toEqual(
+        new Set(['host', 'lab', 'remote']),
+      );
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]).toMatchObject({
+        path: ['containers'],
+        extensions: { code: 'ENGINE_UNAVAILABLE', engine: 'side' },
+      });
+      for (const engine of ['host', 'lab', 'remote']) await create(engine);
+    } finally {
+      await side.restart();
+    }
+    await create('side');
+    await events.until('every create', seenAll);
+    await pause(500);
+    await events.stop();
+    for (const [engine, ids] of Object.entries(made)) {
+      const seen = createdOn(events.items, engine).map((item) => item.actorId);
+      expect(seen.filter((id) => ids.includes(id as string))).toEqual(ids);
+    }
+    const gaps = events.items.filter((item) => item.__typename === 'EventGap');
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(new Set(gaps.map((gap) => gap.engine))).toEqual(new Set(['side']));
+  }, 120_000);
+
+  it('a token limited to the ssh engine sees only its objects, and no other engine by name', async () => {
+    const limited = await gatewayWith({
+      engines: fourEngines(),
+      principal: {
+        kind: 'token',
+        name: 'ssh-only',
+        role: 'viewer',
+        labels: [],
+        engines: ['remote'],
+      },
+    });
+    const LIST = `query ($engines: [String!]) {
+      containers(all: true, engines: $engines, filter: { label: ["${scope.label}"] }) { edges { node { engine } } }
+    }`;
+    const { containers } = await limited.data<{
+      containers: { edges: { node: { engine: string } }[] };
+    }>(LIST);
+    expect(containers.edges.length).toBeGreaterThan(0);
+    expect(new Set(containers.edges.map(({ node }) => node.engine))).toEqual(new Set(['remote']));
+    for (const engine of ['host', 'lab', 'side']) {
+      const asked = await limited.query(LIST, { engines: [engine] });
+      expect(asked.errors?.[0]).toMatchObject({
+        message: `no engine named "${engine}"`,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
   });
 });
