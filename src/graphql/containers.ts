@@ -446,7 +446,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-builder.objectField(Engine, 'containerList', (t) =>
+builder.objectField(Engine, 'containers', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Container,

@@ -190,7 +190,7 @@ async function imageConnection(
   return engineConnection(args, list, ctx, info);
 }
 
-builder.objectField(Engine, 'imageList', (t) =>
+builder.objectField(Engine, 'images', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Image,

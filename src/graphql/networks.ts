@@ -112,7 +112,7 @@ async function networkConnection(
   return engineConnection(args, list, ctx, info);
 }
 
-builder.objectField(Engine, 'networkList', (t) =>
+builder.objectField(Engine, 'networks', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Network,

@@ -82,8 +82,9 @@ Engine.implement({
       description: 'Bytes of memory on the host.',
       resolve: async (e, _args, ctx) => (await info(e, ctx)).MemTotal,
     }),
-    containers: t.int({
+    containerCount: t.int({
       nullable: true,
+      description: "Containers, as `docker info` counts them (a tenant's: its own).",
       resolve: async (e, _args, ctx) => (await info(e, ctx)).Containers,
     }),
     containersRunning: t.int({
@@ -98,8 +99,9 @@ Engine.implement({
       nullable: true,
       resolve: async (e, _args, ctx) => (await info(e, ctx)).ContainersStopped,
     }),
-    images: t.int({
+    imageCount: t.int({
       nullable: true,
+      description: "Images, as `docker info` counts them (a tenant's: its own).",
       resolve: async (e, _args, ctx) => (await info(e, ctx)).Images,
     }),
     storageDriver: t.string({

@@ -82,7 +82,7 @@ async function volumeConnection(
   return engineConnection(args, list, ctx, info);
 }
 
-builder.objectField(Engine, 'volumeList', (t) =>
+builder.objectField(Engine, 'volumes', (t) =>
   t.connection({
     authScopes: { viewer: true },
     type: Volume,

@@ -135,13 +135,13 @@ describe('lists over several engines', () => {
 
   it('navigates one engine from Engine', async () => {
     const result = await gateway.query<{
-      engine: { name: string; containerList: { edges: { node: { engine: string } }[] } };
+      engine: { name: string; containers: { edges: { node: { engine: string } }[] } };
     }>(
-      `query ($label: String!) { engine(name: "side") { name containerList(all: true, filter: { label: [$label] }) { edges { node { engine } } } } }`,
+      `query ($label: String!) { engine(name: "side") { name containers(all: true, filter: { label: [$label] }) { edges { node { engine } } } } }`,
       { label: scope.label },
     );
     expect(result.errors).toBeUndefined();
-    const engines = result.data?.engine.containerList.edges.map(({ node }) => node.engine);
+    const engines = result.data?.engine.containers.edges.map(({ node }) => node.engine);
     expect(engines?.length).toBeGreaterThan(0);
     expect(new Set(engines)).toEqual(new Set(['side']));
   });

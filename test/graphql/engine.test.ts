@@ -43,11 +43,11 @@ interface EngineFields {
   engineId: string;
   ncpu: number;
   memTotal: number;
-  containers: number;
+  containerCount: number;
   containersRunning: number;
   containersPaused: number;
   containersStopped: number;
-  images: number;
+  imageCount: number;
   storageDriver: string;
   swarm: string;
 }
@@ -55,8 +55,8 @@ interface EngineFields {
 const ENGINE = `query {
   engine {
     name version apiVersion maxApiVersion minApiVersion os arch kernelVersion operatingSystem
-    hostname engineId ncpu memTotal containers containersRunning containersPaused
-    containersStopped images storageDriver swarm
+    hostname engineId ncpu memTotal containerCount containersRunning containersPaused
+    containersStopped imageCount storageDriver swarm
   }
 }`;
 
@@ -110,20 +110,20 @@ describe('engine', () => {
   it('reports consistent object counts (other tests change them, so only within one answer)', async () => {
     const { engine } = await gateway.data<{ engine: EngineFields }>(ENGINE);
     for (const key of [
-      'containers',
+      'containerCount',
       'containersRunning',
       'containersPaused',
       'containersStopped',
-      'images',
+      'imageCount',
     ] as const) {
       expect(Number.isInteger(engine[key]), key).toBe(true);
       expect(engine[key], key).toBeGreaterThanOrEqual(0);
     }
     expect(engine.containersRunning + engine.containersPaused + engine.containersStopped).toBe(
-      engine.containers,
+      engine.containerCount,
     );
     // The fixture image exists for the whole run.
-    expect(engine.images).toBeGreaterThanOrEqual(1);
+    expect(engine.imageCount).toBeGreaterThanOrEqual(1);
   });
 
   it('costs at most one /version and one /info for the whole query', async () => {

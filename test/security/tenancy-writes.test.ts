@@ -143,7 +143,7 @@ describe('tenant writes', () => {
       async () => {
         const data = await ok(
           A,
-          '{ engine { containers containersRunning containersPaused containersStopped images } }',
+          '{ engine { containerCount containersRunning containersPaused containersStopped imageCount } }',
         );
         const all = (await docker('ps', '-a', '--format', '{{.State}} {{.Label "team"}}'))
           .split('\n')
@@ -165,11 +165,11 @@ describe('tenant writes', () => {
         const imageTeams = teams.split('\n');
         const count = (...wanted: string[]) => states.filter((s) => wanted.includes(s)).length;
         const expected = {
-          containers: states.length,
+          containerCount: states.length,
           containersRunning: count('running', 'restarting'),
           containersPaused: count('paused'),
           containersStopped: states.length - count('running', 'restarting', 'paused'),
-          images: imageTeams.filter((team) => !team || team === TEAM_A).length,
+          imageCount: imageTeams.filter((team) => !team || team === TEAM_A).length,
         };
         return JSON.stringify(data.engine) === JSON.stringify(expected) ? expected : undefined;
       },
