@@ -56,7 +56,11 @@ export function registryOf(ref: string): string {
   const slash = ref.indexOf('/');
   const first = slash === -1 ? '' : ref.slice(0, slash);
   const isHost = /[.:]/.test(first) || first === 'localhost';
-  if (!isHost) return DOCKER_HUB;
-  const host = first.toLowerCase();
-  return HUB_HOSTS.has(host) ? DOCKER_HUB : host;
+  return isHost ? canonicalRegistry(first) : DOCKER_HUB;
+}
+
+/** A registry host as `registryOf` names it: lower case, Docker Hub's aliases as `docker.io`. */
+export function canonicalRegistry(host: string): string {
+  const lower = host.toLowerCase();
+  return HUB_HOSTS.has(lower) ? DOCKER_HUB : lower;
 }

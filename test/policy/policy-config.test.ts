@@ -14,6 +14,14 @@ describe('loadPolicyConfig', () => {
     ).toEqual(['json-file', 'syslog', 'grafana/loki:2.9']);
   });
 
+  it("names Docker Hub's aliases as references do (docker.io)", () => {
+    const { registryAllow } = loadPolicyConfig(
+      { WHARF_REGISTRY_ALLOW: 'index.docker.io,Registry-1.Docker.io,ghcr.io' },
+      [],
+    );
+    expect(registryAllow).toEqual(['docker.io', 'ghcr.io']);
+  });
+
   it('reads the three variables and adds every engine socket', () => {
     expect(
       loadPolicyConfig(

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../engine/errors.ts';
-import { DOCKER_HUB } from '../../engine/refs.ts';
+import { canonicalRegistry, DOCKER_HUB } from '../../engine/refs.ts';
 
 /** What the create policy lets everyone but admin do (README, Security: the create policy). */
 export interface PolicyConfig {
@@ -77,14 +77,18 @@ export function loadPolicyConfig(
       throw new BadUserInputError(`WHARF_BIND_ALLOW entry "${prefix}" must be an absolute path`);
     }
   }
+  const registryAllow = checkedList(
+    'WHARF_REGISTRY_ALLOW',
+    env.WHARF_REGISTRY_ALLOW?.toLowerCase(),
+    REGISTRY_HOST,
+    'must be a registry host or host:port, without a scheme or path',
+  );
   return {
     bindAllow,
-    registryAllow: checkedList(
-      'WHARF_REGISTRY_ALLOW',
-      env.WHARF_REGISTRY_ALLOW?.toLowerCase(),
-      REGISTRY_HOST,
-      'must be a registry host or host:port, without a scheme or path',
-    ) ?? [DOCKER_HUB],
+    // As references name them: `index.docker.io` is Docker Hub's `docker.io`.
+    registryAllow: registryAllow
+      ? [...new Set(registryAllow.map(canonicalRegistry))]
+      : [DOCKER_HUB],
     denyRootUser: flag('WHARF_DENY_ROOT_USER', env.WHARF_DENY_ROOT_USER),
     dockerSockets: [...new Set([...STANDARD_SOCKETS, ...engineSockets])],
     logDriverAllow:
