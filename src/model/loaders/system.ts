@@ -1,4 +1,5 @@
 import type { Principal } from '../../auth/principal.ts';
+import { outsideCallScope } from '../../engine/call-scope.ts';
 import { listContainers } from '../../engine/containers.ts';
 import { listImages } from '../../engine/images.ts';
 import type { EngineRegistry } from '../../engine/registry.ts';
@@ -24,9 +25,47 @@ async function perEngine<T>(
   );
 }
 
+/** Per engine client: the disk walk running, and the one that follows it for who asked since. */
+interface Walks {
+  running: Promise<SystemDataUsage> | undefined;
+  next: Promise<SystemDataUsage> | undefined;
+}
+const walks = new WeakMap<object, Walks>();
+
+/**
+ * One disk walk per engine at a time, whoever asks: a reader arriving while one runs shares the
+ * next walk (started after it asked, so it sees its own writes) with everyone else who arrived
+ * meanwhile. However many clients ask, an engine walks at most twice per walk's duration. The
+ * shared walk runs outside any reader's call scope: one reader leaving does not fail the others.
+ */
+function sharedWalk(owner: object, walk: () => Promise<SystemDataUsage>) {
+  let state = walks.get(owner);
+  if (!state) {
+    state = { running: undefined, next: undefined };
+    walks.set(owner, state);
+  }
+  const walking = state;
+  const start = (): Promise<SystemDataUsage> => {
+    const running = outsideCallScope(walk).finally(() => {
+      if (walking.running === running) walking.running = undefined;
+    });
+    walking.running = running;
+    return running;
+  };
+  if (!walking.running) return start();
+  const settled = () => {
+    walking.next = undefined;
+    return start();
+  };
+  walking.next ??= walking.running.then(settled, settled);
+  return walking.next;
+}
+
 /** `/system/df`, the engine's whole disk walk: once per engine and request, whoever reads it. */
 export function loadDataUsages(engines: EngineRegistry, names: readonly string[]) {
-  return perEngine<SystemDataUsage>(engines, names, dataUsage);
+  return perEngine<SystemDataUsage>(engines, names, (api) =>
+    sharedWalk(engines.client(api.engine) ?? api, () => dataUsage(api)),
+  );
 }
 
 export function loadEngineVersions(engines: EngineRegistry, names: readonly string[]) {
