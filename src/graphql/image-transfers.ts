@@ -14,27 +14,13 @@ import { builder } from './builder.ts';
 import { engineArg, targetEngineArg } from './engine-connection.ts';
 import { platformSpec, repository, tagName } from './input-checks.ts';
 import { Image } from './nodes.ts';
+import { authArg } from './registry-auth-input.ts';
 
 /*
  * Moving images between an engine and a registry: pulls and pushes, as mutations that answer at
  * the end and as subscriptions that stream the progress. Credentials are Wharf's own for the
  * registry (README: Private registries); only admin may send others.
  */
-
-const RegistryAuthInput = builder.inputType('RegistryAuthInput', {
-  description:
-    'Credentials for this pull or push only, instead of those Wharf holds for the registry. Admin only (FORBIDDEN, rule registry.client-credentials, for the others). A username and password, or an identity token. Never logged, audited or answered.',
-  fields: (t) => ({
-    username: t.string(),
-    password: t.string(),
-    identityToken: t.string(),
-  }),
-});
-
-const authArg = {
-  type: RegistryAuthInput,
-  description: 'Credentials of your own (admin only); Wharf’s for the registry when omitted.',
-} as const;
 
 const TransferProgressType = builder.objectRef<TransferProgress>('PullProgress').implement({
   description: 'One progress report of a pull or push, for one layer (or the whole image).',

@@ -28,6 +28,7 @@ import {
   singleLine,
 } from './input-checks.ts';
 import { ContainerMountInput, mountsOf, PortProtocol } from './mount-port-inputs.ts';
+import { authArg } from './registry-auth-input.ts';
 import {
   Config,
   Secret,
@@ -335,12 +336,14 @@ builder.mutationFields((t) => {
       args: {
         input: t.arg({ type: ServiceCreateInput, required: true }),
         engine: t.arg.string(ENGINE_ARG),
+        auth: t.arg(authArg),
       },
-      resolve: (_root, { input, engine }, ctx) =>
+      resolve: (_root, { input, engine, auth }, ctx) =>
         serviceCreate(ctx, {
           engine,
           spec: serviceSpec(input),
           capAdd: list('capAdd', input.capAdd, (cap) => singleLine('capAdd', cap)) ?? [],
+          auth,
         }),
     }),
     serviceUpdate: t.field({
@@ -352,11 +355,16 @@ builder.mutationFields((t) => {
         ref: t.arg.string({ required: true }),
         input: t.arg({ type: ServiceUpdateInput, required: true }),
         engine: t.arg.string(ENGINE_ARG),
+        auth: t.arg({
+          ...authArg,
+          description: `${authArg.description} Sent with the update, for its image (new or not).`,
+        }),
       },
-      resolve: (_root, { ref, input, engine }, ctx) =>
+      resolve: (_root, { ref, input, engine, auth }, ctx) =>
         serviceUpdate(ctx, {
           ...swarmTarget('service', { engine, ref }),
           change: serviceChange(input),
+          auth,
         }),
     }),
     serviceRollback: t.field({

@@ -32,7 +32,7 @@ import type {
 import { rememberLabels } from './event-labels.ts';
 import { type EngineKey, toKey } from './loaders/keys.ts';
 import { checkContainerCreate, checkRegistry } from './policy/create-policy.ts';
-import { registryAuthFor } from './registry-auth.ts';
+import { type ClientRegistryAuth, registryAuthFor } from './registry-auth.ts';
 import {
   type ServiceNode,
   type SwarmNodeNode,
@@ -161,7 +161,11 @@ async function pinnedImage(
  */
 export async function serviceCreate(
   ctx: Context,
-  args: EngineArg & { spec: ServiceSpec; capAdd: readonly string[] },
+  args: EngineArg & {
+    spec: ServiceSpec;
+    capAdd: readonly string[];
+    auth?: ClientRegistryAuth | null;
+  },
 ): Promise<{ service: ServiceNode; warnings: string[] }> {
   await checkServiceCreate(ctx, args.spec, args.capAdd);
   const container = args.spec.TaskTemplate.ContainerSpec;
@@ -169,7 +173,7 @@ export async function serviceCreate(
   // The tasks' containers are the tenant's too.
   const containerLabels = stampLabels(ctx.principal, container.Labels) ?? {};
   // Wharf's credentials for the image's registry: the swarm keeps them for the nodes' pulls.
-  const auth = await registryAuthFor(ctx, container.Image);
+  const auth = await registryAuthFor(ctx, container.Image, args.auth);
   const created = await write(ctx, args, async (engine) => {
     // A tenant's named volumes must be its own; the volumes the engine makes carry its labels.
     const mounted = await tenantMounts(ctx, engine, {
@@ -241,14 +245,19 @@ async function changedSpec(
   api: EngineApi,
   service: Service,
   change: ServiceChange,
+  given: ClientRegistryAuth | null | undefined,
 ): Promise<{ spec: ServiceSpec; warnings: string[]; auth?: RegistryAuth | undefined }> {
   const old = service.Spec;
   const container = old.TaskTemplate.ContainerSpec;
   if (change.replicas !== undefined && !old.Mode.Replicated) {
     throw new BadUserInputError(`service ${old.Name} is global: it has no replica count`);
   }
-  // A new image may come from another registry: its credentials go with the update.
-  const auth = change.image === undefined ? undefined : await registryAuthFor(ctx, change.image);
+  // A new image may come from another registry: its credentials go with the update; a client's
+  // own go with any update.
+  const auth =
+    change.image === undefined && !given
+      ? undefined
+      : await registryAuthFor(ctx, change.image ?? container.Image, given);
   const pinned =
     change.image === undefined
       ? { image: container.Image, warnings: [] }
@@ -321,10 +330,10 @@ async function updateWith(
 /** Changes a service's spec; its tasks are replaced as its update config says. */
 export function serviceUpdate(
   ctx: Context,
-  args: EngineArg & { ref: string; change: ServiceChange },
+  args: EngineArg & { ref: string; change: ServiceChange; auth?: ClientRegistryAuth | null },
 ): Promise<{ service: ServiceNode; warnings: string[] }> {
   return updateWith(ctx, { ...args, version: args.change.version }, (api, service) =>
-    changedSpec(ctx, api, service, args.change),
+    changedSpec(ctx, api, service, args.change, args.auth),
   );
 }
 
