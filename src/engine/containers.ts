@@ -179,6 +179,9 @@ export interface ContainerCreateBody {
     DeviceRequests?: DeviceRequest[];
     CpusetCpus?: string;
     CpusetMems?: string;
+    /** CFS scheduler period and quota in µs (`--cpu-period`, `--cpu-quota`). */
+    CpuPeriod?: number;
+    CpuQuota?: number;
     MemoryReservation?: number;
     /** Memory plus swap; -1 is unlimited swap. */
     MemorySwap?: number;

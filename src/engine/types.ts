@@ -125,6 +125,14 @@ export interface ContainerInspect {
     UTSMode?: string;
     UsernsMode?: string;
     CgroupParent?: string;
+    BlkioWeight?: number;
+    BlkioWeightDevice?: unknown[] | null;
+    BlkioDeviceReadBps?: unknown[] | null;
+    BlkioDeviceWriteBps?: unknown[] | null;
+    BlkioDeviceReadIOps?: unknown[] | null;
+    BlkioDeviceWriteIOps?: unknown[] | null;
+    CpuRealtimePeriod?: number;
+    CpuRealtimeRuntime?: number;
   };
   NetworkSettings: {
     Ports: Record<string, PortBinding[] | null> | null;

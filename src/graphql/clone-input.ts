@@ -126,6 +126,14 @@ function notCarried(source: ContainerInspect): string[] {
     ['utsMode', set(host.UTSMode)],
     ['usernsMode', set(host.UsernsMode)],
     ['runtime', host.Runtime === 'runc' ? undefined : set(host.Runtime)],
+    ['blkioWeight', set(host.BlkioWeight)],
+    ['blkioWeightDevice', set(host.BlkioWeightDevice)],
+    ['blkioDeviceReadBps', set(host.BlkioDeviceReadBps)],
+    ['blkioDeviceWriteBps', set(host.BlkioDeviceWriteBps)],
+    ['blkioDeviceReadIOps', set(host.BlkioDeviceReadIOps)],
+    ['blkioDeviceWriteIOps', set(host.BlkioDeviceWriteIOps)],
+    ['cpuRealtimePeriod', set(host.CpuRealtimePeriod)],
+    ['cpuRealtimeRuntime', set(host.CpuRealtimeRuntime)],
   ];
   const warnings = dropped
     .filter(([, value]) => value !== undefined)
@@ -178,6 +186,8 @@ export function cloneInput(
     cpuShares: set(host.CpuShares),
     cpusetCpus: set(host.CpusetCpus),
     cpusetMems: set(host.CpusetMems),
+    cpuPeriod: set(host.CpuPeriod),
+    cpuQuota: set(host.CpuQuota),
     pidsLimit: set(host.PidsLimit),
     autoRemove: set(host.AutoRemove),
     healthcheck: healthcheckOf(source),

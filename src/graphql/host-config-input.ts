@@ -101,6 +101,15 @@ export function hostConfigFields(t: PothosSchemaTypes.InputFieldBuilder<Types, '
     deviceRequests: t.field({ type: [DeviceRequestInput] }),
     cpusetCpus: t.string({ description: 'CPUs the container may use, e.g. `0-2,4`.' }),
     cpusetMems: t.string({ description: 'Memory nodes the container may use, e.g. `0`.' }),
+    cpuPeriod: t.field({
+      type: 'SafeInt',
+      description: 'CFS scheduler period in µs (1000 to 1000000); not with `nanoCpus`.',
+    }),
+    cpuQuota: t.field({
+      type: 'SafeInt',
+      description:
+        'CPU time in µs per `cpuPeriod` (at least 1000; -1 unlimited); not with `nanoCpus`.',
+    }),
     memoryReservation: t.field({ type: 'SafeInt', description: 'Soft memory limit in bytes.' }),
     memorySwap: t.field({
       type: 'SafeInt',
@@ -256,6 +265,13 @@ export function hostConfigOf(input: FieldsInput): Partial<HostConfig> {
     ),
     CpusetMems: optional(input.cpusetMems, (mems) =>
       match('cpusetMems', CPU_SET, mems, 'a node list'),
+    ),
+    CpuPeriod: optional(input.cpuPeriod, (period) => {
+      if (period > 1_000_000) throw new BadUserInputError('cpuPeriod must be at most 1000000');
+      return integer('cpuPeriod', period, 1000);
+    }),
+    CpuQuota: optional(input.cpuQuota, (quota) =>
+      quota === -1 ? -1 : integer('cpuQuota', quota, 1000),
     ),
     MemoryReservation: optional(input.memoryReservation, (bytes) =>
       integer('memoryReservation', bytes, 0),

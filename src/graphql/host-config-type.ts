@@ -95,6 +95,16 @@ export const HostConfig = builder.objectRef<HostConfigShape>('HostConfig').imple
       resolve: (h) => h.NanoCpus ?? 0,
     }),
     cpuShares: t.int({ resolve: (h) => h.CpuShares ?? 0 }),
+    cpuPeriod: t.field({
+      type: 'SafeInt',
+      description: 'CFS period in µs; 0 means the default.',
+      resolve: (h) => h.CpuPeriod ?? 0,
+    }),
+    cpuQuota: t.field({
+      type: 'SafeInt',
+      description: 'CPU µs per period; 0 means unlimited.',
+      resolve: (h) => h.CpuQuota ?? 0,
+    }),
     cpusetCpus: t.string({ description: 'Empty means any.', resolve: (h) => h.CpusetCpus ?? '' }),
     cpusetMems: t.string({ description: 'Empty means any.', resolve: (h) => h.CpusetMems ?? '' }),
     pidsLimit: t.field({

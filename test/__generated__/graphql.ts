@@ -11,6 +11,10 @@ export type ContainerCreateInput = {
   capAdd?: Array<string> | null | undefined;
   capDrop?: Array<string> | null | undefined;
   cmd?: Array<string> | null | undefined;
+  /** CFS scheduler period in µs (1000 to 1000000); not with `nanoCpus`. */
+  cpuPeriod?: number | null | undefined;
+  /** CPU time in µs per `cpuPeriod` (at least 1000; -1 unlimited); not with `nanoCpus`. */
+  cpuQuota?: number | null | undefined;
   /** Relative CPU weight. */
   cpuShares?: number | null | undefined;
   /** CPUs the container may use, e.g. `0-2,4`. */

@@ -88,6 +88,10 @@ describe('cloneInput', () => {
           Links: ['/db:/me/db'],
           VolumesFrom: ['other'],
           Runtime: 'runc',
+          // A host with a block I/O controller would have kept these.
+          BlkioWeight: 300,
+          BlkioDeviceReadBps: [{ Path: '/dev/sda', Rate: 1024 }],
+          BlkioWeightDevice: [],
         },
       ),
       {},
@@ -100,6 +104,8 @@ describe('cloneInput', () => {
     expect(warnings).toEqual([
       'links was left out',
       'volumesFrom was left out',
+      'blkioWeight was left out',
+      'blkioDeviceReadBps was left out',
       'the anonymous volume at /anon is a new, empty one in the clone',
       'options z of /data were left out',
     ]);

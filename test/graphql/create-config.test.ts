@@ -83,6 +83,8 @@ const FULL = {
   tmpfs: [{ target: '/scratch', options: 'size=64m,mode=1777' }],
   cpusetCpus: '0',
   cpuShares: 512,
+  cpuPeriod: 50_000,
+  cpuQuota: 25_000,
   memory: 256 * MIB,
   memoryReservation: 128 * MIB,
   memorySwap: 512 * MIB,
@@ -121,6 +123,8 @@ describe('containerCreate with the whole config (admin, real engine)', () => {
       Tmpfs: { '/scratch': 'size=64m,mode=1777' },
       CpusetCpus: '0',
       CpuShares: 512,
+      CpuPeriod: 50_000,
+      CpuQuota: 25_000,
       Memory: 256 * MIB,
       MemoryReservation: 128 * MIB,
       MemorySwap: 512 * MIB,
@@ -148,7 +152,7 @@ describe('containerCreate with the whole config (admin, real engine)', () => {
           readonlyRootfs extraHosts dns dnsSearch dnsOptions
           logConfig { driver options { key value } }
           ulimits { name soft hard } shmSize init tmpfs { target options }
-          cpusetCpus cpuShares memory memoryReservation memorySwap oomKillDisable
+          cpusetCpus cpuShares cpuPeriod cpuQuota memory memoryReservation memorySwap oomKillDisable
           groupAdd sysctls { key value } deviceRequests { driver }
           capAdd capDrop securityOpt pidMode privileged
         }
@@ -176,6 +180,8 @@ describe('containerCreate with the whole config (admin, real engine)', () => {
       tmpfs: [{ target: '/scratch', options: 'size=64m,mode=1777' }],
       cpusetCpus: '0',
       cpuShares: 512,
+      cpuPeriod: 50_000,
+      cpuQuota: 25_000,
       memory: 256 * MIB,
       memoryReservation: 128 * MIB,
       memorySwap: 512 * MIB,
@@ -291,6 +297,9 @@ describe('refusals before any engine call (operator)', () => {
     ],
     ['a log driver that is no name', { logConfig: { driver: 'a b' } }, 'is not a driver name'],
     ['a cpuset that is no list', { cpusetCpus: 'all' }, 'is not a CPU list'],
+    ['a cpuPeriod below 1 ms', { cpuPeriod: 999 }, 'cpuPeriod must be an integer of at least 1000'],
+    ['a cpuPeriod above 1 s', { cpuPeriod: 1_000_001 }, 'cpuPeriod must be at most 1000000'],
+    ['a cpuQuota below 1 ms', { cpuQuota: 10 }, 'cpuQuota must be an integer of at least 1000'],
     ['a sysctl that is no name', { sysctls: [{ key: 'ip_forward', value: '1' }] }, 'sysctl'],
     ['memorySwap below -1', { memorySwap: -2 }, 'memorySwap must be an integer of at least -1'],
     ['shmSize 0', { shmSize: 0 }, 'shmSize must be an integer of at least 1'],
@@ -400,6 +409,10 @@ describe('containerClone', () => {
       'alias1',
       '--memory',
       '64m',
+      '--cpu-period',
+      '50000',
+      '--cpu-quota',
+      '25000',
       '--cap-drop',
       'NET_RAW',
       '--tmpfs',

@@ -121,6 +121,8 @@ const HOST_CONFIG_RULES: Rules<HostConfig> = {
       : undefined,
   CpusetCpus: 'safe',
   CpusetMems: 'safe',
+  CpuPeriod: 'safe',
+  CpuQuota: 'safe',
   MemoryReservation: 'safe',
   MemorySwap: 'safe',
   // Without the OOM killer a container at its limit stalls the host's reclaim instead of dying.
