@@ -4,9 +4,12 @@ import {
   useOpenTelemetry,
 } from '@envelop/opentelemetry';
 import {
+  type Context,
   defaultTextMapGetter,
   ROOT_CONTEXT,
   SpanKind,
+  type SpanOptions,
+  type Tracer,
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
@@ -87,6 +90,30 @@ function useResultCode(): Plugin {
   };
 }
 
+/** The attribute @envelop/opentelemetry puts the operation's text in. */
+const DOCUMENT = 'graphql.execute.document';
+
+/**
+ * @envelop/opentelemetry 9.2 puts a subscription's text on its span even with `document: false`
+ * (its onSubscribe ignores the option): the tracer it is given drops that attribute.
+ */
+function withoutDocuments(provider: TracerProvider): TracerProvider {
+  return {
+    getTracer(name, version, options) {
+      const tracer = provider.getTracer(name, version, options);
+      return Object.assign(Object.create(tracer) as Tracer, {
+        startSpan(spanName: string, spanOptions?: SpanOptions, context?: Context) {
+          if (!spanOptions?.attributes || !(DOCUMENT in spanOptions.attributes)) {
+            return tracer.startSpan(spanName, spanOptions, context);
+          }
+          const { [DOCUMENT]: _document, ...attributes } = spanOptions.attributes;
+          return tracer.startSpan(spanName, { ...spanOptions, attributes }, context);
+        },
+      });
+    },
+  };
+}
+
 /**
  * One SERVER span per operation (`query.Name`, with the operation's name and type), joined to the
  * caller's trace, with its result code. Never the document, the variables or the result: they
@@ -99,7 +126,7 @@ export function operationSpanPlugins(provider: TracerProvider, scope: string): P
     // Typed for a context declaring the plugin's span symbol, which yoga's does not declare.
     useOpenTelemetry(
       { resolvers: false, variables: false, result: false, document: false },
-      provider,
+      withoutDocuments(provider),
       SpanKind.SERVER,
       {},
       scope,

@@ -105,6 +105,18 @@ const LIST = `query Listed($name: [String!]) {
   containers(first: 1, filter: { name: $name }) { edges { node { id } } }
 }`;
 const STOP = 'mutation StopMissing($ref: String!) { containerStop(ref: $ref) { __typename } }';
+const FOLLOW =
+  'subscription FollowMissing($ref: String!) { containerLogs(ref: $ref) { __typename } }';
+
+/** A subscription over SSE, read to its end (a missing container's ends at once). */
+async function subscribe(url: string, query: string, variables: object, traceparent: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', traceparent },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.text();
+}
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
@@ -134,6 +146,7 @@ describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   const listed = callerTrace();
   const failed = callerTrace();
+  const followed = callerTrace();
   // Variable values: none may reach a span (the failed one's error message echoes its ref).
   const secretName = `wharf-secret-${randomBytes(6).toString('hex')}`;
   const secretRef = `wharf-secret-${randomBytes(6).toString('hex')}`;
@@ -149,6 +162,8 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       ).toBeUndefined();
       const stop = await post(gateway.url, STOP, { ref: secretRef }, failed.traceparent);
       expect(stop.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
+      const stream = await subscribe(gateway.url, FOLLOW, { ref: secretRef }, followed.traceparent);
+      expect(stream).toContain('NOT_FOUND');
     } finally {
       // Flushes the batch: every span is at the receiver when this returns.
       await gateway.stop();
@@ -199,6 +214,22 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       /^\/containers\/\{id\}/,
     );
     expect(missing?.status?.code).toBe(STATUS_ERROR);
+  });
+
+  it("gives a subscription its span in the caller's trace, with its result code and engine calls", () => {
+    const span = operation(followed.traceId);
+    expect(span, JSON.stringify(spans)).toBeDefined();
+    expect(span?.parentSpanId).toBe(followed.spanId);
+    expect(span?.name).toBe('subscription.FollowMissing');
+    expect(attribute(span ?? { attributes: [] }, 'graphql.execute.operationType')).toBe(
+      'subscription',
+    );
+    expect(attribute(span ?? { attributes: [] }, 'wharf.result.code')).toBe('NOT_FOUND');
+    const calls = engineCalls(followed.traceId, span?.spanId);
+    expect(
+      calls.some((call) => attribute(call, 'http.response.status_code') === 404),
+      JSON.stringify(calls),
+    ).toBe(true);
   });
 
   it('exports no variable value, no document and no error message', () => {
