@@ -385,6 +385,14 @@ describe('swarm writes (an operator)', () => {
     expect(removed.serviceRemove.dockerId).toMatch(/^[a-z0-9]{25}$/);
     const again = await operator.query(`mutation { serviceRemove(ref: "${NAME}") { dockerId } }`);
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Nothing of it is left behind: the engine removes its tasks' containers.
+    expect(await engine.docker('service', 'ls', '-q', '--filter', `name=${NAME}`)).toBe('');
+    await until('its tasks’ containers to go', async () => {
+      const left = await engine.docker(
+        ...['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${NAME}`],
+      );
+      return left === '';
+    });
   });
 });
 
