@@ -88,6 +88,15 @@ async function lookUp(
   return memoryOf(engines, engine)?.get(`${kind}/${id}`);
 }
 
+/** The action of an object's last event: swarm objects are removed, networks and volumes destroyed. */
+const GONE: Record<LabelledKind, string> = {
+  network: 'destroy',
+  volume: 'destroy',
+  service: 'remove',
+  secret: 'remove',
+  config: 'remove',
+};
+
 /** Per event, one answer for every subscriber (the hub hands them all the same item). */
 const lookups = new WeakMap<EventItem, Promise<Labels | undefined>>();
 
@@ -106,7 +115,7 @@ export function eventObjectLabels(
     const id = item.event.Actor.ID;
     labels = !id
       ? Promise.resolve(undefined)
-      : item.event.Action === 'destroy' || item.event.Action === 'remove'
+      : item.event.Action === GONE[kind]
         ? Promise.resolve(forget(engines, engine, `${kind}/${id}`))
         : lookUp(engines, engine, kind, id).catch(() => undefined);
     lookups.set(item, labels);
