@@ -50,6 +50,8 @@ Environment:
   WHARF_MAX_SUBSCRIPTIONS_PER_CLIENT  subscriptions at once from one client address, WebSocket
                             and SSE together (default 200)
   WHARF_WS_INIT_TIMEOUT_MS  close a WebSocket that sends no connection_init in time (default 3000)
+  WHARF_MUTATION_RATE       calls of one mutation one token may make per window, e.g. 300/1m
+                            (the default; s, m or h), or off
   WHARF_METRICS_LISTEN      also serve Prometheus /metrics without a token on this loopback
                             HOST:PORT, e.g. 127.0.0.1:9464 (unset: /metrics on WHARF_LISTEN only,
                             for admin tokens and tokens with "metrics": true)

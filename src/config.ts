@@ -4,6 +4,7 @@ import { BadUserInputError } from './engine/errors.ts';
 import { type EnginesConfig, engineFromEnvironment, loadEnginesFile } from './engines-file.ts';
 import { type HttpConfig, isLoopbackListen, loadHttpConfig } from './http/http-config.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type QueryLimits } from './limits/limits.ts';
+import { type MutationRate, parseMutationRate } from './limits/mutation-rate.ts';
 import { loadPolicyConfig, type PolicyConfig } from './model/policy/policy-config.ts';
 import {
   DEFAULT_STREAM_LIMITS,
@@ -32,6 +33,8 @@ export interface Config {
   limits: QueryLimits;
   /** Engine stream cap, subscription caps, WebSocket init timeout (src/streams/stream-limits.ts). */
   streams: StreamLimits;
+  /** WHARF_MUTATION_RATE: calls of one mutation per token and window; undefined: `off`. */
+  mutationRate: MutationRate | undefined;
   /** Production hides GraphiQL-irrelevant internals from errors; development keeps messages verbose. */
   production: boolean;
   /** WHARF_TOKENS_FILE and its entries, checked; unset: no tokens, everyone is the local admin. */
@@ -142,6 +145,7 @@ export function loadConfig(env: Env, overrides: { listen?: string | undefined } 
     logRatePerSecond: positiveInt('WHARF_LOG_RATE', env.WHARF_LOG_RATE, 50),
     limits: loadLimits(env),
     streams: positiveInts(env, DEFAULT_STREAM_LIMITS, STREAM_LIMIT_VARIABLES),
+    mutationRate: parseMutationRate(env.WHARF_MUTATION_RATE),
     production: env.NODE_ENV !== 'development',
     audit: { file: env.WHARF_AUDIT_FILE?.trim() || undefined },
     registryAuth: loadCredentialsConfig(env),

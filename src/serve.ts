@@ -57,6 +57,7 @@ export async function serve(config: Config): Promise<void> {
     ...(tokens && { tokens }),
     http: config.http,
     streams: config.streams,
+    mutationRate: config.mutationRate,
     limits: config.limits,
     production: config.production,
     audit,

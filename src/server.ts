@@ -38,6 +38,7 @@ import {
 } from './http/request-guard.ts';
 import { withUiRoutes } from './http/ui.ts';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits/limits.ts';
+import { type MutationRate, useMutationRate } from './limits/mutation-rate.ts';
 import { useOperationScope } from './limits/operation-scope.ts';
 import { useStaticLimits } from './limits/static-limits.ts';
 import { trackWsOperations } from './limits/ws-operations.ts';
@@ -68,6 +69,8 @@ export interface GatewayOptions {
   limits?: Partial<QueryLimits>;
   /** Subscription caps and WebSocket guards; each field defaults to its production value. */
   streams?: Partial<StreamLimits>;
+  /** Calls of one mutation per token and window (config.mutationRate); unlimited if unset. */
+  mutationRate?: MutationRate | undefined;
   /** How long `stop()` waits for requests in flight before cutting them (SSE streams end at once). */
   stopGraceMs?: number;
   /** WHARF_TOKENS_FILE's tokens: every request needs one. Unset: everyone is the local admin. */
@@ -165,6 +168,8 @@ export function createGateway({
       // Before the limits: it sees their refusals.
       useAccessLog(logger, metrics.ended),
       ...useStaticLimits(limits, production),
+      // After the token (it counts per principal), before anything runs.
+      ...(options.mutationRate ? [useMutationRate(options.mutationRate)] : []),
       // Before the scope and the live queries, which wrap whatever executes.
       useCompiledQueries(logger),
       // Errors of fields that answered part of their data (an engine down among several).

@@ -24,6 +24,7 @@ export type WharfCode =
   | 'STREAM_DECODE_ERROR'
   // Limits on one operation or stream, and its end.
   | 'COST_LIMIT'
+  | 'RATE_LIMITED'
   | 'ENGINE_CALL_LIMIT'
   | 'QUERY_TIMEOUT'
   | 'RESPONSE_TOO_LARGE'
@@ -229,6 +230,19 @@ export class EngineBusyError extends WharfError {
 export class CostLimitError extends WharfError {
   constructor(message: string) {
     super('COST_LIMIT', message);
+  }
+}
+
+/**
+ * A token over its mutation rate (WHARF_MUTATION_RATE), refused before anything runs: HTTP 429,
+ * with `Retry-After` and `retryAfterSeconds` the most it has to wait.
+ */
+export class RateLimitedError extends WharfError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message, {
+      facts: { retryAfterSeconds },
+      http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
+    });
   }
 }
 

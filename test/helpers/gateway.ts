@@ -56,6 +56,8 @@ export interface GatewayOptions {
   streams?: ServerOptions['streams'];
   /** Query limits and the per-operation budget; small values reach them quickly. */
   limits?: ServerOptions['limits'];
+  /** WHARF_MUTATION_RATE; unlimited if unset (suites make many writes quickly). */
+  mutationRate?: ServerOptions['mutationRate'];
   /** Production (the default) hides the numbers of a limit from its message. */
   production?: boolean;
   /** Receives the gateway's log (and the engine client's); silent by default. */
@@ -162,6 +164,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     ...(options.http && { http: options.http }),
     ...(options.limits && { limits: options.limits }),
     ...(options.streams && { streams: options.streams }),
+    ...(options.mutationRate && { mutationRate: options.mutationRate }),
     ...(tracing && { tracing }),
   });
   const address = await gateway.start('127.0.0.1', 0);

@@ -21,6 +21,8 @@ const SHARED = new Set([
   'host-config-input.ts',
   'host-config-type.ts',
   'clone-input.ts',
+  'mount-port-inputs.ts',
+  'registry-auth-input.ts',
 ]);
 /** Engine modules that are no endpoint: errors, ref checks, engine choice, iteration helpers. */
 const ENGINE_HELPERS = new Set(['errors.ts', 'refs.ts', 'registry.ts', 'iterate.ts']);
