@@ -27,6 +27,11 @@ export interface EngineClientOptions {
 
 export interface EngineClient {
   readonly name: string;
+  /**
+   * Whether the engine runs on Wharf's own host (a unix socket): then host paths Wharf sees are
+   * the engine's, and its clock is Wharf's. A tcp or ssh engine is another host.
+   */
+  readonly sharesHost: boolean;
   readonly api: EngineApi;
   /** The engine's event stream, one upstream connection shared by every subscriber. */
   readonly events: EventHub;
@@ -55,10 +60,10 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     onCall: options.onCall,
   });
   const api = createEngineApi(transport, options.apiVersion);
+  const sharesHost = options.endpoint.kind === 'unix';
   const events = new EventHub({
     api,
-    // A unix socket's engine runs on Wharf's host, on Wharf's clock.
-    remoteClock: options.endpoint.kind !== 'unix',
+    remoteClock: !sharesHost,
     onError: (error) =>
       options.logger?.warn('engine event stream lost; reconnecting', {
         engine: options.name,
@@ -78,6 +83,7 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     : undefined;
   return {
     name: options.name,
+    sharesHost,
     api: state ? cachedApi(api, state) : api,
     events,
     state,

@@ -453,7 +453,13 @@ export async function containerCreate(
   args: EngineArg & { request: ContainerCreateRequest; start: boolean },
 ): Promise<ContainerNode> {
   const { name, networks, later } = args.request;
-  await checkContainerCreate(ctx.principal, ctx.policy, args.request);
+  const host = ctx.engines.client(engineFor(ctx, args).name)?.sharesHost;
+  await checkContainerCreate(
+    ctx.principal,
+    ctx.policy,
+    args.request,
+    host ? 'wharf-host' : 'other-host',
+  );
   const body = {
     ...args.request.body,
     Labels: stampLabels(ctx.principal, args.request.body.Labels),

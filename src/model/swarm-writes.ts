@@ -104,28 +104,33 @@ export async function swarmObjectRemove(
 // --- services
 
 /**
- * The create policy of containers applies to the task's container as the service describes it: a
- * bind mount outside WHARF_BIND_ALLOW (or of the Docker socket), added capabilities, a root user
- * under WHARF_DENY_ROOT_USER and the host network are admin's.
+ * The create policy of containers applies to the task's container as the service describes it:
+ * any bind mount (made on whichever node runs the task), added capabilities, a root user under
+ * WHARF_DENY_ROOT_USER and the host network are admin's.
  */
 function checkServiceCreate(ctx: Context, spec: ServiceSpec, capAdd: readonly string[]) {
   const container = spec.TaskTemplate.ContainerSpec;
   // Every node pulls the image from its registry: the pull policy applies too.
   checkRegistry(ctx.principal, ctx.policy, container.Image, 'pull');
-  return checkContainerCreate(ctx.principal, ctx.policy, {
-    body: {
-      Image: container.Image,
-      Cmd: container.Command,
-      Env: container.Env,
-      Labels: container.Labels,
-      User: container.User,
-      HostConfig: {
-        Mounts: container.Mounts,
-        ...(capAdd.length > 0 && { CapAdd: [...capAdd] }),
+  return checkContainerCreate(
+    ctx.principal,
+    ctx.policy,
+    {
+      body: {
+        Image: container.Image,
+        Cmd: container.Command,
+        Env: container.Env,
+        Labels: container.Labels,
+        User: container.User,
+        HostConfig: {
+          Mounts: container.Mounts,
+          ...(capAdd.length > 0 && { CapAdd: [...capAdd] }),
+        },
       },
+      networks: (spec.TaskTemplate.Networks ?? []).map((network) => network.Target),
     },
-    networks: (spec.TaskTemplate.Networks ?? []).map((network) => network.Target),
-  });
+    'swarm-nodes',
+  );
 }
 
 /** An image id or a ref with a digest already names one image everywhere. */

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, eventually, FIXTURE_IMAGE, testScope } from '../helpers/docker.ts';
+import { DEFAULT_POLICY } from '../../src/model/policy/policy-config.ts';
+import { docker, eventually, FIXTURE_IMAGE, TEST_LABEL, testScope } from '../helpers/docker.ts';
 import { createdOn, followCreates } from '../helpers/event-follow.ts';
 import { startGateway, type TestEngine, type TestGateway } from '../helpers/gateway.ts';
 import { type PrivateEngine, pickHostLink, startPrivateEngine } from '../helpers/private-engine.ts';
@@ -198,6 +199,34 @@ describe('several engines', () => {
     ]);
     // Nothing crashed: the gateway still answers.
     expect(await gateway.data('{ engine { name } }')).toEqual({ engine: { name: 'host' } });
+  });
+
+  it("binds an allowed host path on Wharf's own host only: on the tcp+TLS engine it is admin's", async () => {
+    const operator = await gatewayWith({
+      engines: hostAndLab(),
+      principal: { kind: 'token', name: 'op', role: 'operator', labels: [] },
+      policy: { ...DEFAULT_POLICY, bindAllow: [dir] },
+    });
+    const CREATE = `mutation ($engine: String!, $name: String!, $source: String!) {
+      containerCreate(engine: $engine, input: {
+        name: $name, image: "${FIXTURE_IMAGE}", labels: [{ key: "${TEST_LABEL}", value: "${scope.run}" }],
+        mounts: [{ type: BIND, source: $source, target: "/data" }]
+      }) { dockerId }
+    }`;
+    const onHost = await operator.query(CREATE, {
+      engine: 'host',
+      name: scope.name('bind-host'),
+      source: dir,
+    });
+    expect(onHost.errors).toBeUndefined();
+    const remote = await operator.countCalls(() =>
+      operator.query(CREATE, { engine: 'lab', name: scope.name('bind-lab'), source: dir }),
+    );
+    expect(remote.result.errors?.[0]?.extensions).toEqual({
+      code: 'FORBIDDEN',
+      rule: 'create.bind-remote',
+    });
+    expect(remote.calls.filter((call) => call.method !== 'GET')).toEqual([]);
   });
 
   it('a token limited to one engine sees nothing of the others', async () => {

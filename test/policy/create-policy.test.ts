@@ -53,7 +53,7 @@ async function verdict(run: () => unknown): Promise<string> {
 const create =
   (b: ContainerCreateBody, networks: string[] = []) =>
   () =>
-    checkContainerCreate(operator, policy, { body: b, networks });
+    checkContainerCreate(operator, policy, { body: b, networks }, 'wharf-host');
 
 describe('containerCreate for a non-admin', () => {
   it.each([
@@ -184,7 +184,12 @@ describe('containerCreate for a non-admin', () => {
       dockerSockets: [...policy.dockerSockets, `${allowed}/data/engine.sock`],
     };
     const check = (source: string) => () =>
-      checkContainerCreate(operator, open, { body: body(bind(source)), networks: [] });
+      checkContainerCreate(
+        operator,
+        open,
+        { body: body(bind(source)), networks: [] },
+        'wharf-host',
+      );
     expect(await verdict(check('/var/run/docker.sock'))).toBe('create.bind-docker-socket');
     expect(await verdict(check(`${allowed}/data`))).toBe('create.bind-docker-socket');
     expect(await verdict(check('/etc'))).toBe('allowed');
@@ -192,7 +197,12 @@ describe('containerCreate for a non-admin', () => {
 
   it('with no WHARF_BIND_ALLOW, refuses every bind and allows volumes and tmpfs', async () => {
     const none = (hostConfig: ContainerCreateBody['HostConfig']) => () =>
-      checkContainerCreate(operator, DEFAULT_POLICY, { body: body(hostConfig), networks: [] });
+      checkContainerCreate(
+        operator,
+        DEFAULT_POLICY,
+        { body: body(hostConfig), networks: [] },
+        'wharf-host',
+      );
     expect(await verdict(none(bind(allowed)))).toBe('create.bind');
     const mounts: ContainerCreateBody['HostConfig']['Mounts'] = [
       { Type: 'volume', Source: 'data', Target: '/data', ReadOnly: false },
@@ -201,9 +211,30 @@ describe('containerCreate for a non-admin', () => {
     expect(await verdict(none({ Mounts: mounts }))).toBe('allowed');
   });
 
+  it('refuses every bind, even an allowed one, on a host Wharf cannot see; volumes and tmpfs stay', async () => {
+    const on =
+      (where: 'other-host' | 'swarm-nodes', hostConfig: ContainerCreateBody['HostConfig']) => () =>
+        checkContainerCreate(operator, policy, { body: body(hostConfig), networks: [] }, where);
+    expect(await verdict(on('other-host', bind(`${allowed}/data`)))).toBe('create.bind-remote');
+    expect(await verdict(on('swarm-nodes', bind(`${allowed}/data`)))).toBe('create.bind-service');
+    const mounts: ContainerCreateBody['HostConfig']['Mounts'] = [
+      { Type: 'volume', Source: 'data', Target: '/data', ReadOnly: false },
+      { Type: 'tmpfs', Target: '/tmp', ReadOnly: false },
+    ];
+    expect(await verdict(on('other-host', { Mounts: mounts }))).toBe('allowed');
+    expect(await verdict(on('swarm-nodes', { Mounts: mounts }))).toBe('allowed');
+    // The same bind on Wharf's own host: inside WHARF_BIND_ALLOW.
+    expect(await verdict(create(body(bind(`${allowed}/data`))))).toBe('allowed');
+  });
+
   it('allows user root without WHARF_DENY_ROOT_USER', async () => {
     const check = () =>
-      checkContainerCreate(operator, DEFAULT_POLICY, { body: body({}, 'root'), networks: [] });
+      checkContainerCreate(
+        operator,
+        DEFAULT_POLICY,
+        { body: body({}, 'root'), networks: [] },
+        'wharf-host',
+      );
     expect(await verdict(check)).toBe('allowed');
   });
 
@@ -230,7 +261,14 @@ describe('containerCreate for a non-admin', () => {
       'root',
     );
     for (const principal of [LOCAL_PRINCIPAL, admin]) {
-      await checkContainerCreate(principal, policy, { body: everything, networks: ['host'] });
+      for (const where of ['wharf-host', 'other-host', 'swarm-nodes'] as const) {
+        await checkContainerCreate(
+          principal,
+          policy,
+          { body: everything, networks: ['host'] },
+          where,
+        );
+      }
     }
   });
 });

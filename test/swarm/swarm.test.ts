@@ -330,7 +330,7 @@ describe('swarm writes (an operator)', () => {
 
   it('refuses a host-bind mount or added capabilities below admin, before any engine write', async () => {
     for (const [extra, rule] of [
-      ['mounts: [{ type: BIND, source: "/etc", target: "/host-etc" }]', 'create.bind'],
+      ['mounts: [{ type: BIND, source: "/etc", target: "/host-etc" }]', 'create.bind-service'],
       ['capAdd: ["SYS_ADMIN"]', 'create.cap-add'],
     ] as const) {
       const { result, calls } = await operator.countCalls(() =>

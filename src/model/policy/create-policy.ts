@@ -188,13 +188,31 @@ function refuse(denial: Denial | undefined): void {
 
 const isAdmin = (principal: Principal) => hasRole(principal, 'admin');
 
+/**
+ * Where a create's bind mounts would be made: on Wharf's own host (its paths and symlinks can be
+ * checked), on another engine's host, or on whichever swarm node a service's task lands.
+ */
+export type BindHost = 'wharf-host' | 'other-host' | 'swarm-nodes';
+
+/** Binds on a host Wharf cannot see are admin's: WHARF_BIND_ALLOW names Wharf's own paths. */
+function unseenBindDenial(body: ContainerCreateBody, where: BindHost): Denial | undefined {
+  if (where === 'wharf-host' || !body.HostConfig?.Mounts?.some((m) => m.Type === 'bind')) {
+    return undefined;
+  }
+  return where === 'swarm-nodes'
+    ? deny('create.bind-service', "a service's bind mounts are made on any node: admin only")
+    : deny('create.bind-remote', "bind mounts on another host's engine are admin only");
+}
+
 /** containerCreate: the engine body and every network it joins (at create or right after). */
 export async function checkContainerCreate(
   principal: Principal,
   policy: PolicyConfig,
   request: { body: ContainerCreateBody; networks: readonly string[] },
+  where: BindHost,
 ): Promise<void> {
   if (isAdmin(principal)) return;
+  refuse(unseenBindDenial(request.body, where));
   refuse(await firstDenial(BODY_RULES, request.body, policy));
   for (const network of request.networks) refuse(sharedNamespace('network')(network));
 }
