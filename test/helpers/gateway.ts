@@ -96,7 +96,12 @@ export interface GraphQLError {
 
 /** A read the state cache makes for itself: a buffered GET, or `caughtUp`'s bounded `/events`. */
 function isStateRead(call: EngineCall): boolean {
-  return call.method === 'GET' && (!call.streaming || call.path.includes('until='));
+  return (
+    call.method === 'GET' &&
+    (!call.streaming || call.path.includes('until=')) &&
+    // The cache never walks the disk: a disk walk outside a scope is one shared by readers.
+    !call.path.includes('/system/df')
+  );
 }
 
 export type Result<T> = { data?: T | null; errors?: GraphQLError[] };
