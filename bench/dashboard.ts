@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { mapLimit } from '../src/engine/state/collections.ts';
 import { CHROMIUM } from '../test/helpers/browser.ts';
+import { ContainersDocument, type ContainersQuery } from '../ui/src/__generated__/graphql.ts';
 import { createFixtures, docker, IMAGE, type RawEngine } from './fixtures.ts';
 import { median, percentile, type Row } from './measure.ts';
 import { startWharf } from './wharf.ts';
@@ -27,18 +28,11 @@ export interface DashboardOptions {
   rounds: number;
 }
 
-/** The containers table's query (ui/src/views/containers.tsx), for its time without the page. */
-const CONTAINERS = `query Containers($after: String) {
-  containers(all: true, first: 100, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id engine name state status createdAt startedAt imageRef
-      health { status } image { tags } ports { ip privatePort publicPort protocol }
-      networks { networkName } labels { key value } allowedActions
-    } }
-  }
-}`;
+/**
+ * The containers table's query: the document ui/src/views/containers.tsx sends (generated from it,
+ * so the two cannot drift), without `@live`, for its time without the page: one answer a request.
+ */
+const CONTAINERS = ContainersDocument.toString().replace(/\s@live\b/, '');
 
 /** The table's row height and what it renders beyond the viewport (containers.tsx). */
 const ROW_HEIGHT = 36;
@@ -227,9 +221,7 @@ export async function dashboardBench(raw: RawEngine, options: DashboardOptions, 
           body: JSON.stringify({ query: CONTAINERS, variables: { after } }),
         });
         const result = (await response.json()) as {
-          data?: {
-            containers: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-          };
+          data?: ContainersQuery;
           errors?: { message: string }[];
         };
         if (!result.data) throw new Error(`containers: ${result.errors?.[0]?.message}`);

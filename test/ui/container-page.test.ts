@@ -31,9 +31,25 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
+/**
+ * Keeps the page's WebSockets where a test can close them (a devtools script, outside the CSP):
+ * a dropped connection as the page sees one.
+ */
+const TRACK_SOCKETS = `(() => {
+  const Native = WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__sockets.push(this);
+    }
+  };
+})();`;
+
 /** Signs in and opens the target's page from the containers table. */
-async function openTarget(token: string): Promise<Page> {
+async function openTarget(token: string, init?: string): Promise<Page> {
   const page = await browser.context.newPage();
+  if (init) await page.addInitScript(init);
   await page.goto(`${gateway.url}/`);
   await page.getByLabel('Token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -57,6 +73,13 @@ const painted = (page: Page) =>
     }),
   );
 
+/** The first plot's canvas width on the page, in CSS pixels. */
+const plotWidth = (page: Page) =>
+  page
+    .locator('.stats-plots canvas')
+    .first()
+    .evaluate((canvas) => canvas.getBoundingClientRect().width);
+
 describe('container page', () => {
   it('plots a viewer the stats, with no terminal', async () => {
     const page = await openTarget(TOKENS.viewer);
@@ -71,6 +94,12 @@ describe('container page', () => {
       'Network',
       'Block I/O',
     ]);
+    // The plots follow the page's width: in a narrower window, two still fit side by side.
+    const wide = await plotWidth(page);
+    expect(wide).toBeGreaterThan(600);
+    await page.setViewportSize({ width: 900, height: 900 });
+    await expect.poll(() => plotWidth(page), { timeout: 5_000 }).toBeLessThan(450);
+    expect(await painted(page)).toBe(true);
     expect(await page.getByRole('region', { name: 'Terminal' }).count()).toBe(0);
     expect(browser.pageErrors).toEqual([]);
     expect(browser.strayRequests).toEqual([]);
@@ -96,6 +125,29 @@ describe('container page', () => {
     await page.close();
   });
 
+  it('ends a shell whose connection dropped, keeps its output, and starts another', async () => {
+    const page = await openTarget(TOKENS.admin, TRACK_SOCKETS);
+    const { screen, status } = await openTerminal(page, '#');
+    await run(page, 'echo before-$((6*7))');
+    await expect.poll(() => screen.textContent(), { timeout: 5_000 }).toContain('before-42');
+    await page.evaluate('window.__sockets.forEach((socket) => socket.close())');
+    await status.and(page.locator('[data-status="ended"]')).waitFor({ timeout: 5_000 });
+    expect(await status.textContent()).toBe('session ended: connection lost');
+    // The page reconnects on its own; the shell stays ended rather than failing on a resubscribe.
+    await expect
+      .poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 })
+      .toBe('live');
+    expect(await status.getAttribute('data-status')).toBe('ended');
+    await page.getByRole('button', { name: 'Start a new session', exact: true }).click();
+    await status.and(page.locator('[data-status="running"]')).waitFor({ timeout: 10_000 });
+    await page.getByTestId('terminal').click();
+    await run(page, 'echo after-$((6*7))');
+    await expect.poll(() => screen.textContent(), { timeout: 5_000 }).toContain('after-42');
+    expect(await screen.textContent()).toContain('before-42');
+    expect(browser.pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it("runs an operator's shell as user 1000, not root", async () => {
     const page = await openTarget(TOKENS.operator);
     const { screen } = await openTerminal(page, '$');
@@ -112,6 +164,8 @@ async function openTerminal(page: Page, prompt: string) {
   await page.getByRole('button', { name: 'Open terminal' }).click();
   const status = page.locator('.terminal-status');
   await status.and(page.locator('[data-status="running"]')).waitFor({ timeout: 10_000 });
+  // xterm.js draws only while it is on screen, as a user who reads it has it.
+  await page.getByTestId('terminal').scrollIntoViewIfNeeded();
   const screen = page.getByTestId('terminal').locator('.xterm-rows');
   await expect.poll(() => screen.textContent(), { timeout: 5_000 }).toContain(prompt);
   await page.getByTestId('terminal').click();

@@ -3,7 +3,8 @@ import type { ImagesQuery } from '../__generated__/graphql.ts';
 import type { Api } from '../api.ts';
 import { ago, bytes } from '../format.ts';
 import { useLive } from '../live.ts';
-import { ContainerLinks, Problems } from './container-links.tsx';
+import { ContainerLinks } from './container-links.tsx';
+import { type Column, ENGINE_COLUMN, ResourceList } from './resource-table.tsx';
 
 const IMAGES = graphql(`query Images @live {
   images(first: 100) {
@@ -24,74 +25,46 @@ function sum(images: ImageRow[]): string {
   return `${images.length} image${images.length === 1 ? '' : 's'}, ${bytes(images.reduce((n, i) => n + i.size, 0))}`;
 }
 
+const COLUMNS: Column<ImageRow>[] = [
+  {
+    title: 'Tags',
+    cell: (image) =>
+      image.tags.length ? image.tags.join(', ') : <span class="muted">&lt;none&gt;</span>,
+  },
+  { title: 'ID', cell: (image) => <code>{image.shortId}</code> },
+  ENGINE_COLUMN,
+  { title: 'Size', class: 'number', cell: (image) => bytes(image.size) },
+  { title: 'Created', hint: (image) => image.createdAt, cell: (image) => ago(image.createdAt) },
+  { title: 'Used by', cell: (image) => <ContainerLinks containers={image.containers} /> },
+  { title: 'Prune', cell: pruneOf },
+];
+
 /** Images, the containers created from each, and what a prune would take (live). */
 export function ImagesView(props: { api: Api }) {
   const { data, errors } = useLive(props.api, IMAGES);
   const images = data?.images.edges.map((edge) => edge.node) ?? [];
   const dangling = images.filter((image) => pruneOf(image) === 'dangling');
   const unused = images.filter((image) => pruneOf(image) !== 'in use');
-  const engines = new Set(images.map((image) => image.engine));
+  const total = data?.images.totalCount;
   return (
-    <section aria-labelledby="images-title">
-      <h1 id="images-title">
-        Images{' '}
-        <span class="count" data-testid="count">
-          {data ? data.images.totalCount : ''}
-        </span>
-      </h1>
-      <Problems errors={errors} />
-      {!data ? (
-        <p class="loading">Loading…</p>
-      ) : (
-        <>
-          <p class="prune-summary" data-testid="prune-summary">
-            <code>imagesPrune</code> would remove {sum(dangling)} (untagged, unused); with{' '}
-            <code>dangling: false</code>, {sum(unused)}. Shared layers are counted in each image
-            here, once in Disk usage.
-          </p>
-          {data.images.totalCount > images.length && (
-            <p class="muted">
-              The newest {images.length} of {data.images.totalCount}.
-            </p>
-          )}
-          <table class="list" aria-label="Images">
-            <thead>
-              <tr>
-                <th scope="col">Tags</th>
-                <th scope="col">ID</th>
-                {engines.size > 1 && <th scope="col">Engine</th>}
-                <th scope="col">Size</th>
-                <th scope="col">Created</th>
-                <th scope="col">Used by</th>
-                <th scope="col">Prune</th>
-              </tr>
-            </thead>
-            <tbody>
-              {images.map((image) => (
-                <tr key={image.id} data-image={image.shortId} data-prune={pruneOf(image)}>
-                  <td>
-                    {image.tags.length ? (
-                      image.tags.join(', ')
-                    ) : (
-                      <span class="muted">&lt;none&gt;</span>
-                    )}
-                  </td>
-                  <td>
-                    <code>{image.shortId}</code>
-                  </td>
-                  {engines.size > 1 && <td>{image.engine}</td>}
-                  <td class="number">{bytes(image.size)}</td>
-                  <td title={image.createdAt}>{ago(image.createdAt)}</td>
-                  <td>
-                    <ContainerLinks containers={image.containers} />
-                  </td>
-                  <td>{pruneOf(image)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+    <ResourceList
+      title="Images"
+      total={total}
+      rows={images}
+      errors={errors}
+      columns={COLUMNS}
+      rowData={(image) => ({ 'data-image': image.shortId, 'data-prune': pruneOf(image) })}
+    >
+      <p class="prune-summary" data-testid="prune-summary">
+        <code>imagesPrune</code> would remove {sum(dangling)} (untagged, unused); with{' '}
+        <code>dangling: false</code>, {sum(unused)}. Shared layers are counted in each image here,
+        once in Disk usage.
+      </p>
+      {total !== undefined && total > images.length && (
+        <p class="muted">
+          The newest {images.length} of {total}.
+        </p>
       )}
-    </section>
+    </ResourceList>
   );
 }

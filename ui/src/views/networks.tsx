@@ -1,7 +1,9 @@
 import { graphql } from '../__generated__/gql.ts';
+import type { NetworksQuery } from '../__generated__/graphql.ts';
 import type { Api } from '../api.ts';
 import { useLive } from '../live.ts';
-import { ContainerLinks, Problems } from './container-links.tsx';
+import { ContainerLinks } from './container-links.tsx';
+import { type Column, ENGINE_COLUMN, ResourceList } from './resource-table.tsx';
 
 const NETWORKS = graphql(`query Networks @live {
   networks(first: 100) {
@@ -13,8 +15,29 @@ const NETWORKS = graphql(`query Networks @live {
   }
 }`);
 
+type NetworkRow = NetworksQuery['networks']['edges'][number]['node'];
+
 /** The engine's own networks: `networksPrune` never removes them. */
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
+
+const COLUMNS: Column<NetworkRow>[] = [
+  {
+    title: 'Name',
+    cell: (network) => (
+      <>
+        {network.name}
+        {network.internal && <span class="chip">internal</span>}
+      </>
+    ),
+  },
+  ENGINE_COLUMN,
+  { title: 'Driver', cell: (network) => network.driver },
+  { title: 'Scope', cell: (network) => network.scope },
+  {
+    title: 'Containers attached',
+    cell: (network) => <ContainerLinks containers={network.containers.map((a) => a.container)} />,
+  },
+];
 
 /** Networks and the containers attached to each (live). */
 export function NetworksView(props: { api: Api }) {
@@ -23,54 +46,20 @@ export function NetworksView(props: { api: Api }) {
   const unused = networks.filter(
     (network) => network.containers.length === 0 && !PREDEFINED.has(network.name),
   );
-  const engines = new Set(networks.map((network) => network.engine));
   return (
-    <section aria-labelledby="networks-title">
-      <h1 id="networks-title">
-        Networks{' '}
-        <span class="count" data-testid="count">
-          {data ? data.networks.totalCount : ''}
-        </span>
-      </h1>
-      <Problems errors={errors} />
-      {!data ? (
-        <p class="loading">Loading…</p>
-      ) : (
-        <>
-          <p class="prune-summary" data-testid="prune-summary">
-            <code>networksPrune</code> would remove {unused.length} network
-            {unused.length === 1 ? '' : 's'} with no container
-            {unused.length > 0 && `: ${unused.map((network) => network.name).join(', ')}`}.
-          </p>
-          <table class="list" aria-label="Networks">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                {engines.size > 1 && <th scope="col">Engine</th>}
-                <th scope="col">Driver</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Containers attached</th>
-              </tr>
-            </thead>
-            <tbody>
-              {networks.map((network) => (
-                <tr key={network.id} data-network={network.name}>
-                  <td>
-                    {network.name}
-                    {network.internal && <span class="chip">internal</span>}
-                  </td>
-                  {engines.size > 1 && <td>{network.engine}</td>}
-                  <td>{network.driver}</td>
-                  <td>{network.scope}</td>
-                  <td>
-                    <ContainerLinks containers={network.containers.map((a) => a.container)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-    </section>
+    <ResourceList
+      title="Networks"
+      total={data?.networks.totalCount}
+      rows={networks}
+      errors={errors}
+      columns={COLUMNS}
+      rowData={(network) => ({ 'data-network': network.name })}
+    >
+      <p class="prune-summary" data-testid="prune-summary">
+        <code>networksPrune</code> would remove {unused.length} network
+        {unused.length === 1 ? '' : 's'} with no container
+        {unused.length > 0 && `: ${unused.map((network) => network.name).join(', ')}`}.
+      </p>
+    </ResourceList>
   );
 }

@@ -93,12 +93,19 @@ const CHARTS: Chart[] = [
   },
 ];
 
+const HEIGHT = 160;
+
+/** Two plots a row, the grid's gap between them; never narrower than a readable plot. */
+function plotWidth(grid: HTMLElement): number {
+  return Math.max(280, Math.floor(grid.clientWidth / 2) - 12);
+}
+
 function options(chart: Chart, syncKey: string, width: number): uPlot.Options {
   const format = (value: number | null) => (value === null ? '–' : chart.format(value));
   return {
     title: chart.title,
     width,
-    height: 160,
+    height: HEIGHT,
     // The same last five minutes on every plot, and one cursor across them.
     scales: { x: { time: true, range: (_plot, _min, max) => [max - WINDOW, max] } },
     cursor: { sync: { key: syncKey } },
@@ -125,13 +132,21 @@ export function StatsPanel(props: { api: Api; id: string }) {
   useEffect(() => {
     const box = grid.current;
     if (!box) return;
-    const width = Math.max(280, Math.floor(box.clientWidth / 2) - 12);
+    let width = plotWidth(box);
     const syncKey = `stats:${props.id}`;
     const plots = CHARTS.map((chart) => {
       const cell = document.createElement('div');
       box.append(cell);
       return new uPlot(options(chart, syncKey, width), [[], ...chart.series.map(() => [])], cell);
     });
+    // The plots follow the page's width; a change of height alone (the plots' own) is no resize.
+    const resizes = new ResizeObserver(() => {
+      const next = plotWidth(box);
+      if (next === width) return;
+      width = next;
+      for (const plot of plots) plot.setSize({ width, height: HEIGHT });
+    });
+    resizes.observe(box);
     const samples: Sample[] = [];
     const stop = props.api.stream(
       STATS,
@@ -152,6 +167,7 @@ export function StatsPanel(props: { api: Api; id: string }) {
     );
     return () => {
       stop();
+      resizes.disconnect();
       for (const plot of plots) plot.destroy();
       box.replaceChildren();
     };

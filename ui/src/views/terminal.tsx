@@ -1,6 +1,7 @@
 import '@xterm/xterm/css/xterm.css';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { graphql } from '../__generated__/gql.ts';
 import type {
@@ -34,6 +35,7 @@ type Status =
   | { name: 'starting' }
   | { name: 'running' }
   | { name: 'exited'; exitCode: number | null }
+  | { name: 'ended'; message: string }
   | { name: 'failed'; message: string };
 
 /**
@@ -63,24 +65,57 @@ function messageOf(errors: readonly { message: string }[] | undefined, fallback:
   return errors?.[0]?.message ?? fallback;
 }
 
-/** One shell session: a TTY exec, its output in xterm.js, closed when the process exits. */
-function Session(props: { api: Api; container: string; user: string | null }) {
-  const box = useRef<HTMLDivElement>(null);
-  const [status, setStatus] = useState<Status>({ name: 'starting' });
+/** An xterm.js terminal in `box`, fitted to it and to the window; null until it is mounted. */
+function useTerminal(box: RefObject<HTMLDivElement>): Terminal | null {
+  const [term, setTerm] = useState<Terminal | null>(null);
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const { api } = props;
-    const term = new Terminal({ cursorBlink: true, fontSize: 13, rows: 20 });
+    const created = new Terminal({ cursorBlink: true, fontSize: 13, rows: 20 });
     const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(element);
+    created.loadAddon(fit);
+    created.open(element);
     fit.fit();
-    term.focus();
-    let closed = false;
-    let detach = () => {};
     const onWindowResize = () => fit.fit();
     window.addEventListener('resize', onWindowResize);
+    setTerm(created);
+    return () => {
+      window.removeEventListener('resize', onWindowResize);
+      created.dispose();
+    };
+  }, [box]);
+  return term;
+}
+
+/**
+ * One terminal and the shells run in it: a TTY exec each, closed when its process exits. A shell
+ * whose connection dropped is over (Wharf ends the exec with it); the next one starts below its
+ * output.
+ */
+function Session(props: { api: Api; container: string; user: string | null }) {
+  const box = useRef<HTMLDivElement>(null);
+  const term = useTerminal(box);
+  const [round, setRound] = useState(0);
+  const [status, setStatus] = useState<Status>({ name: 'starting' });
+  useEffect(() => {
+    if (!term) return;
+    const { api } = props;
+    if (round > 0) term.write('\r\n\x1b[2m── new session ──\x1b[0m\r\n');
+    term.options.disableStdin = false;
+    term.options.cursorBlink = true;
+    term.focus();
+    setStatus({ name: 'starting' });
+    let closed = false;
+    let over = false;
+    let detach = () => {};
+    const disposers: (() => void)[] = [];
+    const finish = (next: Status) => {
+      if (over || closed) return;
+      over = true;
+      term.options.disableStdin = true;
+      term.options.cursorBlink = false;
+      setStatus(next);
+    };
     const start = async () => {
       const created = await api.request(CREATE, {
         input: {
@@ -94,7 +129,7 @@ function Session(props: { api: Api; container: string; user: string | null }) {
       const exec = created.data?.execCreate;
       if (closed) return;
       if (!exec) {
-        setStatus({ name: 'failed', message: messageOf(created.errors, 'exec failed') });
+        finish({ name: 'failed', message: messageOf(created.errors, 'exec failed') });
         return;
       }
       const ids = { execId: exec.execId, engine: exec.engine };
@@ -104,8 +139,12 @@ function Session(props: { api: Api; container: string; user: string | null }) {
         if (sized)
           api.request(RESIZE, { ...ids, rows: term.rows, cols: term.cols }).catch(() => {});
       };
-      term.onData(send);
-      term.onResize(resize);
+      const onData = term.onData(send);
+      const onResize = term.onResize(resize);
+      disposers.push(
+        () => onData.dispose(),
+        () => onResize.dispose(),
+      );
       // Not api.stream: an exec ends with its process, it is never asked again.
       detach = api.ws.subscribe<ExecAttachSubscription>(
         { query: ATTACH.toString(), variables: ids satisfies ExecAttachSubscriptionVariables },
@@ -121,43 +160,53 @@ function Session(props: { api: Api; container: string; user: string | null }) {
               }
               term.write(event.text);
             } else if (event?.__typename === 'ExecExit') {
-              term.options.disableStdin = true;
-              term.options.cursorBlink = false;
-              setStatus({ name: 'exited', exitCode: event.exitCode });
+              finish({ name: 'exited', exitCode: event.exitCode });
             } else if (result.errors?.length) {
-              setStatus({ name: 'failed', message: messageOf(result.errors, 'attach failed') });
+              finish({ name: 'failed', message: messageOf(result.errors, 'attach failed') });
             }
           },
           error: (error) => {
             const errors = Array.isArray(error) ? (error as GraphQLError[]) : undefined;
-            if (!closed)
-              setStatus({ name: 'failed', message: messageOf(errors, 'connection lost') });
+            finish({ name: 'failed', message: messageOf(errors, 'connection lost') });
           },
           complete: () => {},
         },
       );
+      // The socket closed: Wharf has ended the exec, so the client must not subscribe it again.
+      disposers.push(
+        api.onState((state) => {
+          if (state === 'connected') return;
+          detach();
+          finish({ name: 'ended', message: 'connection lost' });
+        }),
+      );
     };
-    start().catch((error: unknown) => {
-      if (!closed) setStatus({ name: 'failed', message: String(error) });
-    });
+    start().catch((error: unknown) => finish({ name: 'failed', message: String(error) }));
     return () => {
       // Leaving the page detaches: Wharf closes the connection and the shell gets SIGHUP.
       closed = true;
       detach();
-      window.removeEventListener('resize', onWindowResize);
-      term.dispose();
+      for (const dispose of disposers) dispose();
     };
-  }, [props.api, props.container, props.user]);
+  }, [term, props.api, props.container, props.user, round]);
   return (
     <div class="terminal-session">
-      <p class="terminal-status" role="status" data-status={status.name}>
-        {status.name === 'starting' && 'starting…'}
-        {status.name === 'running' &&
-          (props.user ? `shell as user ${props.user}` : 'shell as the container’s user')}
-        {status.name === 'exited' &&
-          `process exited${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}`}
-        {status.name === 'failed' && `failed: ${status.message}`}
-      </p>
+      <div class="terminal-head">
+        <p class="terminal-status" role="status" data-status={status.name}>
+          {status.name === 'starting' && 'starting…'}
+          {status.name === 'running' &&
+            (props.user ? `shell as user ${props.user}` : 'shell as the container’s user')}
+          {status.name === 'exited' &&
+            `process exited${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}`}
+          {status.name === 'ended' && `session ended: ${status.message}`}
+          {status.name === 'failed' && `failed: ${status.message}`}
+        </p>
+        {status.name === 'ended' && (
+          <button type="button" onClick={() => setRound(round + 1)}>
+            Start a new session
+          </button>
+        )}
+      </div>
       <div ref={box} class="terminal-box" data-testid="terminal" />
     </div>
   );

@@ -1,8 +1,10 @@
 import { graphql } from '../__generated__/gql.ts';
+import type { VolumesQuery } from '../__generated__/graphql.ts';
 import type { Api } from '../api.ts';
 import { bytes } from '../format.ts';
 import { useLive, useQuery } from '../live.ts';
-import { ContainerLinks, Problems } from './container-links.tsx';
+import { ContainerLinks } from './container-links.tsx';
+import { type Column, ENGINE_COLUMN, ResourceList } from './resource-table.tsx';
 
 const VOLUMES = graphql(`query Volumes @live {
   volumes(first: 100) {
@@ -16,6 +18,23 @@ const SIZES = graphql(`query VolumeSizes {
   volumes(first: 100) { edges { node { id size } } }
 }`);
 
+type VolumeRow = VolumesQuery['volumes']['edges'][number]['node'];
+
+/** The columns, given the sizes measured so far (undefined until the first walk answers). */
+function columns(sizes: Map<string, number | null> | undefined): Column<VolumeRow>[] {
+  return [
+    { title: 'Name', class: 'name', cell: (volume) => volume.name },
+    ENGINE_COLUMN,
+    { title: 'Driver', cell: (volume) => volume.driver },
+    {
+      title: 'Size',
+      class: 'number',
+      cell: (volume) => (sizes ? bytes(sizes.get(volume.id)) : '…'),
+    },
+    { title: 'Used by', cell: (volume) => <ContainerLinks containers={volume.usedBy} /> },
+  ];
+}
+
 /** Volumes and the containers that mount each (live), with sizes on request. */
 export function VolumesView(props: { api: Api }) {
   const { data, errors } = useLive(props.api, VOLUMES);
@@ -24,54 +43,23 @@ export function VolumesView(props: { api: Api }) {
   const volumes = data?.volumes.edges.map((edge) => edge.node) ?? [];
   const unused = volumes.filter((volume) => volume.usedBy.length === 0);
   const reclaim = unused.reduce((n, volume) => n + (sizeOf.get(volume.id) ?? 0), 0);
-  const engines = new Set(volumes.map((volume) => volume.engine));
   return (
-    <section aria-labelledby="volumes-title">
-      <h1 id="volumes-title">
-        Volumes{' '}
-        <span class="count" data-testid="count">
-          {data ? data.volumes.totalCount : ''}
-        </span>
-      </h1>
-      <Problems errors={[...errors, ...sizes.errors]} />
-      {!data ? (
-        <p class="loading">Loading…</p>
-      ) : (
-        <>
-          <p class="prune-summary" data-testid="prune-summary">
-            <code>volumesPrune</code> would remove {unused.length} volume
-            {unused.length === 1 ? '' : 's'} no container uses
-            {sizes.data && `, ${bytes(reclaim)}`}.{' '}
-            <button type="button" onClick={sizes.reload} disabled={sizes.loading}>
-              {sizes.loading ? 'Measuring…' : 'Measure again'}
-            </button>
-          </p>
-          <table class="list" aria-label="Volumes">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                {engines.size > 1 && <th scope="col">Engine</th>}
-                <th scope="col">Driver</th>
-                <th scope="col">Size</th>
-                <th scope="col">Used by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {volumes.map((volume) => (
-                <tr key={volume.id} data-volume={volume.name}>
-                  <td class="name">{volume.name}</td>
-                  {engines.size > 1 && <td>{volume.engine}</td>}
-                  <td>{volume.driver}</td>
-                  <td class="number">{sizes.data ? bytes(sizeOf.get(volume.id)) : '…'}</td>
-                  <td>
-                    <ContainerLinks containers={volume.usedBy} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-    </section>
+    <ResourceList
+      title="Volumes"
+      total={data?.volumes.totalCount}
+      rows={volumes}
+      errors={[...errors, ...sizes.errors]}
+      columns={columns(sizes.data && sizeOf)}
+      rowData={(volume) => ({ 'data-volume': volume.name })}
+    >
+      <p class="prune-summary" data-testid="prune-summary">
+        <code>volumesPrune</code> would remove {unused.length} volume
+        {unused.length === 1 ? '' : 's'} no container uses
+        {sizes.data && `, ${bytes(reclaim)}`}.{' '}
+        <button type="button" onClick={sizes.reload} disabled={sizes.loading}>
+          {sizes.loading ? 'Measuring…' : 'Measure again'}
+        </button>
+      </p>
+    </ResourceList>
   );
 }
