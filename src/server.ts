@@ -27,7 +27,7 @@ import { schema } from './graphql/index.ts';
 import { usePartialErrors } from './graphql/partial-errors.ts';
 import { type BrowserPolicy, CSRF_HEADER, DEFAULT_BROWSER_POLICY } from './http/browser-policy.ts';
 import { corsFor } from './http/cors.ts';
-import { withDownloadRoutes } from './http/downloads.ts';
+import { DOWNLOAD_STALL_MS, withDownloadRoutes } from './http/downloads.ts';
 import { useOfflineGraphiQL } from './http/graphiql.ts';
 import { useJsonBodiesOnly } from './http/json-bodies.ts';
 import {
@@ -69,6 +69,8 @@ export interface GatewayOptions {
   limits?: Partial<QueryLimits>;
   /** Subscription caps and WebSocket guards; each field defaults to its production value. */
   streams?: Partial<StreamLimits>;
+  /** How long a download waits for a client that reads nothing; DOWNLOAD_STALL_MS if unset. */
+  downloadStallMs?: number;
   /** Calls of one mutation per token and window (config.mutationRate); unlimited if unset. */
   mutationRate?: MutationRate | undefined;
   /** How long `stop()` waits for requests in flight before cutting them (SSE streams end at once). */
@@ -206,6 +208,7 @@ export function createGateway({
     tokens: options.tokens,
     browser,
     logger,
+    stallMs: options.downloadStallMs ?? DOWNLOAD_STALL_MS,
   });
   const httpServer = createServer(
     guardHttp(

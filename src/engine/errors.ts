@@ -216,6 +216,13 @@ export class TooManyStreamsError extends WharfError {
   }
 }
 
+/** A client that cannot keep up (a subscriber's queue full, a download unread) is cut off. */
+export class SlowConsumerError extends WharfError {
+  constructor(message: string) {
+    super('SLOW_CONSUMER', message);
+  }
+}
+
 /** A short engine call waited its whole deadline for a free connection and was never sent. */
 export class EngineBusyError extends WharfError {
   constructor(message: string) {

@@ -1,11 +1,4 @@
-import { WharfError } from './errors.ts';
-
-/** A subscriber whose queue filled up: it cannot keep up with the stream and is cut off. */
-export class SlowConsumerError extends WharfError {
-  constructor(limit: number) {
-    super('SLOW_CONSUMER', `the subscriber fell more than ${limit} items behind and was closed`);
-  }
-}
+import { SlowConsumerError } from './errors.ts';
 
 export interface FanoutOptions {
   /** Items a subscriber may fall behind before the overflow policy applies. */
@@ -120,7 +113,12 @@ export class Fanout<T> {
     if (subscriber.queue.length >= this.options.limit) {
       if (this.options.overflow === 'error') {
         subscriber.queue.length = 0;
-        this.finish(subscriber, new SlowConsumerError(this.options.limit));
+        this.finish(
+          subscriber,
+          new SlowConsumerError(
+            `the subscriber fell more than ${this.options.limit} items behind and was closed`,
+          ),
+        );
         return;
       }
       subscriber.queue.shift();

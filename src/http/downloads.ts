@@ -14,6 +14,7 @@ import { runInCallScope } from '../engine/call-scope.ts';
 import {
   BadUserInputError,
   ClientGoneError,
+  SlowConsumerError,
   type WharfCode,
   WharfError,
 } from '../engine/errors.ts';
@@ -28,7 +29,7 @@ const ROUTE = /^\/download\/containers\/([^/]+)\/(file|logs)$/;
 type Kind = 'file' | 'logs';
 
 /** How long a download waits for a client that reads nothing before cutting it. */
-const STALL_MS = 30_000;
+export const DOWNLOAD_STALL_MS = 30_000;
 
 /** As the GraphQL fields: files are operator's (contents can hold secrets), logs viewer's. */
 const ROLE: Record<Kind, Role> = { file: 'operator', logs: 'viewer' };
@@ -51,6 +52,8 @@ export interface DownloadAccess extends RequestServices {
   tokens: TokenStore | undefined;
   browser: BrowserPolicy;
   logger: Logger;
+  /** DOWNLOAD_STALL_MS unless told otherwise. */
+  stallMs: number;
 }
 
 /** CORS for the listed origins, as GraphQL's (src/http/cors.ts), with the download's headers readable. */
@@ -239,15 +242,19 @@ async function deliver(
     ...(opened.length !== undefined && { 'content-length': String(opened.length) }),
     ...cors,
   });
+  const stalled = new AbortController();
   try {
     for await (const chunk of opened.body) {
       bytes += chunk.length;
       // A client that stops reading is cut: the engine holds the container's lock while its
       // archive is read (inspect, stop and the rest wait for it).
       if (!res.write(chunk)) {
-        await once(res, 'drain', {
-          signal: AbortSignal.any([gone.signal, AbortSignal.timeout(STALL_MS)]),
-        });
+        const timer = setTimeout(() => stalled.abort(), access.stallMs);
+        try {
+          await once(res, 'drain', { signal: AbortSignal.any([gone.signal, stalled.signal]) });
+        } finally {
+          clearTimeout(timer);
+        }
       }
     }
     res.end();
@@ -255,7 +262,12 @@ async function deliver(
   } catch (error) {
     // Mid-stream there is no status left to send: the cut connection says it did not finish.
     res.destroy();
-    settled(opened, gone.signal.aborted ? new ClientGoneError() : error, bytes);
+    const reason = gone.signal.aborted
+      ? new ClientGoneError()
+      : stalled.signal.aborted
+        ? new SlowConsumerError(`the client read nothing for ${access.stallMs} ms`)
+        : error;
+    settled(opened, reason, bytes);
   } finally {
     opened.close();
   }

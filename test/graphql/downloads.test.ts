@@ -218,6 +218,34 @@ describe('browser defences', () => {
 });
 
 describe('stream caps', () => {
+  it('cuts a client that reads nothing for the stall time: its engine stream ends, audited as SLOW_CONSUMER', async () => {
+    const slow = await startGateway({ tokens: tokenStore(), downloadStallMs: 500 });
+    try {
+      await docker(
+        'exec',
+        box,
+        'sh',
+        '-c',
+        'test -f /data/huge || dd if=/dev/zero of=/data/huge bs=1M count=64 2>/dev/null',
+      );
+      const streams = slow.engine.openStreams;
+      const url = `${slow.url}/download/containers/${fileOf(box, '/data/huge')}`;
+      // Not read: the socket's buffers fill, and the download waits for a drain that never comes.
+      const held = await fetch(url, { headers: { authorization: `Bearer ${TOKENS.operator}` } });
+      expect(held.status).toBe(200);
+      await expect.poll(() => slow.engine.openStreams, { timeout: 15_000 }).toBe(streams);
+      expect(slow.audits.at(-1)).toMatchObject({
+        operation: 'download.file',
+        decision: 'allow',
+        details: { error: 'SLOW_CONSUMER' },
+      });
+      // What arrived is short of the length the answer promised: the client sees the cut.
+      await expect(held.arrayBuffer()).rejects.toThrow();
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('counts a download as an engine stream and frees it when the client leaves', async () => {
     const capped = await startGateway({ tokens: tokenStore(), streams: { maxEngineStreams: 2 } });
     try {

@@ -58,6 +58,8 @@ export interface GatewayOptions {
   limits?: ServerOptions['limits'];
   /** WHARF_MUTATION_RATE; unlimited if unset (suites make many writes quickly). */
   mutationRate?: ServerOptions['mutationRate'];
+  /** How long a download waits for a client that reads nothing (30 s by default). */
+  downloadStallMs?: number;
   /** Production (the default) hides the numbers of a limit from its message. */
   production?: boolean;
   /** Receives the gateway's log (and the engine client's); silent by default. */
@@ -170,6 +172,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     ...(options.limits && { limits: options.limits }),
     ...(options.streams && { streams: options.streams }),
     ...(options.mutationRate && { mutationRate: options.mutationRate }),
+    ...(options.downloadStallMs && { downloadStallMs: options.downloadStallMs }),
     ...(tracing && { tracing }),
   });
   const address = await gateway.start('127.0.0.1', 0);
