@@ -25,12 +25,14 @@ export function checkConfig(env: Record<string, string | undefined>): string {
   const tokens = config.tokens
     ? `${config.tokens.entries.length} from ${config.tokens.file}`
     : 'none (loopback clients are admin)';
+  const rate = config.mutationRate;
   return [
     'ok',
     `  engines: ${engines.join(', ')} from ${config.engines.file ?? 'DOCKER_HOST'}`,
     `  tokens: ${tokens}`,
     `  policy: bind allow ${list(config.policy.bindAllow)}; registries ${list(config.policy.registryAllow)}; log drivers ${list(config.policy.logDriverAllow)}; deny root user ${config.policy.denyRootUser}`,
     `  registry credentials: ${credentialsSummary(config.registryAuth)}`,
+    `  mutation rate: ${rate ? `${rate.max} calls of one mutation per token per ${rate.windowMs / 1_000} s` : 'off'}`,
     `  listen: ${config.listen.host}:${config.listen.port}`,
     '',
   ].join('\n');

@@ -159,6 +159,7 @@ describe('wharf CLI', () => {
       expect(stdout).toContain(
         `registry credentials: ${env.WHARF_REGISTRY_AUTH_FILE} (docker.io, registry.local:5000, ghcr.io), then /nonexistent-docker-config/config.json (absent)`,
       );
+      expect(stdout).toContain('mutation rate: 300 calls of one mutation per token per 60 s');
       // Never what the file holds: `dTpw` is base64 of `u:p`.
       expect(stdout).not.toContain('dTpw');
     });
