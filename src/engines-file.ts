@@ -12,6 +12,11 @@ export interface EngineSettings {
   endpoint: EngineEndpoint;
   /** Pinned Engine API version; negotiated when undefined. */
   apiVersion: string | undefined;
+  /**
+   * Whether the engine runs on Wharf's host, so its paths (WHARF_BIND_ALLOW) and clock are
+   * Wharf's: by default a unix socket does and a tcp or ssh engine does not.
+   */
+  sameHost: boolean;
 }
 
 export interface EnginesConfig {
@@ -23,7 +28,19 @@ export interface EnginesConfig {
 
 /** Names go into global ids (`name/<id>`) and cursors: nothing that needs quoting or splitting. */
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const KEYS = new Set(['name', 'host', 'tlsVerify', 'certPath', 'apiVersion', 'sshKey', 'default']);
+const KEYS = new Set([
+  'name',
+  'host',
+  'tlsVerify',
+  'certPath',
+  'apiVersion',
+  'sshKey',
+  'default',
+  'sameHost',
+]);
+
+/** A unix socket is on Wharf's host unless the file says it leads elsewhere (a forwarded socket). */
+const sameHostByDefault = (endpoint: EngineEndpoint) => endpoint.kind === 'unix';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -73,7 +90,16 @@ function parseEntry(
   if (!isRecord(value)) throw fail('must be an object');
   const unknown = Object.keys(value).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) throw fail(`unknown field ${unknown.join(', ')}`);
-  const { name, host, tlsVerify = false, certPath, apiVersion, sshKey, default: isDefault } = value;
+  const {
+    name,
+    host,
+    tlsVerify = false,
+    certPath,
+    apiVersion,
+    sshKey,
+    default: isDefault,
+    sameHost,
+  } = value;
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw fail(
       'name must be 1 to 63 lowercase letters, digits, _ or -, starting with one of the first two',
@@ -91,6 +117,9 @@ function parseEntry(
   }
   if (isDefault !== undefined && typeof isDefault !== 'boolean') {
     throw fail('default must be true or false');
+  }
+  if (sameHost !== undefined && typeof sameHost !== 'boolean') {
+    throw fail('sameHost must be true or false');
   }
   if (sshKey !== undefined && (typeof sshKey !== 'string' || sshKey === '')) {
     throw fail('sshKey must be the path of a private key file');
@@ -110,7 +139,13 @@ function parseEntry(
   );
   if (sshKey !== undefined && endpoint.kind !== 'ssh') throw fail('sshKey needs an ssh:// host');
   checked(fail, () => refusePlainRemoteEngine(endpoint, 'host'));
-  return { name, endpoint, apiVersion: apiVersion?.trim(), isDefault: isDefault === true };
+  return {
+    name,
+    endpoint,
+    apiVersion: apiVersion?.trim(),
+    sameHost: sameHost ?? sameHostByDefault(endpoint),
+    isDefault: isDefault === true,
+  };
 }
 
 /** WHARF_ENGINES_FILE's text (a JSON array of entries); a malformed entry is named in the error. */
@@ -141,7 +176,7 @@ export function parseEnginesFile(text: string, context: EntryContext): EnginesCo
     );
   }
   return {
-    list: entries.map(({ name, endpoint, apiVersion }) => ({ name, endpoint, apiVersion })),
+    list: entries.map(({ isDefault: _default, ...settings }) => settings),
     defaultName: (defaults[0] ?? (entries[0] as ParsedEntry)).name,
   };
 }
@@ -174,5 +209,8 @@ export function engineFromEnvironment(env: Record<string, string | undefined>): 
   if (apiVersion) parseApiVersion(apiVersion);
   const endpoint = parseDockerHost(env);
   refusePlainRemoteEngine(endpoint, 'DOCKER_HOST');
-  return { list: [{ name: 'local', endpoint, apiVersion }], defaultName: 'local' };
+  return {
+    list: [{ name: 'local', endpoint, apiVersion, sameHost: sameHostByDefault(endpoint) }],
+    defaultName: 'local',
+  };
 }

@@ -44,6 +44,7 @@ export async function serve(config: Config): Promise<void> {
       maxConnections: config.engine.maxConnections,
       maxStreams: config.streams.maxEngineStreams,
       apiVersion: engine.apiVersion,
+      sameHost: engine.sameHost,
       cache: config.engine.cache,
       logger,
     }),

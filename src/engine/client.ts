@@ -18,6 +18,8 @@ export interface EngineClientOptions {
   maxStreams?: number | undefined;
   /** DOCKER_API_VERSION: skip negotiation and use this version. */
   apiVersion?: string | undefined;
+  /** Whether the engine runs on Wharf's host; by default, when it is a unix socket. */
+  sameHost?: boolean | undefined;
   onCall?: ((call: EngineCall) => void) | undefined;
   /** WHARF_CACHE: keep the engine's state in memory, fed by its events, and read from it. */
   cache?: boolean | undefined;
@@ -60,7 +62,7 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     onCall: options.onCall,
   });
   const api = createEngineApi(transport, options.apiVersion);
-  const sharesHost = options.endpoint.kind === 'unix';
+  const sharesHost = options.sameHost ?? options.endpoint.kind === 'unix';
   const events = new EventHub({
     api,
     remoteClock: !sharesHost,

@@ -40,6 +40,7 @@ describe('WHARF_ENGINES_FILE', () => {
       name: 'local',
       endpoint: { kind: 'unix', socketPath: '/var/run/docker.sock', origin: 'http://docker' },
       apiVersion: undefined,
+      sameHost: true,
     });
     expect(engines.list[1]?.endpoint).toMatchObject({
       kind: 'tcp',
@@ -53,6 +54,26 @@ describe('WHARF_ENGINES_FILE', () => {
         { name: 'b', host: 'unix:///b.sock' },
       ]),
     ).toMatchObject({ defaultName: 'a' });
+  });
+
+  it('takes a unix socket to be on this host and tcp or ssh not, unless sameHost says otherwise', () => {
+    const engines = parse([
+      { name: 'here', host: 'unix:///var/run/docker.sock' },
+      { name: 'tunnel', host: 'unix:///run/far.sock', sameHost: false },
+      { name: 'edge', host: 'tcp://10.0.0.5:2376', tlsVerify: true, certPath: 'certs' },
+      { name: 'loop', host: 'tcp://127.0.0.1:2375', sameHost: true },
+      { name: 'far', host: 'ssh://ops@far.example' },
+    ]);
+    expect(engines.list.map(({ name, sameHost }) => [name, sameHost])).toEqual([
+      ['here', true],
+      ['tunnel', false],
+      ['edge', false],
+      ['loop', true],
+      ['far', false],
+    ]);
+    expect(refusal([{ name: 'x', host: 'unix:///x.sock', sameHost: 'yes' }])).toBe(
+      'engines file entry 0 "x": sameHost must be true or false',
+    );
   });
 
   it('maps sshKey to the ssh engine identity file, relative to the file', () => {

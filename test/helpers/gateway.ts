@@ -36,6 +36,8 @@ export interface TestEngine {
   knownHostsFile?: string;
   /** The engine a field without `engine` talks to; else the first. */
   default?: boolean;
+  /** The engines file's `sameHost`: by default, only a unix socket is on Wharf's host. */
+  sameHost?: boolean;
 }
 
 export interface GatewayOptions {
@@ -139,6 +141,7 @@ export async function startGateway(options: GatewayOptions = {}) {
         { identityFile: spec.sshKey },
       ),
       apiVersion: spec.apiVersion,
+      sameHost: spec.sameHost,
       timeoutMs: options.timeoutMs ?? 30_000,
       maxConnections: 16,
       maxStreams: options.streams?.maxEngineStreams,

@@ -227,6 +227,19 @@ describe('several engines', () => {
       rule: 'create.bind-remote',
     });
     expect(remote.calls.filter((call) => call.method !== 'GET')).toEqual([]);
+
+    // The same engine declared on Wharf's host (`sameHost`, as here: the same machine) may bind.
+    const declared = await gatewayWith({
+      engines: hostAndLab().map((engine) => ({ ...engine, sameHost: true })),
+      principal: { kind: 'token', name: 'op', role: 'operator', labels: [] },
+      policy: { ...DEFAULT_POLICY, bindAllow: [dir] },
+    });
+    const onLab = await declared.query(CREATE, {
+      engine: 'lab',
+      name: scope.name('bind-lab-same'),
+      source: dir,
+    });
+    expect(onLab.errors).toBeUndefined();
   });
 
   it('a token limited to one engine sees nothing of the others', async () => {
