@@ -218,16 +218,20 @@ describe('browser defences', () => {
 });
 
 describe('stream caps', () => {
+  /** 64 MiB in the box: more than the sockets between a download and an unread client hold. */
+  const hugeFile = () =>
+    docker(
+      'exec',
+      box,
+      'sh',
+      '-c',
+      'test -f /data/huge || dd if=/dev/zero of=/data/huge bs=1M count=64 2>/dev/null',
+    );
+
   it('cuts a client that reads nothing for the stall time: its engine stream ends, audited as SLOW_CONSUMER', async () => {
     const slow = await startGateway({ tokens: tokenStore(), downloadStallMs: 500 });
     try {
-      await docker(
-        'exec',
-        box,
-        'sh',
-        '-c',
-        'test -f /data/huge || dd if=/dev/zero of=/data/huge bs=1M count=64 2>/dev/null',
-      );
+      await hugeFile();
       const streams = slow.engine.openStreams;
       const url = `${slow.url}/download/containers/${fileOf(box, '/data/huge')}`;
       // Not read: the socket's buffers fill, and the download waits for a drain that never comes.
@@ -249,13 +253,7 @@ describe('stream caps', () => {
   it('counts a download as an engine stream and frees it when the client leaves', async () => {
     const capped = await startGateway({ tokens: tokenStore(), streams: { maxEngineStreams: 2 } });
     try {
-      await docker(
-        'exec',
-        box,
-        'sh',
-        '-c',
-        'dd if=/dev/zero of=/data/huge bs=1M count=64 2>/dev/null',
-      );
+      await hugeFile();
       const streams = capped.engine.openStreams;
       const controller = new AbortController();
       const url = `${capped.url}/download/containers/${fileOf(box, '/data/huge')}`;
