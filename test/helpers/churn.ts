@@ -25,8 +25,21 @@ export interface ChurnOptions {
   concurrency: number;
   seed: number;
   /** Runs after each operation (with its index), e.g. to kill the engine half way. */
-  after?: (index: number) => Promise<void>;
+  after?: (index: number, churning: Churning) => Promise<void>;
 }
+
+/** What `after` may ask of the churn in progress. */
+export interface Churning {
+  /**
+   * Runs `fn` with no network create or remove in flight, holding new ones until it is done (the
+   * other operations go on). dockerd 20.10 killed in the middle of one does not start again: its
+   * restore panics in libnetwork's reservePools on the half-stored network.
+   */
+  withoutNetworkWrites<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+const isNetworkWrite = (args: readonly string[]) =>
+  args[0] === 'network' && (args[1] === 'create' || args[1] === 'rm');
 
 /**
  * Random operations from outside Wharf (create, start, stop, kill, pause, unpause, rename,
@@ -124,6 +137,33 @@ export async function churn(options: ChurnOptions): Promise<{ failed: number }> 
     return op(item);
   }
 
+  let networkWrites = 0;
+  let held: Promise<unknown> | undefined;
+  const churning: Churning = {
+    async withoutNetworkWrites(fn) {
+      const run = (async () => {
+        while (networkWrites > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        return fn();
+      })();
+      held = run.catch(() => {});
+      try {
+        return await run;
+      } finally {
+        held = undefined;
+      }
+    },
+  };
+  const run = async (args: string[]) => {
+    if (!isNetworkWrite(args)) return options.docker(...args);
+    while (held) await held;
+    networkWrites += 1;
+    try {
+      return await options.docker(...args);
+    } finally {
+      networkWrites -= 1;
+    }
+  };
+
   let next = 0;
   let failed = 0;
   await Promise.all(
@@ -131,8 +171,8 @@ export async function churn(options: ChurnOptions): Promise<{ failed: number }> 
       while (next < options.ops) {
         const index = next++;
         const args = (pick(operations) as () => string[] | undefined)();
-        if (args) await options.docker(...args).catch(() => (failed += 1));
-        await options.after?.(index);
+        if (args) await run(args).catch(() => (failed += 1));
+        await options.after?.(index, churning);
       }
     }),
   );
